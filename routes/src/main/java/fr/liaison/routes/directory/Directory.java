@@ -1,0 +1,79 @@
+package fr.liaison.routes.directory;
+
+import fr.liaison.schemas.error.ErrorCode;
+import fr.liaison.schemas.error.LiaisonException;
+
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A verified version of the participant directory: who is in the network, their kind, addresses
+ * and certificates, and the network's trust (CA and CRLs). Immutable; a new version replaces it
+ * whole.
+ */
+public final class Directory {
+
+    private final String network;
+    private final long version;
+    private final Instant issuedAt;
+    private final Map<String, Participant> participants;
+    private final NetworkTrust trust;
+    private final Map<String, Participant> bySigningFingerprint;
+
+    public Directory(String network, long version, Instant issuedAt, Collection<Participant> participants, NetworkTrust trust) {
+        this.network = network;
+        this.version = version;
+        this.issuedAt = issuedAt;
+        Map<String, Participant> byId = new LinkedHashMap<>();
+        for (Participant p : participants) {
+            if (byId.put(p.id(), p) != null) {
+                throw new LiaisonException(ErrorCode.DIRECTORY_MALFORMED, "participant listed twice: " + p.id());
+            }
+        }
+        this.participants = Map.copyOf(byId);
+        this.trust = trust;
+        Map<String, Participant> bySigner = new LinkedHashMap<>();
+        byId.values().forEach(p -> bySigner.put(NetworkTrust.fingerprint(p.signingCertificate()), p));
+        this.bySigningFingerprint = Map.copyOf(bySigner);
+    }
+
+    public String network() {
+        return network;
+    }
+
+    public long version() {
+        return version;
+    }
+
+    public Instant issuedAt() {
+        return issuedAt;
+    }
+
+    public NetworkTrust trust() {
+        return trust;
+    }
+
+    public List<Participant> participants() {
+        return participants.values().stream().sorted(java.util.Comparator.comparing(Participant::id)).toList();
+    }
+
+    public Optional<Participant> find(String participantId) {
+        return Optional.ofNullable(participants.get(participantId));
+    }
+
+    /** @throws LiaisonException DIRECTORY_UNKNOWN_PARTICIPANT */
+    public Participant require(String participantId) {
+        return find(participantId).orElseThrow(
+                () -> new LiaisonException(ErrorCode.DIRECTORY_UNKNOWN_PARTICIPANT, participantId));
+    }
+
+    /** The participant whose directory signing certificate is exactly this certificate. */
+    public Optional<Participant> bySigningCertificate(X509Certificate certificate) {
+        return Optional.ofNullable(bySigningFingerprint.get(NetworkTrust.fingerprint(certificate)));
+    }
+}

@@ -1,0 +1,494 @@
+package fr.liaison.routes.envelope;
+
+import fr.liaison.routes.directory.Directory;
+import fr.liaison.routes.directory.Participant;
+import fr.liaison.routes.keys.ParticipantKeys;
+import fr.liaison.routes.keys.Providers;
+import fr.liaison.schemas.error.ErrorCode;
+import fr.liaison.schemas.error.LiaisonException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.function.Supplier;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.cms.Attribute;
+import org.bouncycastle.asn1.cms.AuthEnvelopedData;
+import org.bouncycastle.asn1.cms.CMSAttributes;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.cms.EncryptedContentInfo;
+import org.bouncycastle.asn1.cms.GCMParameters;
+import org.bouncycastle.asn1.cms.KeyAgreeRecipientInfo;
+import org.bouncycastle.asn1.cms.KeyTransRecipientInfo;
+import org.bouncycastle.asn1.cms.OriginatorPublicKey;
+import org.bouncycastle.asn1.cms.RecipientInfo;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.cms.Time;
+import org.bouncycastle.asn1.pkcs.RSAESOAEPparams;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cms.CMSAuthEnvelopedData;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.KeyAgreeRecipientInformation;
+import org.bouncycastle.cms.KeyTransRecipientInformation;
+import org.bouncycastle.cms.RecipientInformation;
+import org.bouncycastle.cms.RecipientOperator;
+import org.bouncycastle.cms.RecipientId;
+import org.bouncycastle.cms.KeyAgreeRecipientId;
+import org.bouncycastle.cms.KeyTransRecipientId;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipient;
+import org.bouncycastle.cms.jcajce.JceKeyTransRecipient;
+import org.bouncycastle.operator.InputAEADDecryptor;
+import org.bouncycastle.operator.OperatorCreationException;
+
+/**
+ * Opens an envelope made by {@link EnvelopeSealer} (or by OpenSSL's {@code cms -sign} then
+ * {@code cms -encrypt -aes-256-gcm}): checks every algorithm against the policy, unwraps the
+ * content key with this participant's encryption key, decrypts with the JDK's AES-GCM, verifies
+ * the signature, and checks that the signer certificate chains to the network CA, is valid now,
+ * is not revoked and is the directory's signing certificate of a participant. Refuses anything
+ * else with a catalogued code. Thread-safe.
+ */
+public final class EnvelopeOpener {
+
+    /** Default ceiling on an envelope's size, before any parsing. */
+    public static final int DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+
+    private final ParticipantKeys recipient;
+    private final X509CertificateHolder recipientCertificate;
+    private final Supplier<Directory> directory;
+    private final int maxBytes;
+    private final ASN1Encodable recipientCurve;
+
+    /**
+     * @param directory supplies the current verified directory on each call, so a refreshed
+     *     directory applies without rebuilding the opener
+     */
+    public EnvelopeOpener(ParticipantKeys recipient, Supplier<Directory> directory, int maxBytes) {
+        this.recipient = recipient;
+        this.directory = directory;
+        this.maxBytes = maxBytes;
+        try {
+            this.recipientCertificate = new X509CertificateHolder(recipient.encryptionCertificate().getEncoded());
+            this.recipientCurve = recipientCertificate.getSubjectPublicKeyInfo().getAlgorithm().getParameters();
+        } catch (GeneralSecurityException | IOException e) {
+            throw new LiaisonException(ErrorCode.KEYS_UNAVAILABLE, "encryption certificate of " + recipient.participantId(), e);
+        }
+    }
+
+    public EnvelopeOpener(ParticipantKeys recipient, Directory directory) {
+        this(recipient, () -> directory, DEFAULT_MAX_BYTES);
+    }
+
+    /** Opens the envelope and checks that its signer is {@code claimedSenderId}. */
+    public OpenedEnvelope open(byte[] envelope, String claimedSenderId) {
+        OpenedEnvelope opened = open(envelope);
+        if (!opened.sender().id().equals(claimedSenderId)) {
+            throw new LiaisonException(ErrorCode.SIGNER_NOT_SENDER,
+                    "signed by " + opened.sender().id() + ", claimed sender " + claimedSenderId);
+        }
+        return opened;
+    }
+
+    public OpenedEnvelope open(byte[] envelope) {
+        if (envelope.length > maxBytes) {
+            throw new LiaisonException(ErrorCode.ENVELOPE_TOO_LARGE, envelope.length + " bytes, limit " + maxBytes);
+        }
+        ContentInfo outer = contentInfo(envelope);
+        byte[] signed = decrypt(outer);
+        return verify(signed);
+    }
+
+    private static ContentInfo contentInfo(byte[] envelope) {
+        ContentInfo info;
+        try {
+            info = ContentInfo.getInstance(ASN1Primitive.fromByteArray(envelope));
+        } catch (IOException | RuntimeException e) {
+            throw new LiaisonException(ErrorCode.ENVELOPE_MALFORMED, "not a DER/BER CMS ContentInfo");
+        }
+        if (info == null) {
+            throw new LiaisonException(ErrorCode.ENVELOPE_MALFORMED, "empty");
+        }
+        ASN1ObjectIdentifier type = info.getContentType();
+        if (CMSObjectIdentifiers.envelopedData.equals(type)) {
+            throw new LiaisonException(ErrorCode.ENVELOPE_ALGORITHM_REFUSED,
+                    "EnvelopedData has no integrity protection; AuthEnvelopedData is required");
+        }
+        if (!CMSObjectIdentifiers.authEnvelopedData.equals(type)) {
+            throw new LiaisonException(ErrorCode.ENVELOPE_MALFORMED, "content type " + type.getId() + " is not AuthEnvelopedData");
+        }
+        return info;
+    }
+
+    private byte[] decrypt(ContentInfo outer) {
+        AuthEnvelopedData data;
+        EncryptedContentInfo encrypted;
+        byte[] ciphertext;
+        byte[] mac;
+        byte[] aad;
+        try {
+            data = AuthEnvelopedData.getInstance(outer.getContent());
+            encrypted = data.getAuthEncryptedContentInfo();
+            ASN1OctetString content = encrypted.getEncryptedContent();
+            if (content == null || data.getMac() == null) {
+                throw new LiaisonException(ErrorCode.ENVELOPE_MALFORMED, "no encrypted content or no MAC");
+            }
+            checkStructure(data);
+            ciphertext = content.getOctets();
+            mac = data.getMac().getOctets();
+            // RFC 5083: the AAD is the DER encoding of the authenticated attributes as a SET OF.
+            aad = data.getAuthAttrs() == null ? null : data.getAuthAttrs().getEncoded(ASN1Encoding.DER);
+        } catch (LiaisonException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new LiaisonException(ErrorCode.ENVELOPE_MALFORMED, "unreadable AuthEnvelopedData");
+        }
+        ASN1ObjectIdentifier innerType = encrypted.getContentType();
+        if (!CMSObjectIdentifiers.data.equals(innerType) && !CMSObjectIdentifiers.signedData.equals(innerType)) {
+            throw new LiaisonException(ErrorCode.ENVELOPE_MALFORMED, "encrypted content type " + innerType.getId());
+        }
+        AlgorithmIdentifier contentAlgorithm = encrypted.getContentEncryptionAlgorithm();
+        byte[] nonce = gcmNonce(contentAlgorithm);
+        if (mac.length != AlgorithmPolicy.GCM_TAG_BYTES) {
+            throw new LiaisonException(ErrorCode.ENVELOPE_ALGORITHM_REFUSED, "GCM tag of " + mac.length + " bytes");
+        }
+        SecretKey key = contentKey(outer, contentAlgorithm);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(AlgorithmPolicy.GCM_TAG_BYTES * 8, nonce));
+            if (aad != null) {
+                cipher.updateAAD(aad);
+            }
+            byte[] plain = new byte[cipher.getOutputSize(ciphertext.length + mac.length)];
+            int n = cipher.update(ciphertext, 0, ciphertext.length, plain, 0);
+            n += cipher.doFinal(mac, 0, mac.length, plain, n);
+            return n == plain.length ? plain : java.util.Arrays.copyOf(plain, n);
+        } catch (AEADBadTagException e) {
+            throw new LiaisonException(ErrorCode.ENVELOPE_DECRYPTION_FAILED, "GCM tag mismatch");
+        } catch (GeneralSecurityException e) {
+            throw new LiaisonException(ErrorCode.ENVELOPE_DECRYPTION_FAILED, e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * Fields that take no part in decryption are still checked, so that no byte of an envelope can
+     * change unnoticed: the versions RFC 5083 and RFC 5652 fix, and the originator key's algorithm.
+     */
+    private void checkStructure(AuthEnvelopedData data) {
+        if (data.getVersion().intValueExact() != 0) {
+            throw new LiaisonException(ErrorCode.ENVELOPE_MALFORMED, "AuthEnvelopedData version must be 0");
+        }
+        if (data.getOriginatorInfo() != null || data.getUnauthAttrs() != null) {
+            throw new LiaisonException(ErrorCode.ENVELOPE_MALFORMED, "unexpected originator info or unauthenticated attributes");
+        }
+        for (ASN1Encodable element : data.getRecipientInfos()) {
+            ASN1Encodable info = RecipientInfo.getInstance(element).getInfo();
+            if (info instanceof KeyAgreeRecipientInfo agreement) {
+                if (agreement.getVersion().intValueExact() != 3) {
+                    throw new LiaisonException(ErrorCode.ENVELOPE_MALFORMED, "KeyAgreeRecipientInfo version must be 3");
+                }
+                OriginatorPublicKey originator = agreement.getOriginator().getOriginatorKey();
+                if (originator == null) {
+                    throw new LiaisonException(ErrorCode.ENVELOPE_ALGORITHM_REFUSED, "key agreement needs an ephemeral originator key");
+                }
+                if (originator.getPublicKey().getPadBits() != 0) {
+                    throw new LiaisonException(ErrorCode.ENVELOPE_MALFORMED, "originator key with unused bits");
+                }
+                AlgorithmIdentifier algorithm = originator.getAlgorithm();
+                ASN1Encodable parameters = algorithm.getParameters();
+                if (!X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm.getAlgorithm()) || !onRecipientCurve(parameters)) {
+                    throw new LiaisonException(ErrorCode.ENVELOPE_ALGORITHM_REFUSED, "originator key must be EC on the recipient's curve");
+                }
+            } else if (info instanceof KeyTransRecipientInfo transport) {
+                int expected = transport.getRecipientIdentifier().getId() instanceof ASN1OctetString ? 2 : 0;
+                if (transport.getVersion().intValueExact() != expected) {
+                    throw new LiaisonException(ErrorCode.ENVELOPE_MALFORMED, "KeyTransRecipientInfo version must be " + expected);
+                }
+            }
+        }
+    }
+
+    /** Absent, NULL, the recipient's named curve, or that curve's parameters spelled out. */
+    private boolean onRecipientCurve(ASN1Encodable parameters) {
+        if (parameters == null || DERNull.INSTANCE.equals(parameters) || recipientCurve.equals(parameters)) {
+            return true;
+        }
+        if (parameters instanceof ASN1Sequence && recipientCurve instanceof ASN1ObjectIdentifier named) {
+            X9ECParameters explicit = X9ECParameters.getInstance(parameters);
+            X9ECParameters expected = ECNamedCurveTable.getByOID(named);
+            return expected != null && expected.getCurve().equals(explicit.getCurve()) && expected.getG().equals(explicit.getG())
+                    && expected.getN().equals(explicit.getN());
+        }
+        return false;
+    }
+
+    private static byte[] gcmNonce(AlgorithmIdentifier contentAlgorithm) {
+        if (!AlgorithmPolicy.CONTENT_ENCRYPTION.equals(contentAlgorithm.getAlgorithm())) {
+            throw new LiaisonException(ErrorCode.ENVELOPE_ALGORITHM_REFUSED,
+                    "content encryption " + contentAlgorithm.getAlgorithm().getId() + " (AES-256-GCM required)");
+        }
+        GCMParameters params;
+        try {
+            params = GCMParameters.getInstance(contentAlgorithm.getParameters());
+        } catch (RuntimeException e) {
+            throw new LiaisonException(ErrorCode.ENVELOPE_MALFORMED, "unreadable GCM parameters");
+        }
+        if (params == null || params.getNonce().length != AlgorithmPolicy.GCM_NONCE_BYTES
+                || params.getIcvLen() != AlgorithmPolicy.GCM_TAG_BYTES) {
+            throw new LiaisonException(ErrorCode.ENVELOPE_ALGORITHM_REFUSED, "GCM nonce must be 12 bytes and tag 16 bytes");
+        }
+        return params.getNonce();
+    }
+
+    /** Finds the RecipientInfo addressed to this participant's certificate and unwraps the content key. */
+    private SecretKey contentKey(ContentInfo outer, AlgorithmIdentifier contentAlgorithm) {
+        Collection<RecipientInformation> recipients;
+        try {
+            recipients = new CMSAuthEnvelopedData(outer).getRecipientInfos().getRecipients();
+        } catch (CMSException | RuntimeException e) {
+            throw new LiaisonException(ErrorCode.ENVELOPE_MALFORMED, "unreadable RecipientInfos");
+        }
+        for (RecipientInformation info : recipients) {
+            if (!addressedToUs(info.getRID())) {
+                continue;
+            }
+            try {
+                checkKeyEncryption(info);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new LiaisonException(ErrorCode.ENVELOPE_MALFORMED, "unreadable key encryption algorithm");
+            }
+            KeyCapture capture = new KeyCapture(contentAlgorithm);
+            try {
+                info.getContentStream(info instanceof KeyAgreeRecipientInformation
+                        ? new CapturingKeyAgreeRecipient(recipient.encryptionKey(), capture)
+                        : new CapturingKeyTransRecipient(recipient.encryptionKey(), capture));
+            } catch (CMSException | IOException | RuntimeException e) {
+                throw new LiaisonException(ErrorCode.ENVELOPE_DECRYPTION_FAILED, "content key cannot be unwrapped");
+            }
+            byte[] raw = capture.key.getEncoded();
+            if (raw == null || raw.length != 32) {
+                throw new LiaisonException(ErrorCode.ENVELOPE_ALGORITHM_REFUSED, "content key is not 256 bits");
+            }
+            return new SecretKeySpec(raw, "AES");
+        }
+        throw new LiaisonException(ErrorCode.ENVELOPE_NOT_FOR_RECIPIENT,
+                "no RecipientInfo for " + recipient.participantId() + "'s encryption certificate");
+    }
+
+    /**
+     * Byte-exact, unlike {@code RecipientId.match}, which compares names semantically: a recipient
+     * identifier whose issuer was re-encoded is an altered envelope.
+     */
+    private boolean addressedToUs(RecipientId id) {
+        X500Name issuer;
+        java.math.BigInteger serial;
+        byte[] keyId;
+        if (id instanceof KeyAgreeRecipientId agree) {
+            issuer = agree.getIssuer();
+            serial = agree.getSerialNumber();
+            keyId = agree.getSubjectKeyIdentifier();
+        } else if (id instanceof KeyTransRecipientId transport) {
+            issuer = transport.getIssuer();
+            serial = transport.getSerialNumber();
+            keyId = transport.getSubjectKeyIdentifier();
+        } else {
+            return false;
+        }
+        try {
+            if (keyId != null) {
+                var extension = recipientCertificate.getExtension(org.bouncycastle.asn1.x509.Extension.subjectKeyIdentifier);
+                return extension != null && java.util.Arrays.equals(keyId,
+                        ASN1OctetString.getInstance(extension.getParsedValue()).getOctets());
+            }
+            return issuer != null && serial != null && serial.equals(recipientCertificate.getSerialNumber())
+                    && java.util.Arrays.equals(issuer.getEncoded(), recipientCertificate.getIssuer().getEncoded());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void checkKeyEncryption(RecipientInformation info) {
+        AlgorithmIdentifier algorithm = info.getKeyEncryptionAlgorithm();
+        ASN1ObjectIdentifier oid = algorithm.getAlgorithm();
+        if (info instanceof KeyAgreeRecipientInformation) {
+            if (!AlgorithmPolicy.KEY_AGREEMENT.contains(oid)) {
+                throw new LiaisonException(ErrorCode.ENVELOPE_ALGORITHM_REFUSED, "key agreement " + oid.getId());
+            }
+            AlgorithmIdentifier wrap = AlgorithmIdentifier.getInstance(algorithm.getParameters());
+            if (wrap == null || !AlgorithmPolicy.KEY_WRAP.equals(wrap.getAlgorithm())) {
+                throw new LiaisonException(ErrorCode.ENVELOPE_ALGORITHM_REFUSED, "key wrap must be AES-256 key wrap");
+            }
+        } else if (info instanceof KeyTransRecipientInformation) {
+            if (!AlgorithmPolicy.KEY_TRANSPORT.equals(oid)) {
+                throw new LiaisonException(ErrorCode.ENVELOPE_ALGORITHM_REFUSED, "key transport " + oid.getId() + " (RSA-OAEP required)");
+            }
+            RSAESOAEPparams params = RSAESOAEPparams.getInstance(algorithm.getParameters());
+            if (params == null || !AlgorithmPolicy.DIGESTS.contains(params.getHashAlgorithm().getAlgorithm())) {
+                throw new LiaisonException(ErrorCode.ENVELOPE_ALGORITHM_REFUSED, "RSA-OAEP must use SHA-256 or stronger");
+            }
+        } else {
+            throw new LiaisonException(ErrorCode.ENVELOPE_ALGORITHM_REFUSED, "recipient info type " + info.getClass().getSimpleName());
+        }
+    }
+
+    private OpenedEnvelope verify(byte[] signedBytes) {
+        CMSSignedData signed;
+        SignerInformation signer;
+        X509Certificate certificate;
+        try {
+            signed = new CMSSignedData(signedBytes);
+            if (signed.getSignedContent() == null) {
+                throw new LiaisonException(ErrorCode.SIGNATURE_MALFORMED, "detached signature: content required");
+            }
+            if (signed.getSignerInfos().size() != 1) {
+                throw new LiaisonException(ErrorCode.SIGNATURE_MALFORMED, signed.getSignerInfos().size() + " signers, one required");
+            }
+            signer = signed.getSignerInfos().getSigners().iterator().next();
+            if (signer.getSignedAttributes() == null) {
+                throw new LiaisonException(ErrorCode.SIGNATURE_MALFORMED, "signed attributes required");
+            }
+            @SuppressWarnings("unchecked")
+            Collection<X509CertificateHolder> matches = signed.getCertificates().getMatches(signer.getSID());
+            if (matches.size() != 1) {
+                throw new LiaisonException(ErrorCode.SIGNATURE_MALFORMED, "signer certificate must be included once");
+            }
+            certificate = new JcaX509CertificateConverter().getCertificate(matches.iterator().next());
+        } catch (LiaisonException e) {
+            throw e;
+        } catch (CMSException | GeneralSecurityException | RuntimeException e) {
+            throw new LiaisonException(ErrorCode.SIGNATURE_MALFORMED, "unreadable SignedData");
+        }
+        if (!AlgorithmPolicy.DIGESTS.contains(new ASN1ObjectIdentifier(signer.getDigestAlgOID()))) {
+            throw new LiaisonException(ErrorCode.SIGNATURE_ALGORITHM_REFUSED, "digest " + signer.getDigestAlgOID() + " (SHA-256 or stronger required)");
+        }
+        if (!AlgorithmPolicy.SIGNATURES.contains(new ASN1ObjectIdentifier(signer.getEncryptionAlgOID()))) {
+            throw new LiaisonException(ErrorCode.SIGNATURE_ALGORITHM_REFUSED, "signature algorithm " + signer.getEncryptionAlgOID());
+        }
+        // Trust first: an expired or revoked signer is reported as such, not as a bad signature.
+        Directory current = directory.get();
+        current.trust().check(certificate);
+        Participant sender = current.bySigningCertificate(certificate).orElseThrow(() -> new LiaisonException(
+                ErrorCode.SIGNER_NOT_IN_DIRECTORY, certificate.getSubjectX500Principal().getName()));
+        boolean valid;
+        try {
+            valid = signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(Providers.bouncyCastle()).build(certificate));
+        } catch (CMSException | OperatorCreationException | RuntimeException e) {
+            valid = false;
+        }
+        if (!valid) {
+            throw new LiaisonException(ErrorCode.SIGNATURE_INVALID, "signature of " + sender.id());
+        }
+        byte[] content = (byte[]) signed.getSignedContent().getContent();
+        return new OpenedEnvelope(content, sender, certificate, signingTime(signer));
+    }
+
+    private static Instant signingTime(SignerInformation signer) {
+        Attribute attribute = signer.getSignedAttributes().get(CMSAttributes.signingTime);
+        if (attribute == null || attribute.getAttrValues().size() != 1) {
+            return null;
+        }
+        ASN1Encodable value = attribute.getAttrValues().getObjectAt(0);
+        try {
+            return Time.getInstance(value).getDate().toInstant();
+        } catch (RuntimeException e) {
+            throw new LiaisonException(ErrorCode.SIGNATURE_MALFORMED, "unreadable signing time");
+        }
+    }
+
+    /** Holds the content key that BC's recipient machinery unwrapped; decryption is ours. */
+    private static final class KeyCapture implements InputAEADDecryptor {
+        private final AlgorithmIdentifier algorithm;
+        private Key key;
+
+        KeyCapture(AlgorithmIdentifier algorithm) {
+            this.algorithm = algorithm;
+        }
+
+        RecipientOperator operator(Key unwrapped) {
+            this.key = unwrapped;
+            return new RecipientOperator(this);
+        }
+
+        @Override
+        public AlgorithmIdentifier getAlgorithmIdentifier() {
+            return algorithm;
+        }
+
+        @Override
+        public InputStream getInputStream(InputStream encIn) {
+            return encIn;
+        }
+
+        @Override
+        public OutputStream getAADStream() {
+            return OutputStream.nullOutputStream();
+        }
+
+        @Override
+        public byte[] getMAC() {
+            return new byte[0];
+        }
+    }
+
+    private static final class CapturingKeyAgreeRecipient extends JceKeyAgreeRecipient {
+        private final KeyCapture capture;
+
+        CapturingKeyAgreeRecipient(PrivateKey key, KeyCapture capture) {
+            super(key);
+            this.capture = capture;
+            setProvider(Providers.bouncyCastle());
+        }
+
+        @Override
+        public RecipientOperator getRecipientOperator(AlgorithmIdentifier keyEncryptionAlgorithm,
+                AlgorithmIdentifier contentEncryptionAlgorithm, SubjectPublicKeyInfo senderPublicKey,
+                ASN1OctetString userKeyingMaterial, byte[] encryptedContentKey) throws CMSException {
+            return capture.operator(extractSecretKey(keyEncryptionAlgorithm, contentEncryptionAlgorithm, senderPublicKey,
+                    userKeyingMaterial, encryptedContentKey));
+        }
+    }
+
+    private static final class CapturingKeyTransRecipient extends JceKeyTransRecipient {
+        private final KeyCapture capture;
+
+        CapturingKeyTransRecipient(PrivateKey key, KeyCapture capture) {
+            super(key);
+            this.capture = capture;
+            setProvider(Providers.bouncyCastle());
+        }
+
+        @Override
+        public RecipientOperator getRecipientOperator(AlgorithmIdentifier keyEncryptionAlgorithm,
+                AlgorithmIdentifier contentEncryptionAlgorithm, byte[] encryptedContentKey) throws CMSException {
+            return capture.operator(extractSecretKey(keyEncryptionAlgorithm, contentEncryptionAlgorithm, encryptedContentKey));
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package fr.liaison.routes.keys;
+
+import fr.liaison.schemas.error.ErrorCode;
+import fr.liaison.schemas.error.LiaisonException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+
+/**
+ * Loads a participant's {@link ParticipantKeys}: from a directory of PEM files laid out like
+ * {@code certs-dev/<ID>/} ({@code sign.key.pem}, {@code sign.crt.pem}, {@code encrypt.*},
+ * {@code tls.*}), or from a PKCS#12 keystore holding the entries {@code sign}, {@code encrypt}
+ * and {@code tls}.
+ */
+public final class KeyMaterial {
+
+    private KeyMaterial() {
+    }
+
+    /** Development keys: {@code <certsDev>/<ID>/} or, for test identities, {@code <certsDev>/test/<ID>/}. */
+    public static ParticipantKeys fromCertsDev(Path certsDev, String participantId) {
+        Path dir = certsDev.resolve(participantId);
+        if (!Files.isDirectory(dir)) {
+            dir = certsDev.resolve("test").resolve(participantId);
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new LiaisonException(ErrorCode.KEYS_UNAVAILABLE, "no development keys for " + participantId + " under " + certsDev);
+        }
+        return fromPemDirectory(dir, participantId);
+    }
+
+    public static ParticipantKeys fromPemDirectory(Path dir, String participantId) {
+        Path tlsKey = dir.resolve("tls.key.pem");
+        boolean hasTls = Files.exists(tlsKey);
+        return new ParticipantKeys(participantId,
+                Pem.privateKey(dir.resolve("sign.key.pem")), Pem.certificate(dir.resolve("sign.crt.pem")),
+                Pem.privateKey(dir.resolve("encrypt.key.pem")), Pem.certificate(dir.resolve("encrypt.crt.pem")),
+                hasTls ? Pem.privateKey(tlsKey) : null,
+                hasTls ? Pem.certificate(dir.resolve("tls.crt.pem")) : null);
+    }
+
+    public static ParticipantKeys fromPkcs12(Path keystore, char[] password, String participantId) {
+        try (InputStream in = Files.newInputStream(keystore)) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, password);
+            return new ParticipantKeys(participantId,
+                    key(store, "sign", password), cert(store, "sign"),
+                    key(store, "encrypt", password), cert(store, "encrypt"),
+                    store.containsAlias("tls") ? key(store, "tls", password) : null,
+                    store.containsAlias("tls") ? cert(store, "tls") : null);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new LiaisonException(ErrorCode.KEYS_UNAVAILABLE, "cannot open keystore " + keystore.getFileName(), e);
+        }
+    }
+
+    private static PrivateKey key(KeyStore store, String alias, char[] password) throws GeneralSecurityException {
+        if (!(store.getKey(alias, password) instanceof PrivateKey key)) {
+            throw new LiaisonException(ErrorCode.KEYS_UNAVAILABLE, "keystore has no private key entry '" + alias + "'");
+        }
+        return key;
+    }
+
+    private static X509Certificate cert(KeyStore store, String alias) throws GeneralSecurityException {
+        return (X509Certificate) store.getCertificate(alias);
+    }
+}

@@ -1,0 +1,268 @@
+package fr.liaison.routes.envelope;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import fr.liaison.routes.directory.Directory;
+import fr.liaison.routes.keys.ParticipantKeys;
+import fr.liaison.routes.testing.DevNetwork;
+import fr.liaison.schemas.error.ErrorCode;
+import fr.liaison.schemas.error.LiaisonException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+
+import org.bouncycastle.cms.CMSAlgorithm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EnvelopeTest {
+
+    private static final byte[] CONTENT = "<Referral xmlns=\"urn:liaison:messages:v1\">fictitious</Referral>"
+            .getBytes(StandardCharsets.UTF_8);
+
+    private final Directory directory = DevNetwork.directory();
+    private final ParticipantKeys ccas = DevNetwork.keys("CCAS-29232");
+    private final ParticipantKeys ft29 = DevNetwork.keys("FT-29");
+
+    private byte[] sealFor(ParticipantKeys sender, String recipientId, byte[] content) {
+        return new EnvelopeSealer(sender).seal(content, directory.require(recipientId).encryptionCertificate());
+    }
+
+    private EnvelopeOpener openerOf(ParticipantKeys recipient) {
+        return new EnvelopeOpener(recipient, directory);
+    }
+
+    private static ErrorCode codeOf(Runnable action) {
+        try {
+            action.run();
+        } catch (LiaisonException e) {
+            return e.code();
+        }
+        throw new AssertionError("expected a refusal");
+    }
+
+    @Test
+    void roundTripsBetweenTwoParticipantsAndNamesTheVerifiedSender() {
+        byte[] envelope = sealFor(ccas, "FT-29", CONTENT);
+
+        OpenedEnvelope opened = openerOf(ft29).open(envelope, "CCAS-29232");
+
+        assertThat(opened.content()).isEqualTo(CONTENT);
+        assertThat(opened.sender().id()).isEqualTo("CCAS-29232");
+        assertThat(opened.signingTime()).isNotNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 15, 16, 17, 4096, 65536, 1_000_000})
+    void roundTripsContentOfAnySize(int size) {
+        byte[] content = new byte[size];
+        new java.util.Random(size).nextBytes(content);
+
+        assertThat(openerOf(ft29).open(sealFor(ccas, "FT-29", content)).content()).isEqualTo(content);
+    }
+
+    @Test
+    void roundTripsWithRsaKeysForSigningAndKeyTransport() {
+        ParticipantKeys rsa = DevNetwork.keys("TEST-RSA");
+        byte[] toRsa = sealFor(ft29, "TEST-RSA", CONTENT);
+        byte[] fromRsa = sealFor(rsa, "FT-29", CONTENT);
+
+        assertThat(openerOf(rsa).open(toRsa, "FT-29").content()).isEqualTo(CONTENT);
+        assertThat(openerOf(ft29).open(fromRsa, "TEST-RSA").content()).isEqualTo(CONTENT);
+    }
+
+    @Test
+    void twoSealsOfTheSameContentDiffer() {
+        assertThat(sealFor(ccas, "FT-29", CONTENT)).isNotEqualTo(sealFor(ccas, "FT-29", CONTENT));
+    }
+
+    @Test
+    void refusesSignerOtherThanTheClaimedSender() {
+        byte[] envelope = sealFor(DevNetwork.keys("CD-29"), "FT-29", CONTENT);
+
+        assertThat(codeOf(() -> openerOf(ft29).open(envelope, "CCAS-29232"))).isEqualTo(ErrorCode.SIGNER_NOT_SENDER);
+    }
+
+    @Test
+    void refusesEnvelopeForAnotherRecipient() {
+        byte[] envelope = sealFor(ccas, "CD-29", CONTENT);
+
+        assertThat(codeOf(() -> openerOf(ft29).open(envelope))).isEqualTo(ErrorCode.ENVELOPE_NOT_FOR_RECIPIENT);
+    }
+
+    @Test
+    void refusesSignerFromAnUntrustedCa() {
+        assertThat(codeOf(() -> openerOf(ft29).open(sealFor(DevNetwork.keys("TEST-ROGUE"), "FT-29", CONTENT))))
+                .isEqualTo(ErrorCode.SIGNER_UNTRUSTED);
+    }
+
+    @Test
+    void refusesRevokedSigner() {
+        assertThat(codeOf(() -> openerOf(ft29).open(sealFor(DevNetwork.keys("TEST-REVOKED"), "FT-29", CONTENT))))
+                .isEqualTo(ErrorCode.SIGNER_REVOKED);
+    }
+
+    @Test
+    void refusesExpiredSigner() {
+        assertThat(codeOf(() -> openerOf(ft29).open(sealFor(DevNetwork.keys("TEST-EXPIRED"), "FT-29", CONTENT))))
+                .isEqualTo(ErrorCode.SIGNER_EXPIRED);
+    }
+
+    @Test
+    void refusesSignerThatIsNotInTheDirectory() {
+        assertThat(codeOf(() -> openerOf(ft29).open(sealFor(DevNetwork.keys("TEST-UNLISTED"), "FT-29", CONTENT))))
+                .isEqualTo(ErrorCode.SIGNER_NOT_IN_DIRECTORY);
+    }
+
+    @Test
+    void refusesEveryAlteredByte() {
+        byte[] envelope = sealFor(ccas, "FT-29", CONTENT);
+        EnvelopeOpener opener = openerOf(ft29);
+        Set<ErrorCode> seen = EnumSet.noneOf(ErrorCode.class);
+
+        for (int i = 0; i < envelope.length; i++) {
+            byte[] altered = envelope.clone();
+            altered[i] ^= 0x01;
+            seen.add(codeOf(() -> opener.open(altered, "CCAS-29232")));
+        }
+
+        assertThat(seen).isSubsetOf(ErrorCode.ENVELOPE_MALFORMED, ErrorCode.ENVELOPE_ALGORITHM_REFUSED,
+                ErrorCode.ENVELOPE_NOT_FOR_RECIPIENT, ErrorCode.ENVELOPE_DECRYPTION_FAILED);
+        assertThat(seen).contains(ErrorCode.ENVELOPE_DECRYPTION_FAILED, ErrorCode.ENVELOPE_MALFORMED);
+    }
+
+    @Test
+    void refusesTruncatedAndExtendedEnvelopes() {
+        byte[] envelope = sealFor(ccas, "FT-29", CONTENT);
+        EnvelopeOpener opener = openerOf(ft29);
+
+        for (int length : new int[] {0, 1, 10, envelope.length / 2, envelope.length - 17, envelope.length - 1}) {
+            assertThat(codeOf(() -> opener.open(Arrays.copyOf(envelope, length)))).as("length %d", length)
+                    .isEqualTo(ErrorCode.ENVELOPE_MALFORMED);
+        }
+        byte[] extended = Arrays.copyOf(envelope, envelope.length + 1);
+        assertThat(codeOf(() -> opener.open(extended))).isEqualTo(ErrorCode.ENVELOPE_MALFORMED);
+    }
+
+    @Test
+    void refusesAlteredCiphertextAndTagAsIntegrityFailure() {
+        byte[] envelope = sealFor(ccas, "FT-29", new byte[4096]);
+        EnvelopeOpener opener = openerOf(ft29);
+
+        byte[] body = envelope.clone();
+        body[envelope.length - 100] ^= 0x40; // inside the ciphertext
+        byte[] tag = envelope.clone();
+        tag[envelope.length - 1] ^= 0x40; // last byte of the MAC
+
+        assertThat(codeOf(() -> opener.open(body))).isEqualTo(ErrorCode.ENVELOPE_DECRYPTION_FAILED);
+        assertThat(codeOf(() -> opener.open(tag))).isEqualTo(ErrorCode.ENVELOPE_DECRYPTION_FAILED);
+    }
+
+    @Test
+    void refusesSignedContentAlteredBeforeEncryption() throws Exception {
+        byte[] signed = new EnvelopeSealer(ccas).sign(CONTENT);
+        int at = indexOf(signed, CONTENT);
+        signed[at] ^= 0x01;
+        byte[] envelope = Forge.authEnveloped(signed,
+                Forge.keyAgreement(ft29.encryptionCertificate(), CMSAlgorithm.ECDH_SHA256KDF), CMSAlgorithm.AES256_GCM);
+
+        assertThat(codeOf(() -> openerOf(ft29).open(envelope))).isEqualTo(ErrorCode.SIGNATURE_INVALID);
+    }
+
+    @Test
+    void opensAnEnvelopeMadeWithBouncyCastlesOwnGcm() throws Exception {
+        byte[] envelope = Forge.authEnveloped(new EnvelopeSealer(ccas).sign(CONTENT),
+                Forge.keyAgreement(ft29.encryptionCertificate(), CMSAlgorithm.ECDH_SHA256KDF), CMSAlgorithm.AES256_GCM);
+
+        assertThat(openerOf(ft29).open(envelope, "CCAS-29232").content()).isEqualTo(CONTENT);
+    }
+
+    @Test
+    void refusesCbcEnvelopedData() throws Exception {
+        byte[] envelope = Forge.cbcEnveloped(new EnvelopeSealer(ccas).sign(CONTENT), ft29.encryptionCertificate());
+
+        assertThat(codeOf(() -> openerOf(ft29).open(envelope))).isEqualTo(ErrorCode.ENVELOPE_ALGORITHM_REFUSED);
+    }
+
+    @Test
+    void refusesAes128Gcm() throws Exception {
+        byte[] envelope = Forge.authEnveloped(new EnvelopeSealer(ccas).sign(CONTENT),
+                Forge.keyAgreement(ft29.encryptionCertificate(), CMSAlgorithm.ECDH_SHA256KDF), CMSAlgorithm.AES128_GCM);
+
+        assertThat(codeOf(() -> openerOf(ft29).open(envelope))).isEqualTo(ErrorCode.ENVELOPE_ALGORITHM_REFUSED);
+    }
+
+    @Test
+    void refusesSha1KeyDerivation() throws Exception {
+        byte[] envelope = Forge.authEnveloped(new EnvelopeSealer(ccas).sign(CONTENT),
+                Forge.keyAgreement(ft29.encryptionCertificate(), CMSAlgorithm.ECDH_SHA1KDF), CMSAlgorithm.AES256_GCM);
+
+        assertThat(codeOf(() -> openerOf(ft29).open(envelope))).isEqualTo(ErrorCode.ENVELOPE_ALGORITHM_REFUSED);
+    }
+
+    @Test
+    void refusesKeyWrapWeakerThanTheContentKey() throws Exception {
+        byte[] envelope = Forge.authEnveloped(new EnvelopeSealer(ccas).sign(CONTENT),
+                Forge.keyAgreement(ft29.encryptionCertificate(), CMSAlgorithm.ECDH_SHA256KDF, CMSAlgorithm.AES128_WRAP),
+                CMSAlgorithm.AES256_GCM);
+
+        assertThat(codeOf(() -> openerOf(ft29).open(envelope))).isEqualTo(ErrorCode.ENVELOPE_ALGORITHM_REFUSED);
+    }
+
+    @Test
+    void refusesRsaPkcs1KeyTransport() throws Exception {
+        ParticipantKeys rsa = DevNetwork.keys("TEST-RSA");
+        byte[] envelope = Forge.authEnveloped(new EnvelopeSealer(ft29).sign(CONTENT), Forge.rsaPkcs1(rsa.encryptionCertificate()),
+                CMSAlgorithm.AES256_GCM);
+
+        assertThat(codeOf(() -> openerOf(rsa).open(envelope))).isEqualTo(ErrorCode.ENVELOPE_ALGORITHM_REFUSED);
+    }
+
+    @Test
+    void refusesSha1Signature() throws Exception {
+        byte[] envelope = Forge.authEnveloped(Forge.signedData(ccas, CONTENT, "SHA1withECDSA"),
+                Forge.keyAgreement(ft29.encryptionCertificate(), CMSAlgorithm.ECDH_SHA256KDF), CMSAlgorithm.AES256_GCM);
+
+        assertThat(codeOf(() -> openerOf(ft29).open(envelope))).isEqualTo(ErrorCode.SIGNATURE_ALGORITHM_REFUSED);
+    }
+
+    @Test
+    void refusesUnsignedContentInsideTheEnvelope() throws Exception {
+        byte[] envelope = Forge.authEnveloped(CONTENT,
+                Forge.keyAgreement(ft29.encryptionCertificate(), CMSAlgorithm.ECDH_SHA256KDF), CMSAlgorithm.AES256_GCM);
+
+        assertThat(codeOf(() -> openerOf(ft29).open(envelope))).isEqualTo(ErrorCode.SIGNATURE_MALFORMED);
+    }
+
+    @Test
+    void refusesOversizedEnvelopeBeforeParsing() {
+        EnvelopeOpener small = new EnvelopeOpener(ft29, () -> directory, 1024);
+
+        assertThat(codeOf(() -> small.open(new byte[1025]))).isEqualTo(ErrorCode.ENVELOPE_TOO_LARGE);
+    }
+
+    @Test
+    void refusesGarbage() {
+        assertThat(codeOf(() -> openerOf(ft29).open("not an envelope".getBytes(StandardCharsets.US_ASCII))))
+                .isEqualTo(ErrorCode.ENVELOPE_MALFORMED);
+        assertThatThrownBy(() -> openerOf(ft29).open(new byte[] {0x30, (byte) 0x84, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff}))
+                .isInstanceOf(LiaisonException.class);
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("content not found");
+    }
+}

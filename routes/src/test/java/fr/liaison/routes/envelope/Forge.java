@@ -1,0 +1,80 @@
+package fr.liaison.routes.envelope;
+
+import fr.liaison.routes.keys.ParticipantKeys;
+import fr.liaison.routes.keys.Providers;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.cms.CMSAlgorithm;
+import org.bouncycastle.cms.CMSAuthEnvelopedDataGenerator;
+import org.bouncycastle.cms.CMSEnvelopedDataGenerator;
+import org.bouncycastle.cms.CMSProcessableByteArray;
+import org.bouncycastle.cms.CMSSignedDataGenerator;
+import org.bouncycastle.cms.RecipientInfoGenerator;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
+import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
+import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientInfoGenerator;
+import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
+import org.bouncycastle.operator.OutputAEADEncryptor;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+
+/**
+ * Builds envelopes the way an attacker or a careless peer would: other algorithms, other
+ * structures, each with Bouncy Castle's own generators so only the chosen part differs.
+ */
+final class Forge {
+
+    private Forge() {
+    }
+
+    static byte[] signedData(ParticipantKeys signer, byte[] content, String signatureAlgorithm) throws Exception {
+        CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
+        var certificate = new JcaX509CertificateHolder(signer.signingCertificate());
+        generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
+                new JcaDigestCalculatorProviderBuilder().setProvider(Providers.bouncyCastle()).build())
+                .build(new JcaContentSignerBuilder(signatureAlgorithm).setProvider(Providers.bouncyCastle())
+                        .build(signer.signingKey()), certificate));
+        generator.addCertificate(certificate);
+        return generator.generate(new CMSProcessableByteArray(content), true).toASN1Structure().getEncoded(ASN1Encoding.DER);
+    }
+
+    static byte[] authEnveloped(byte[] inner, RecipientInfoGenerator recipient, ASN1ObjectIdentifier contentAlgorithm) throws Exception {
+        CMSAuthEnvelopedDataGenerator generator = new CMSAuthEnvelopedDataGenerator();
+        generator.addRecipientInfoGenerator(recipient);
+        OutputAEADEncryptor encryptor = (OutputAEADEncryptor) new JceCMSContentEncryptorBuilder(contentAlgorithm)
+                .setProvider(Providers.bouncyCastle()).build();
+        return generator.generate(new CMSProcessableByteArray(inner), encryptor).getEncoded();
+    }
+
+    static byte[] cbcEnveloped(byte[] inner, X509Certificate recipient) throws Exception {
+        CMSEnvelopedDataGenerator generator = new CMSEnvelopedDataGenerator();
+        generator.addRecipientInfoGenerator(keyAgreement(recipient, CMSAlgorithm.ECDH_SHA256KDF));
+        return generator.generate(new CMSProcessableByteArray(inner),
+                new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_CBC).setProvider(Providers.bouncyCastle()).build())
+                .getEncoded();
+    }
+
+    static RecipientInfoGenerator keyAgreement(X509Certificate recipient, ASN1ObjectIdentifier scheme) throws Exception {
+        return keyAgreement(recipient, scheme, CMSAlgorithm.AES256_WRAP);
+    }
+
+    static RecipientInfoGenerator keyAgreement(X509Certificate recipient, ASN1ObjectIdentifier scheme, ASN1ObjectIdentifier wrap)
+            throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", Providers.bouncyCastle());
+        generator.initialize(((ECPublicKey) recipient.getPublicKey()).getParams());
+        KeyPair ephemeral = generator.generateKeyPair();
+        return new JceKeyAgreeRecipientInfoGenerator(scheme, ephemeral.getPrivate(), ephemeral.getPublic(), wrap)
+                .setProvider(Providers.bouncyCastle()).addRecipient(recipient);
+    }
+
+    static RecipientInfoGenerator rsaPkcs1(X509Certificate recipient) throws Exception {
+        return new JceKeyTransRecipientInfoGenerator(recipient).setProvider(Providers.bouncyCastle());
+    }
+}

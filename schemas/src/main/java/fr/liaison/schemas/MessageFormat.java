@@ -1,0 +1,29 @@
+package fr.liaison.schemas;
+
+/** The two wire forms of a message: both map onto the same model and pass the same checks. */
+public enum MessageFormat {
+    XML,
+    JSON;
+
+    /**
+     * Guesses the form from the first non-whitespace byte ({@code <} or <code>{</code>), skipping a
+     * UTF-8 byte order mark.
+     *
+     * @throws IllegalArgumentException if the content starts with anything else or is empty
+     */
+    public static MessageFormat detect(byte[] bytes) {
+        int i = 0;
+        if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF) {
+            i = 3;
+        }
+        for (; i < bytes.length; i++) {
+            switch (bytes[i]) {
+                case ' ', '\t', '\r', '\n' -> { }
+                case '<' -> { return XML; }
+                case '{' -> { return JSON; }
+                default -> throw new IllegalArgumentException("Neither XML nor JSON: content starts with an unexpected character");
+            }
+        }
+        throw new IllegalArgumentException("Empty content");
+    }
+}
