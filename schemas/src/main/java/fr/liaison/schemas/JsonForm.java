@@ -17,12 +17,16 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.EnumFeature;
+import tools.jackson.databind.cfg.MapperConfig;
+import tools.jackson.databind.introspect.AnnotatedClass;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.type.LogicalType;
+import tools.jackson.module.jakarta.xmlbind.JakartaXmlBindAnnotationIntrospector;
 import tools.jackson.module.jakarta.xmlbind.JakartaXmlBindAnnotationModule;
 
 /**
@@ -33,6 +37,26 @@ import tools.jackson.module.jakarta.xmlbind.JakartaXmlBindAnnotationModule;
 final class JsonForm {
 
     record Outcome(LiaisonMessage message, List<Violation> violations) {
+    }
+
+    /**
+     * JAXB names and order, with the header first in JSON as in XML: the propOrder of a message
+     * class omits the inherited header, which Jackson would otherwise put last.
+     */
+    private static final class HeaderFirst extends JakartaXmlBindAnnotationIntrospector {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String[] findSerializationPropertyOrder(MapperConfig<?> config, AnnotatedClass ac) {
+            String[] order = super.findSerializationPropertyOrder(config, ac);
+            if (order == null || !LiaisonMessage.class.isAssignableFrom(ac.getRawType()) || ac.getRawType() == LiaisonMessage.class) {
+                return order;
+            }
+            String[] withHeader = new String[order.length + 1];
+            withHeader[0] = "header";
+            System.arraycopy(order, 0, withHeader, 1, order.length);
+            return withHeader;
+        }
     }
 
     private final JsonMapper mapper;
@@ -48,13 +72,13 @@ final class JsonForm {
                 .build();
         JsonFactory factory = JsonFactory.builder().streamReadConstraints(constraints).build();
         this.mapper = JsonMapper.builder(factory)
-                .addModule(new JakartaXmlBindAnnotationModule())
+                .addModule(new JakartaXmlBindAnnotationModule(new HeaderFirst()))
                 // <barriers><barrier/></barriers> is "barriers": [...], not "barrier".
                 .enable(MapperFeature.USE_WRAPPER_NAME_AS_PROPERTY_NAME)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .disable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                .enable(EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
                 .withCoercionConfig(LogicalType.Textual, c -> c

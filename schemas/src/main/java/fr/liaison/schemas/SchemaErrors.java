@@ -16,6 +16,7 @@ final class SchemaErrors implements ErrorHandler {
 
     /** Enough to fix a message; more would only let a hostile document inflate the answer. */
     static final int MAX_VIOLATIONS = 50;
+    private static final int MAX_MESSAGE = 300;
 
     private static final Pattern NAMESPACE = Pattern.compile("\"" + Pattern.quote(MessageKinds.NAMESPACE_V1) + "\":");
     private static final Pattern FACET_VALUE = Pattern.compile("(?s)Value '.*' (is not facet-valid|with length)");
@@ -64,6 +65,8 @@ final class SchemaErrors implements ErrorHandler {
         m = FACET_VALUE.matcher(m).replaceFirst("Value $1");
         m = DATATYPE_VALUE.matcher(m).replaceFirst("$1Value $2");
         m = ELEMENT_VALUE.matcher(m).replaceFirst("The value of element");
-        return m.replaceAll("\\s+", " ").strip();
+        m = m.replaceAll("\\s+", " ").strip();
+        // Long enumerations (69 thématiques) would drown the message.
+        return m.length() <= MAX_MESSAGE ? m : m.substring(0, MAX_MESSAGE) + "...";
     }
 }
