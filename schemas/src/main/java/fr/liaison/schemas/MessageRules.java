@@ -102,9 +102,11 @@ final class MessageRules {
             }
         }
         Set<DataCategory> present = DataCategories.of(message);
-        Set<DataCategory> missing = EnumSet.copyOf(present.isEmpty() ? EnumSet.noneOf(DataCategory.class) : present);
+        Set<DataCategory> missing = EnumSet.noneOf(DataCategory.class);
+        missing.addAll(present);
         missing.removeAll(declared);
-        Set<DataCategory> extra = declared.isEmpty() ? EnumSet.noneOf(DataCategory.class) : EnumSet.copyOf(declared);
+        Set<DataCategory> extra = EnumSet.noneOf(DataCategory.class);
+        extra.addAll(declared);
         extra.removeAll(present);
         if (!missing.isEmpty()) {
             fail("dataCategories must declare " + names(missing) + ", present in the body", "header", "dataCategories");
