@@ -216,6 +216,8 @@ make_identity() {
   issue "$cadir" "$dir/encrypt.key.pem" "$base encryption" "$encext" "$LEAF_START" "$LEAF_END" "$dir/encrypt.crt.pem"
   issue "$cadir" "$dir/tls.key.pem"     "$base tls"        ext_tls  "$LEAF_START" "$LEAF_END" "$dir/tls.crt.pem"
   make_p12 "$dir" "$cacrt"
+  # Bearer token of the institution's software on its local API (development credential).
+  openssl rand -base64 36 | tr '+/' '-_' | tr -d '=\n' > "$dir/local-client.token"
 }
 
 # --------------------------------------------------------------- network ---

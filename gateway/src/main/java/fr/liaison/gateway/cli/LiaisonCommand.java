@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "liaison", mixinStandardHelpOptions = true, version = "Liaison 0.1.0",
         description = "Gateway node for consent-gated exchanges between France Travail, departmental councils and CCAS.",
-        subcommands = {DemoCommand.class, SealCommand.class, OpenCommand.class, ValidateCommand.class,
+        subcommands = {NodeCommand.class, DemoCommand.class, SealCommand.class, OpenCommand.class, ValidateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class LiaisonCommand implements Runnable {
 
@@ -24,7 +24,14 @@ public final class LiaisonCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLine commandLine = commandLine();
+        int status = commandLine.execute(args);
+        CommandLine.ParseResult parsed = commandLine.getParseResult();
+        boolean nodeRunning = status == 0 && parsed != null && parsed.hasSubcommand()
+                && "node".equals(parsed.subcommand().commandSpec().name());
+        if (!nodeRunning) {
+            System.exit(status); // a node keeps running on its server threads until stopped
+        }
     }
 
     static CommandLine commandLine() {

@@ -24,6 +24,7 @@ public final class Directory {
     private final Map<String, Participant> participants;
     private final NetworkTrust trust;
     private final Map<String, Participant> bySigningFingerprint;
+    private final Map<String, Participant> byTlsFingerprint;
 
     public Directory(String network, long version, Instant issuedAt, Collection<Participant> participants, NetworkTrust trust) {
         this.network = network;
@@ -40,6 +41,10 @@ public final class Directory {
         Map<String, Participant> bySigner = new LinkedHashMap<>();
         byId.values().forEach(p -> bySigner.put(NetworkTrust.fingerprint(p.signingCertificate()), p));
         this.bySigningFingerprint = Map.copyOf(bySigner);
+        Map<String, Participant> byTls = new LinkedHashMap<>();
+        byId.values().stream().filter(p -> p.tlsCertificate() != null)
+                .forEach(p -> byTls.put(NetworkTrust.fingerprint(p.tlsCertificate()), p));
+        this.byTlsFingerprint = Map.copyOf(byTls);
     }
 
     public String network() {
@@ -75,5 +80,10 @@ public final class Directory {
     /** The participant whose directory signing certificate is exactly this certificate. */
     public Optional<Participant> bySigningCertificate(X509Certificate certificate) {
         return Optional.ofNullable(bySigningFingerprint.get(NetworkTrust.fingerprint(certificate)));
+    }
+
+    /** The participant whose directory TLS certificate is exactly this certificate. */
+    public Optional<Participant> byTlsCertificate(X509Certificate certificate) {
+        return Optional.ofNullable(byTlsFingerprint.get(NetworkTrust.fingerprint(certificate)));
     }
 }

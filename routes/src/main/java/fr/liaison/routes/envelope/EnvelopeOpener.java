@@ -407,7 +407,22 @@ public final class EnvelopeOpener {
             throw new LiaisonException(ErrorCode.SIGNATURE_INVALID, "signature of " + sender.id());
         }
         byte[] content = (byte[]) signed.getSignedContent().getContent();
-        return new OpenedEnvelope(content, sender, certificate, signingTime(signer));
+        return new OpenedEnvelope(content, sender, certificate, signingTime(signer), consentProof(signer));
+    }
+
+    private static byte[] consentProof(SignerInformation signer) {
+        Attribute attribute = signer.getSignedAttributes().get(EnvelopeAttributes.CONSENT_PROOF);
+        if (attribute == null) {
+            return null;
+        }
+        try {
+            if (attribute.getAttrValues().size() != 1) {
+                throw new IllegalArgumentException("one value expected");
+            }
+            return ASN1OctetString.getInstance(attribute.getAttrValues().getObjectAt(0)).getOctets();
+        } catch (RuntimeException e) {
+            throw new LiaisonException(ErrorCode.SIGNATURE_MALFORMED, "unreadable consent proof attribute");
+        }
     }
 
     private static Instant signingTime(SignerInformation signer) {

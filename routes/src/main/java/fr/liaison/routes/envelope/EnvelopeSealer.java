@@ -21,7 +21,13 @@ import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
 
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.cms.Attribute;
+import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -75,8 +81,17 @@ public final class EnvelopeSealer {
 
     /** Signs then encrypts {@code content} for the holder of {@code recipientEncryptionCertificate}. */
     public byte[] seal(byte[] content, X509Certificate recipientEncryptionCertificate) {
+        return seal(content, recipientEncryptionCertificate, null);
+    }
+
+    /**
+     * As {@link #seal(byte[], X509Certificate)}, the consent proof (a SignedData made by the
+     * institution that recorded the consent) riding along as a signed attribute, so the sender's
+     * signature binds it to the message.
+     */
+    public byte[] seal(byte[] content, X509Certificate recipientEncryptionCertificate, byte[] consentProof) {
         try {
-            byte[] signed = sign(content);
+            byte[] signed = sign(content, consentProof);
             CMSAuthEnvelopedDataGenerator generator = new CMSAuthEnvelopedDataGenerator();
             generator.addRecipientInfoGenerator(recipientInfo(recipientEncryptionCertificate));
             return generator.generate(new CMSProcessableByteArray(signed), new JdkGcmEncryptor(random))
@@ -88,8 +103,18 @@ public final class EnvelopeSealer {
 
     /** The inner layer alone: a DER ContentInfo holding SignedData with attached content. */
     byte[] sign(byte[] content) throws OperatorCreationException, CMSException, IOException {
+        return sign(content, null);
+    }
+
+    private byte[] sign(byte[] content, byte[] consentProof) throws OperatorCreationException, CMSException, IOException {
         CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
-        generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(digests).build(
+        JcaSignerInfoGeneratorBuilder builder = new JcaSignerInfoGeneratorBuilder(digests);
+        if (consentProof != null) {
+            ASN1EncodableVector attributes = new ASN1EncodableVector();
+            attributes.add(new Attribute(EnvelopeAttributes.CONSENT_PROOF, new DERSet(new DEROctetString(consentProof))));
+            builder.setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)));
+        }
+        generator.addSignerInfoGenerator(builder.build(
                 new JcaContentSignerBuilder(signatureAlgorithm).setProvider(Providers.bouncyCastle())
                         .setSecureRandom(random).build(sender.signingKey()),
                 senderCertificate));

@@ -6,8 +6,10 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 
 /**
- * What an envelope carried, once decrypted and verified: the content, and the participant whose
- * directory signing certificate made the signature.
+ * What an envelope carried, once decrypted and verified: the content, the participant whose
+ * directory signing certificate made the signature, and the consent proof the sender attached
+ * under its signature ({@code null} when none).
  */
-public record OpenedEnvelope(byte[] content, Participant sender, X509Certificate signerCertificate, Instant signingTime) {
+public record OpenedEnvelope(byte[] content, Participant sender, X509Certificate signerCertificate, Instant signingTime,
+        byte[] consentProof) {
 }

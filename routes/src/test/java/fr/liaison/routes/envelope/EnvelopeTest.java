@@ -76,6 +76,17 @@ class EnvelopeTest {
     }
 
     @Test
+    void carriesTheConsentProofUnderTheSendersSignature() {
+        byte[] proof = "a consent proof".getBytes(StandardCharsets.US_ASCII);
+        byte[] envelope = new EnvelopeSealer(ccas).seal(CONTENT, directory.require("FT-29").encryptionCertificate(), proof);
+
+        OpenedEnvelope opened = openerOf(ft29).open(envelope, "CCAS-29232");
+
+        assertThat(opened.consentProof()).isEqualTo(proof);
+        assertThat(openerOf(ft29).open(sealFor(ccas, "FT-29", CONTENT)).consentProof()).isNull();
+    }
+
+    @Test
     void twoSealsOfTheSameContentDiffer() {
         assertThat(sealFor(ccas, "FT-29", CONTENT)).isNotEqualTo(sealFor(ccas, "FT-29", CONTENT));
     }

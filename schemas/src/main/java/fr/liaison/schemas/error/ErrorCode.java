@@ -48,6 +48,40 @@ public enum ErrorCode {
     DIRECTORY_MALFORMED("GW-DIRECTORY-002", "The participant directory cannot be read."),
     DIRECTORY_UNKNOWN_PARTICIPANT("GW-DIRECTORY-003", "The participant is not in the directory."),
 
+    // Consent gate (sender) and consent proof check (recipient)
+    CONSENT_MISSING("GW-CONSENT-001", "No consent with this reference is known for the message's person."),
+    CONSENT_EXPIRED("GW-CONSENT-002", "The consent has expired or is not yet valid."),
+    CONSENT_REVOKED("GW-CONSENT-003", "The consent has been revoked."),
+    CONSENT_PARTY_NOT_COVERED("GW-CONSENT-004", "The consent does not cover this sender or recipient."),
+    CONSENT_CATEGORY_NOT_COVERED("GW-CONSENT-005", "The consent does not cover every data category in the message."),
+    CONSENT_PURPOSE_MISMATCH("GW-CONSENT-006", "The consent was given for another purpose."),
+    CONSENT_PERSON_MISMATCH("GW-CONSENT-007", "The consent is about another person."),
+    CONSENT_PROOF_INVALID("GW-CONSENT-008", "The consent proof is missing, altered or not signed by the institution that recorded it."),
+    CONSENT_NOT_RECORDER("GW-CONSENT-009", "Only the institution that recorded a consent may record or revoke it."),
+    CONSENT_DUPLICATE("GW-CONSENT-010", "A different consent with this id is already recorded."),
+
+    // Exchange between nodes
+    EXCHANGE_REPLAYED("GW-EXCHANGE-001", "This message was already received: replay refused."),
+    EXCHANGE_STALE("GW-EXCHANGE-002", "The message's creation time is outside the accepted window."),
+    EXCHANGE_NOT_FOR_THIS_NODE("GW-EXCHANGE-003", "The message names another participant as recipient."),
+    EXCHANGE_PEER_CERTIFICATE("GW-EXCHANGE-004", "The TLS client certificate is not the directory's TLS certificate of the sending participant."),
+    EXCHANGE_RECEIPT_INVALID("GW-EXCHANGE-005", "The recipient's receipt is missing, altered or not signed by the recipient."),
+    EXCHANGE_PEER_REFUSED("GW-EXCHANGE-006", "The recipient node refused the message."),
+    EXCHANGE_PEER_UNREACHABLE("GW-EXCHANGE-007", "The recipient node could not be reached; delivery is retried."),
+    EXCHANGE_DEAD_LETTER("GW-EXCHANGE-008", "Delivery failed after the last retry."),
+
+    // Delivery to the institution's own software
+    LOCAL_SOFTWARE_UNREACHABLE("GW-DELIVERY-001", "The local software's webhook did not accept the message; delivery is retried."),
+
+    // Local API
+    API_UNAUTHENTICATED("GW-API-001", "Authentication is required."),
+    API_FORBIDDEN("GW-API-002", "This credential may not use this operation."),
+    API_NOT_FOUND("GW-API-003", "No such resource."),
+    API_UNSUPPORTED_MEDIA_TYPE("GW-API-004", "Send application/xml or application/json."),
+    API_IDEMPOTENCY_CONFLICT("GW-API-005", "This Idempotency-Key was used with a different request."),
+    API_SENDER_MISMATCH("GW-API-006", "The message must name this node's participant as sender."),
+    API_INTERNAL("GW-API-007", "The node could not complete the request; nothing was accepted."),
+
     // Key material of this node
     KEYS_UNAVAILABLE("GW-KEYS-001", "The key material of this participant cannot be loaded."),
 

@@ -1,0 +1,10 @@
+package fr.liaison.gateway;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** A Liaison node: one participant's gateway. Started by {@code liaison node --participant ID}. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class LiaisonNodeApplication {
+}

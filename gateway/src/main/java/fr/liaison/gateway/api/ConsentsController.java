@@ -1,0 +1,85 @@
+package fr.liaison.gateway.api;
+
+import fr.liaison.routes.consent.ConsentRecord;
+import fr.liaison.routes.exchange.ConsentSteps;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import org.apache.camel.ProducerTemplate;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Consents collected by this institution: recording and revoking them. */
+@RestController
+@RequestMapping("/api/v1/consents")
+class ConsentsController {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final ConsentSteps consents;
+    private final ProducerTemplate producer;
+    private final String forwardQueue;
+
+    ConsentsController(ConsentSteps consents, ProducerTemplate producer,
+            @org.springframework.beans.factory.annotation.Value("${liaison.endpoints.forward-queue}") String forwardQueue) {
+        this.consents = consents;
+        this.producer = producer;
+        this.forwardQueue = forwardQueue;
+    }
+
+    @PostMapping(consumes = {MediaType.APPLICATION_XML_VALUE, MediaType.TEXT_XML_VALUE, MediaType.APPLICATION_JSON_VALUE},
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Map<String, Object>> record(@RequestBody byte[] body,
+            @RequestAttribute(LocalClientAuthentication.CLIENT_ATTRIBUTE) String client) {
+        ConsentRecord record = consents.record(body, client);
+        return ResponseEntity.created(URI.create("/api/v1/consents/" + record.consentId())).body(describe(record));
+    }
+
+    @GetMapping(path = "/{consentId}", produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> find(@PathVariable String consentId) {
+        return describe(consents.find(consentId));
+    }
+
+    /** Revokes the consent and tells every participant that received data under it. */
+    @PostMapping(path = "/{consentId}/revocation", produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> revoke(@PathVariable String consentId, @RequestBody(required = false) byte[] body,
+            @RequestAttribute(LocalClientAuthentication.CLIENT_ATTRIBUTE) String client) {
+        String reason = null;
+        if (body != null && body.length > 0) {
+            JsonNode json = JSON.readTree(body);
+            reason = json.path("reason").asString(null);
+        }
+        List<byte[]> notices = consents.revoke(consentId, reason, client);
+        notices.forEach(notice -> producer.sendBody(forwardQueue, notice));
+        Map<String, Object> view = describe(consents.find(consentId));
+        view.put("revocationsSent", notices.size());
+        return view;
+    }
+
+    private static Map<String, Object> describe(ConsentRecord record) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("consentId", record.consentId());
+        view.put("recordedBy", record.recordedBy());
+        view.put("purpose", record.purpose());
+        view.put("allowedRecipients", new TreeSet<>(record.allowedRecipients()));
+        view.put("allowedCategories", new TreeSet<>(record.allowedCategories()));
+        view.put("grantedAt", record.grantedAt().toString());
+        view.put("expiresAt", record.expiresAt().toString());
+        view.put("revokedAt", record.revokedAt() == null ? null : record.revokedAt().toString());
+        return view;
+    }
+}

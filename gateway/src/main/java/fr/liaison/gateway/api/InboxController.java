@@ -1,0 +1,78 @@
+package fr.liaison.gateway.api;
+
+import fr.liaison.routes.exchange.Direction;
+import fr.liaison.routes.exchange.LocalDeliverySteps;
+import fr.liaison.routes.exchange.MessageStatus;
+import fr.liaison.routes.exchange.MessageStore;
+import fr.liaison.routes.exchange.StoredMessage;
+import fr.liaison.schemas.MessageCodec;
+import fr.liaison.schemas.MessageFormat;
+import fr.liaison.schemas.error.ErrorCode;
+import fr.liaison.schemas.error.LiaisonException;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** For software that pulls: received messages wait here until acknowledged. */
+@RestController
+@RequestMapping("/api/v1/inbox")
+class InboxController {
+
+    private final MessageStore messages;
+    private final LocalDeliverySteps delivery;
+    private final MessageCodec codec;
+
+    InboxController(MessageStore messages, LocalDeliverySteps delivery, MessageCodec codec) {
+        this.messages = messages;
+        this.delivery = delivery;
+        this.codec = codec;
+    }
+
+    @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
+    List<Map<String, Object>> list(@RequestParam(defaultValue = "100") int limit) {
+        return messages.inbox(Math.max(1, Math.min(limit, 1000))).stream().map(m -> {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("messageId", m.messageId());
+            view.put("messageType", m.messageType());
+            view.put("sender", m.sender());
+            view.put("correlationId", m.correlationId());
+            view.put("receivedAt", m.createdAt().toString());
+            return view;
+        }).toList();
+    }
+
+    /** The message itself, XML or JSON as the Accept header asks. */
+    @GetMapping(path = "/{messageId}", produces = {MediaType.APPLICATION_XML_VALUE, MediaType.APPLICATION_JSON_VALUE})
+    ResponseEntity<byte[]> fetch(@PathVariable String messageId, @RequestHeader(name = "Accept", defaultValue = "application/xml") String accept) {
+        StoredMessage message = messages.find(messageId, Direction.INBOUND)
+                .filter(m -> m.status() == MessageStatus.RECEIVED || m.status() == MessageStatus.DELIVERED)
+                .filter(m -> m.payload() != null)
+                .orElseThrow(() -> new LiaisonException(ErrorCode.API_NOT_FOUND, "inbox message " + messageId));
+        if (accept.contains("json")) {
+            byte[] json = codec.toJson(codec.read(message.payload(), MessageFormat.XML).message());
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json);
+        }
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_XML).body(message.payload());
+    }
+
+    @PostMapping("/{messageId}/ack")
+    ResponseEntity<Void> acknowledge(@PathVariable String messageId,
+            @RequestAttribute(LocalClientAuthentication.CLIENT_ATTRIBUTE) String client) {
+        if (!delivery.acknowledge(messageId, client)) {
+            throw new LiaisonException(ErrorCode.API_NOT_FOUND, "no unacknowledged inbox message " + messageId);
+        }
+        return ResponseEntity.noContent().build();
+    }
+}

@@ -1,0 +1,51 @@
+package fr.liaison.gateway.api;
+
+import fr.liaison.schemas.error.ErrorCode;
+import fr.liaison.schemas.error.LiaisonException;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import java.util.Map;
+
+import org.apache.camel.CamelExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/** Every error of the local API as {@code application/problem+json} with its catalogue code. */
+@RestControllerAdvice
+class ProblemHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(LiaisonException.class)
+    ResponseEntity<Map<String, Object>> refused(LiaisonException e, HttpServletRequest request) {
+        return ResponseEntity.status(Problems.status(e.code())).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.body(e, request.getRequestURI()));
+    }
+
+    @ExceptionHandler(CamelExecutionException.class)
+    ResponseEntity<Map<String, Object>> fromRoute(CamelExecutionException e, HttpServletRequest request) {
+        if (e.getCause() instanceof LiaisonException refusal) {
+            return refused(refusal, request);
+        }
+        return unexpected(e, request);
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<Map<String, Object>> mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
+        return refused(new LiaisonException(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE, String.valueOf(e.getContentType())), request);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Map<String, Object>> unexpected(Exception e, HttpServletRequest request) {
+        // The exception's message may quote input: only its type at ERROR, the trace at DEBUG.
+        LOG.error("{} on {} failed: {}", ErrorCode.API_INTERNAL.code(), request.getRequestURI(), e.getClass().getName());
+        LOG.debug("stack trace", e);
+        return refused(new LiaisonException(ErrorCode.API_INTERNAL, (String) null), request);
+    }
+}

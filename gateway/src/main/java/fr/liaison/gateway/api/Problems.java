@@ -1,0 +1,62 @@
+package fr.liaison.gateway.api;
+
+import fr.liaison.schemas.error.ErrorCode;
+import fr.liaison.schemas.error.LiaisonException;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+
+/** RFC 9457 problem details carrying the catalogue code; the one mapping from codes to HTTP statuses. */
+public final class Problems {
+
+    private Problems() {
+    }
+
+    public static ProblemDetail of(LiaisonException e, String path) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status(e.code()),
+                e.details().isEmpty() ? e.code().message() : String.join("; ", e.details()));
+        problem.setType(URI.create("urn:liaison:error:" + e.code().code()));
+        problem.setTitle(e.code().message());
+        problem.setProperty("code", e.code().code());
+        if (path != null) {
+            problem.setInstance(URI.create(path));
+        }
+        return problem;
+    }
+
+    /** The problem as a JSON object, members in the order RFC 9457 lists them, then {@code code}. */
+    public static Map<String, Object> body(LiaisonException e, String path) {
+        ProblemDetail problem = of(e, path);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", problem.getType().toString());
+        body.put("title", problem.getTitle());
+        body.put("status", problem.getStatus());
+        body.put("detail", problem.getDetail());
+        if (path != null) {
+            body.put("instance", path);
+        }
+        body.put("code", e.code().code());
+        return body;
+    }
+
+    public static HttpStatus status(ErrorCode code) {
+        String name = code.name();
+        if (code == ErrorCode.XML_TOO_LARGE || code == ErrorCode.JSON_TOO_LARGE || code == ErrorCode.ENVELOPE_TOO_LARGE) {
+            return HttpStatus.CONTENT_TOO_LARGE;
+        }
+        return switch (code) {
+            case API_UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
+            case API_FORBIDDEN, EXCHANGE_PEER_CERTIFICATE -> HttpStatus.FORBIDDEN;
+            case API_NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case API_IDEMPOTENCY_CONFLICT, CONSENT_DUPLICATE -> HttpStatus.CONFLICT;
+            case API_UNSUPPORTED_MEDIA_TYPE -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+            case API_INTERNAL, KEYS_UNAVAILABLE, ENVELOPE_SEAL_FAILED, IO_FAILED -> HttpStatus.INTERNAL_SERVER_ERROR;
+            default -> name.startsWith("XML_") || name.startsWith("JSON_") ? HttpStatus.BAD_REQUEST
+                    : name.startsWith("CONSENT_") ? HttpStatus.FORBIDDEN : HttpStatus.UNPROCESSABLE_CONTENT;
+        };
+    }
+}

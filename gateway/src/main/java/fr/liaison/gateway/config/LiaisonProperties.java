@@ -1,0 +1,85 @@
+package fr.liaison.gateway.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Configuration of one node, under {@code liaison.*}. {@code liaison node --participant ID} fills
+ * development defaults from {@code certs-dev} and the signed directory; every value can be
+ * overridden as a Spring property.
+ *
+ * @param participantId the participant this node is, as the directory names it (e.g. FT-29)
+ * @param workDir where the node keeps its database, broker journal and generated secrets
+ * @param keys where the node's keys come from
+ * @param directory the signed participant directory and its trust anchors
+ * @param localApi the listener for the institution's own software (plain HTTP, loopback by default)
+ * @param localClients the credentials of the institution's software
+ * @param webhook where received messages are pushed; absent: they wait in the inbox
+ * @param replayWindow how far a message's creation time may be from now, either way
+ * @param retry delivery retries towards peer nodes and the webhook
+ * @param maxEnvelopeBytes largest envelope accepted from another node
+ * @param minimisation what each kind of recipient may not receive, overriding the defaults
+ */
+@ConfigurationProperties("liaison")
+public record LiaisonProperties(String participantId, Path workDir, Keys keys, DirectorySource directory, LocalApi localApi,
+        List<LocalClient> localClients, Webhook webhook, @DefaultValue("PT10M") Duration replayWindow, @DefaultValue Retry retry,
+        @DefaultValue("16777216") int maxEnvelopeBytes, Map<String, Minimisation> minimisation) {
+
+    /**
+     * @param certsDev development keys, read from {@code <certsDev>/<participantId>/}
+     * @param keystore a PKCS#12 keystore with entries {@code sign}, {@code encrypt}, {@code tls}, instead
+     * @param keystorePassword its password (from the environment, never committed)
+     */
+    public record Keys(Path certsDev, Path keystore, String keystorePassword) {
+    }
+
+    /**
+     * @param file the signed directory (CMS SignedData of the directory JSON)
+     * @param operatorCertificate the network operator's certificate, which must have signed it
+     * @param caCertificate the network CA
+     */
+    public record DirectorySource(Path file, Path operatorCertificate, Path caCertificate) {
+    }
+
+    /** @param address the address to listen on; @param port the port */
+    public record LocalApi(@DefaultValue("127.0.0.1") String address, int port) {
+    }
+
+    /**
+     * @param name shown in the audit log as the actor
+     * @param tokenFile a file holding the bearer token (development: certs-dev/ID/local-client.token)
+     * @param token the bearer token itself, when not in a file
+     */
+    public record LocalClient(String name, Path tokenFile, String token) {
+    }
+
+    /**
+     * @param url the local software's endpoint receiving each delivered message
+     * @param secret the shared secret of the HMAC-SHA-256 signature header
+     */
+    public record Webhook(URI url, String secret) {
+    }
+
+    /**
+     * @param peerAttempts tries towards a peer node before the message is dead-lettered
+     * @param initialDelay first delay between tries, doubling each time
+     * @param maximumDelay longest delay between tries
+     */
+    public record Retry(@DefaultValue("6") int peerAttempts, @DefaultValue("PT1S") Duration initialDelay,
+            @DefaultValue("PT2M") Duration maximumDelay) {
+    }
+
+    /**
+     * @param removedCategories data categories this kind of recipient never receives
+     * @param removeFreeTextDetails whether barrier free-text details are removed
+     */
+    public record Minimisation(Set<String> removedCategories, boolean removeFreeTextDetails) {
+    }
+}

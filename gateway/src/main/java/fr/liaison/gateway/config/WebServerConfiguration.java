@@ -1,0 +1,59 @@
+package fr.liaison.gateway.config;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+
+import org.apache.catalina.connector.Connector;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Two listeners: the inter-node endpoint is the server's main port, HTTPS with mutual TLS
+ * ({@code server.ssl.*}); the local API for the institution's software is a second, plain HTTP
+ * connector, on loopback unless configured otherwise. Each path is served on its own listener only.
+ */
+@Configuration(proxyBeanMethods = false)
+class WebServerConfiguration {
+
+    static final String EXCHANGE_PATH = "/exchange/";
+
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> localApiConnector(LiaisonProperties properties) {
+        return factory -> {
+            Connector connector = new Connector(TomcatServletWebServerFactory.DEFAULT_PROTOCOL);
+            connector.setPort(properties.localApi().port());
+            connector.setProperty("address", properties.localApi().address());
+            factory.addAdditionalConnectors(connector);
+        };
+    }
+
+    @Bean
+    FilterRegistrationBean<OncePerRequestFilter> listenerSeparation(LiaisonProperties properties) {
+        int localPort = properties.localApi().port();
+        OncePerRequestFilter filter = new OncePerRequestFilter() {
+            @Override
+            protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                    throws ServletException, IOException {
+                boolean exchangePath = request.getRequestURI().startsWith(EXCHANGE_PATH);
+                boolean onLocalListener = request.getLocalPort() == localPort;
+                if (exchangePath == onLocalListener) {
+                    response.sendError(HttpServletResponse.SC_NOT_FOUND);
+                    return;
+                }
+                chain.doFilter(request, response);
+            }
+        };
+        FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(filter);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+}

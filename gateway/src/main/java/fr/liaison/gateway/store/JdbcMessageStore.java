@@ -1,0 +1,136 @@
+package fr.liaison.gateway.store;
+
+import fr.liaison.routes.exchange.Direction;
+import fr.liaison.routes.exchange.MessageStatus;
+import fr.liaison.routes.exchange.MessageStore;
+import fr.liaison.routes.exchange.StoredMessage;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Messages and their step history in the node's database. */
+@Repository
+class JdbcMessageStore implements MessageStore {
+
+    private final JdbcClient jdbc;
+
+    JdbcMessageStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    @Transactional
+    public boolean insert(StoredMessage m) {
+        Optional<String> existing = jdbc.sql("SELECT status FROM message WHERE message_id = ? AND direction = ?")
+                .params(m.messageId(), m.direction().name()).query(String.class).optional();
+        if (existing.isPresent()) {
+            if (!MessageStatus.REFUSED.name().equals(existing.get())) {
+                return false;
+            }
+            jdbc.sql("DELETE FROM message WHERE message_id = ? AND direction = ?").params(m.messageId(), m.direction().name()).update();
+        }
+        try {
+            jdbc.sql("""
+                    INSERT INTO message (message_id, direction, message_type, sender, recipient, correlation_id, purpose,
+                        data_categories, consent_id, person_hash, status, error_code, created_at, updated_at, payload)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                    .params(m.messageId(), m.direction().name(), m.messageType(), m.sender(), m.recipient(), m.correlationId(),
+                            m.purpose(), String.join(",", m.dataCategories()), m.consentId(), m.personHash(), m.status().name(),
+                            m.errorCode(), time(m.createdAt()), time(m.updatedAt()), m.payload())
+                    .update();
+        } catch (DuplicateKeyException e) {
+            return false;
+        }
+        for (StoredMessage.Step step : m.history()) {
+            addStep(m.messageId(), m.direction(), step.step(), step.errorCode(), step.at());
+        }
+        return true;
+    }
+
+    @Override
+    @Transactional
+    public void updateStatus(String messageId, Direction direction, MessageStatus status, String step, String errorCode, Instant at) {
+        jdbc.sql("UPDATE message SET status = ?, error_code = ?, updated_at = ? WHERE message_id = ? AND direction = ?")
+                .params(status.name(), errorCode, time(at), messageId, direction.name()).update();
+        addStep(messageId, direction, step, errorCode, at);
+    }
+
+    private void addStep(String messageId, Direction direction, String step, String errorCode, Instant at) {
+        jdbc.sql("INSERT INTO message_step (message_id, direction, step, error_code, at) VALUES (?, ?, ?, ?, ?)")
+                .params(messageId, direction.name(), step, errorCode, time(at)).update();
+    }
+
+    @Override
+    public Optional<StoredMessage> find(String messageId, Direction direction) {
+        return jdbc.sql("SELECT * FROM message WHERE message_id = ? AND direction = ?").params(messageId, direction.name())
+                .query((rs, row) -> message(rs, history(messageId, direction))).optional();
+    }
+
+    private List<StoredMessage.Step> history(String messageId, Direction direction) {
+        return jdbc.sql("SELECT step, error_code, at FROM message_step WHERE message_id = ? AND direction = ? ORDER BY id")
+                .params(messageId, direction.name())
+                .query((rs, row) -> new StoredMessage.Step(instant(rs, "at"), rs.getString("step"), rs.getString("error_code")))
+                .list();
+    }
+
+    @Override
+    public List<String> recipientsUnderConsent(String consentId) {
+        return jdbc.sql("""
+                SELECT DISTINCT recipient FROM message
+                WHERE consent_id = ? AND direction = 'OUTBOUND' AND status IN ('SENT', 'DELIVERED') AND message_type <> 'CONSENT_REVOCATION'
+                ORDER BY recipient""").param(consentId).query(String.class).list();
+    }
+
+    @Override
+    public List<String> undeliveredUnderConsent(String consentId) {
+        return jdbc.sql("SELECT message_id FROM message WHERE consent_id = ? AND direction = 'INBOUND' AND status = 'RECEIVED'")
+                .param(consentId).query(String.class).list();
+    }
+
+    @Override
+    public List<StoredMessage> inbox(int limit) {
+        return jdbc.sql("""
+                SELECT * FROM message WHERE direction = 'INBOUND' AND status = 'RECEIVED' AND acknowledged_at IS NULL
+                ORDER BY created_at, message_id""").query((rs, row) -> message(rs, List.of())).list().stream().limit(limit).toList();
+    }
+
+    @Override
+    public boolean acknowledge(String messageId, Instant at) {
+        return jdbc.sql("""
+                UPDATE message SET acknowledged_at = ? WHERE message_id = ? AND direction = 'INBOUND' AND acknowledged_at IS NULL""")
+                .params(time(at), messageId).update() == 1;
+    }
+
+    private static StoredMessage message(ResultSet rs, List<StoredMessage.Step> history) throws SQLException {
+        String categories = rs.getString("data_categories");
+        Set<String> categorySet = categories == null || categories.isEmpty() ? Set.of()
+                : new TreeSet<>(Arrays.asList(categories.split(",")));
+        return new StoredMessage(rs.getString("message_id"), Direction.valueOf(rs.getString("direction")), rs.getString("message_type"),
+                rs.getString("sender"), rs.getString("recipient"), rs.getString("correlation_id"), rs.getString("purpose"),
+                categorySet, rs.getString("consent_id"), rs.getString("person_hash"), MessageStatus.valueOf(rs.getString("status")),
+                rs.getString("error_code"), instant(rs, "created_at"), instant(rs, "updated_at"), rs.getBytes("payload"), history);
+    }
+
+    static OffsetDateTime time(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+}

@@ -1,0 +1,86 @@
+package fr.liaison.routes.camel;
+
+import fr.liaison.routes.audit.AuditStep;
+import fr.liaison.routes.exchange.DeliverySteps;
+import fr.liaison.routes.exchange.InboundMessage;
+import fr.liaison.routes.exchange.InboundSteps;
+import fr.liaison.routes.exchange.OutboundMessage;
+import fr.liaison.routes.exchange.OutboundSteps;
+import fr.liaison.schemas.error.ErrorCode;
+import fr.liaison.schemas.error.LiaisonException;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+
+/**
+ * The one error policy of the exchange routes, one configuration per flow. Every handled error
+ * is audited; only an unreachable peer or local software is retried, because any other refusal
+ * would be refused again.
+ */
+public final class ExchangeErrorPolicy extends RouteConfigurationBuilder {
+
+    public static final String OUTBOUND_SUBMIT = "outbound-submit-errors";
+    public static final String OUTBOUND_DELIVERY = "outbound-delivery-errors";
+    public static final String INBOUND = "inbound-errors";
+    public static final String LOCAL_DELIVERY = "local-delivery-errors";
+
+    private final OutboundSteps outbound;
+    private final DeliverySteps delivery;
+    private final InboundSteps inbound;
+    private final RetryPolicy retry;
+
+    public ExchangeErrorPolicy(OutboundSteps outbound, DeliverySteps delivery, InboundSteps inbound, RetryPolicy retry) {
+        this.outbound = outbound;
+        this.delivery = delivery;
+        this.inbound = inbound;
+        this.retry = retry;
+    }
+
+    @Override
+    public void configuration() {
+        // Refused before anything left the node: audited, then the caller gets the exception.
+        routeConfiguration(OUTBOUND_SUBMIT)
+                .onException(LiaisonException.class).handled(false).logExhausted(false).logStackTrace(false)
+                .process(e -> outbound.refused(failure(e), e.getProperty(ExchangeHeaders.OUTBOUND, OutboundMessage.class),
+                        e.getMessage().getHeader(ExchangeHeaders.CLIENT, String.class)));
+
+        routeConfiguration(OUTBOUND_DELIVERY)
+                .onException(LiaisonException.class).onWhen(e -> retryable(failure(e))).handled(true)
+                .logExhausted(false).logStackTrace(false).logRetryAttempted(true)
+                .maximumRedeliveries(retry.peerAttempts() - 1)
+                .redeliveryDelay(retry.initialDelay().toMillis()).useExponentialBackOff().backOffMultiplier(2.0)
+                .maximumRedeliveryDelay(retry.maximumDelay().toMillis()).useCollisionAvoidance()
+                .onRedelivery(e -> delivery.retrying(e.getMessage().getBody(String.class), failure(e)))
+                .process(e -> delivery.failed(e.getMessage().getBody(String.class),
+                        new LiaisonException(ErrorCode.EXCHANGE_DEAD_LETTER, failure(e).code().code()), AuditStep.DEAD_LETTERED))
+                .to("{{liaison.endpoints.dead-letter-queue}}")
+                .end()
+                .onException(LiaisonException.class).handled(true).logExhausted(false).logStackTrace(false)
+                .process(e -> delivery.failed(e.getMessage().getBody(String.class), failure(e), AuditStep.FAILED));
+
+        // Rejected from another node: audited, and the sender gets a signed rejection receipt.
+        routeConfiguration(INBOUND)
+                .onException(LiaisonException.class).handled(true).logExhausted(false).logStackTrace(false)
+                .process(e -> {
+                    e.getMessage().setBody(inbound.rejected(e.getProperty(ExchangeHeaders.INBOUND, InboundMessage.class), failure(e)));
+                    e.getMessage().setHeader(ExchangeHeaders.REJECTED, true);
+                });
+
+        // The local software's webhook did not take it: kept in the queue and tried again, without end.
+        routeConfiguration(LOCAL_DELIVERY)
+                .onException(LiaisonException.class).handled(false).logStackTrace(false).logRetryAttempted(true)
+                .maximumRedeliveries(-1)
+                .redeliveryDelay(retry.initialDelay().toMillis()).useExponentialBackOff().backOffMultiplier(2.0)
+                .maximumRedeliveryDelay(retry.maximumDelay().toMillis());
+    }
+
+    private static LiaisonException failure(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return cause instanceof LiaisonException refusal ? refusal
+                : new LiaisonException(ErrorCode.API_INTERNAL, String.valueOf(cause), cause);
+    }
+
+    private static boolean retryable(LiaisonException failure) {
+        return failure.code() == ErrorCode.EXCHANGE_PEER_UNREACHABLE;
+    }
+}

@@ -1,0 +1,64 @@
+package fr.liaison.routes.camel;
+
+import fr.liaison.routes.exchange.ConsentSteps;
+import fr.liaison.routes.exchange.InboundMessage;
+import fr.liaison.routes.exchange.InboundSteps;
+import fr.liaison.routes.exchange.LocalDeliverySteps;
+import fr.liaison.schemas.v1.ConsentRevocation;
+
+import java.util.List;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * Receiving: an envelope from another node is opened, verified, validated, checked for replay and
+ * consent and kept, all within the sender's request, which is answered with a signed receipt; the
+ * message then goes from the inbound queue to the local software.
+ */
+public final class InboundEnvelopeRoutes extends RouteBuilder {
+
+    private final InboundSteps steps;
+    private final ConsentSteps consents;
+    private final LocalDeliverySteps local;
+
+    public InboundEnvelopeRoutes(InboundSteps steps, ConsentSteps consents, LocalDeliverySteps local) {
+        this.steps = steps;
+        this.consents = consents;
+        this.local = local;
+    }
+
+    @Override
+    public void configure() {
+        from("direct:inbound-receive").routeId("inbound-receive").routeConfigurationId(ExchangeErrorPolicy.INBOUND)
+                .process(e -> e.setProperty(ExchangeHeaders.INBOUND, steps.receive(e.getMessage().getBody(byte[].class),
+                        e.getMessage().getHeader(ExchangeHeaders.TRANSPORT_SENDER, String.class),
+                        e.getMessage().getHeader(ExchangeHeaders.CLAIMED_MESSAGE_ID, String.class)))).id("inbound-start")
+                .process(e -> steps.open(inbound(e))).id("inbound-open")
+                .process(e -> steps.validate(inbound(e))).id("inbound-validate")
+                .process(e -> steps.checkFreshness(inbound(e))).id("inbound-replay")
+                .process(e -> steps.checkConsent(inbound(e))).id("inbound-consent")
+                .process(e -> steps.accept(inbound(e))).id("inbound-accept")
+                .process(this::applyRevocation).id("inbound-revocation")
+                .process(e -> e.getMessage().setBody(inbound(e).messageId()))
+                .to(ExchangePattern.InOnly, "{{liaison.endpoints.inbound-queue}}").id("inbound-enqueue")
+                .split(exchangeProperty(ExchangeHeaders.FORWARDS))
+                    .to(ExchangePattern.InOnly, "{{liaison.endpoints.forward-queue}}").id("inbound-forward-revocation")
+                .end()
+                .process(e -> e.getMessage().setBody(steps.acceptedReceipt(inbound(e)))).id("inbound-receipt");
+
+        from("{{liaison.endpoints.inbound-queue}}").routeId("local-deliver").routeConfigurationId(ExchangeErrorPolicy.LOCAL_DELIVERY)
+                .process(e -> local.deliver(e.getMessage().getBody(String.class))).id("local-deliver-step");
+    }
+
+    private void applyRevocation(Exchange exchange) {
+        List<byte[]> forwards = inbound(exchange).message() instanceof ConsentRevocation revocation
+                ? consents.revocationReceived(revocation) : List.of();
+        exchange.setProperty(ExchangeHeaders.FORWARDS, forwards);
+    }
+
+    private static InboundMessage inbound(Exchange exchange) {
+        return exchange.getProperty(ExchangeHeaders.INBOUND, InboundMessage.class);
+    }
+}

@@ -1,0 +1,121 @@
+package fr.liaison.routes.consent;
+
+import fr.liaison.routes.audit.Pseudonymiser;
+import fr.liaison.routes.directory.Directory;
+import fr.liaison.routes.directory.Participant;
+import fr.liaison.routes.keys.ParticipantKeys;
+import fr.liaison.schemas.MessageCodec;
+import fr.liaison.schemas.MessageFormat;
+import fr.liaison.schemas.ValidatedMessage;
+import fr.liaison.schemas.error.ErrorCode;
+import fr.liaison.schemas.error.LiaisonException;
+import fr.liaison.schemas.v1.Consent;
+import fr.liaison.schemas.v1.DataCategory;
+import fr.liaison.schemas.v1.LiaisonMessage;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Makes and checks consent proofs. The institution that collected a consent signs its canonical
+ * XML (CMS SignedData, content attached); any node can later check, without trusting whoever
+ * handed it the proof, that this institution recorded exactly these terms. Thread-safe.
+ */
+public final class ConsentProofs {
+
+    /** Room for the CMS structure and certificate around a message of the codec's maximum size. */
+    private static final int CMS_OVERHEAD_BYTES = 64 * 1024;
+
+    private final MessageCodec codec;
+    private final Pseudonymiser pseudonymiser;
+
+    public ConsentProofs(MessageCodec codec, Pseudonymiser pseudonymiser) {
+        this.codec = Objects.requireNonNull(codec, "codec");
+        this.pseudonymiser = Objects.requireNonNull(pseudonymiser, "pseudonymiser");
+    }
+
+    /**
+     * Signs a consent this node collected and returns its record, proof included.
+     *
+     * @throws IllegalArgumentException if the message is not a Consent
+     * @throws LiaisonException CONSENT_NOT_RECORDER if the consent is not collected by, or not sent
+     *     by, {@code recorder}
+     */
+    public ConsentRecord sign(ValidatedMessage consentMessage, ParticipantKeys recorder) {
+        Consent consent = asConsent(consentMessage.message());
+        String recorderId = recorder.participantId();
+        String collector = collector(consent);
+        if (!recorderId.equals(collector)) {
+            throw new LiaisonException(ErrorCode.CONSENT_NOT_RECORDER,
+                    "consent " + consent.getConsentId() + " was collected by " + collector + ", not " + recorderId);
+        }
+        if (!recorderId.equals(consent.getHeader().getSender())) {
+            throw new LiaisonException(ErrorCode.CONSENT_NOT_RECORDER,
+                    "consent " + consent.getConsentId() + " names " + consent.getHeader().getSender() + " as sender, not " + recorderId);
+        }
+        // The canonical XML is what was validated: the proof covers those exact bytes.
+        byte[] proof = SignedContent.sign(consentMessage.canonicalXml(), recorder);
+        return record(consent, proof);
+    }
+
+    /**
+     * Checks a proof and returns the consent it proves, not revoked.
+     *
+     * @throws LiaisonException CONSENT_PROOF_INVALID if the proof is unreadable, altered, uses a
+     *     refused algorithm, is signed by an untrusted certificate or by anyone other than the
+     *     institution the consent names as collector, or if its content is not a valid Consent
+     */
+    public ConsentRecord verify(byte[] proof, Directory directory) {
+        SignedContent.Verified verified = SignedContent.verify(proof, codec.limits().maxBytes() + CMS_OVERHEAD_BYTES,
+                directory.trust(), ErrorCode.CONSENT_PROOF_INVALID);
+        ValidatedMessage message;
+        try {
+            message = codec.read(verified.content(), MessageFormat.XML);
+        } catch (LiaisonException e) {
+            throw new LiaisonException(ErrorCode.CONSENT_PROOF_INVALID, "signed content: " + e.code().code(), e);
+        }
+        if (!(message.message() instanceof Consent consent)) {
+            throw new LiaisonException(ErrorCode.CONSENT_PROOF_INVALID, "signed content is a " + message.messageType().value());
+        }
+        String collector = collector(consent);
+        Optional<Participant> recorder = directory.find(collector);
+        if (recorder.isEmpty()) {
+            throw new LiaisonException(ErrorCode.CONSENT_PROOF_INVALID, "collector " + collector + " is not in the directory");
+        }
+        if (!recorder.get().signingCertificate().equals(verified.signer())) {
+            String actual = directory.bySigningCertificate(verified.signer()).map(Participant::id).orElse("an unlisted certificate");
+            throw new LiaisonException(ErrorCode.CONSENT_PROOF_INVALID,
+                    "signed by " + actual + ", collector is " + collector);
+        }
+        // sign() never makes such a proof; refuse one made elsewhere.
+        if (!collector.equals(consent.getHeader().getSender())) {
+            throw new LiaisonException(ErrorCode.CONSENT_PROOF_INVALID, "sender is not the collector " + collector);
+        }
+        return record(consent, proof);
+    }
+
+    private ConsentRecord record(Consent consent, byte[] proof) {
+        Set<String> categories = consent.getAllowedDataCategories() == null ? Set.of()
+                : consent.getAllowedDataCategories().stream().map(DataCategory::name).collect(Collectors.toSet());
+        Set<String> recipients = consent.getAllowedRecipients() == null ? Set.of() : Set.copyOf(consent.getAllowedRecipients());
+        return new ConsentRecord(consent.getConsentId(),
+                pseudonymiser.personHash(consent.getPerson().getFranceTravailId()),
+                consent.getPurpose().name(), recipients, categories,
+                consent.getGrantedAt().toInstant(), consent.getExpiresAt().toInstant(),
+                collector(consent), null, proof);
+    }
+
+    private static String collector(Consent consent) {
+        return consent.getCollectedBy() == null ? null : consent.getCollectedBy().getParticipant();
+    }
+
+    private static Consent asConsent(LiaisonMessage message) {
+        if (message instanceof Consent consent) {
+            return consent;
+        }
+        throw new IllegalArgumentException("a consent proof is made from a Consent message, not "
+                + message.getHeader().getMessageType());
+    }
+}

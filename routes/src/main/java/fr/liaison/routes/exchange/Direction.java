@@ -1,0 +1,5 @@
+package fr.liaison.routes.exchange;
+
+public enum Direction {
+    OUTBOUND, INBOUND
+}

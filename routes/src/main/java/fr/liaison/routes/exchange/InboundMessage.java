@@ -1,0 +1,68 @@
+package fr.liaison.routes.exchange;
+
+import fr.liaison.routes.envelope.OpenedEnvelope;
+import fr.liaison.schemas.v1.LiaisonMessage;
+
+/** An envelope received from another node, as it moves through the inbound steps. */
+public final class InboundMessage {
+
+    private final byte[] envelope;
+    private final String transportSender;
+    private final String claimedMessageId;
+    private OpenedEnvelope opened;
+    private LiaisonMessage message;
+    private String personHash;
+
+    InboundMessage(byte[] envelope, String transportSender, String claimedMessageId) {
+        this.envelope = envelope;
+        this.transportSender = transportSender;
+        this.claimedMessageId = claimedMessageId;
+    }
+
+    public byte[] envelope() {
+        return envelope;
+    }
+
+    /** The participant whose TLS certificate the connection presented. */
+    public String transportSender() {
+        return transportSender;
+    }
+
+    /** Names a message that could not be identified (RFC 4122's nil UUID). */
+    static final String UNIDENTIFIED = "00000000-0000-0000-0000-000000000000";
+
+    /**
+     * The message id as verified inside the envelope, else as the sender's request announced it,
+     * else {@link #UNIDENTIFIED}.
+     */
+    public String messageId() {
+        if (message != null) {
+            return message.getHeader().getMessageId();
+        }
+        return claimedMessageId != null && claimedMessageId.matches("[0-9a-f-]{36}") ? claimedMessageId : UNIDENTIFIED;
+    }
+
+    public OpenedEnvelope opened() {
+        return opened;
+    }
+
+    void opened(OpenedEnvelope value) {
+        this.opened = value;
+    }
+
+    public LiaisonMessage message() {
+        return message;
+    }
+
+    void message(LiaisonMessage value) {
+        this.message = value;
+    }
+
+    public String personHash() {
+        return personHash;
+    }
+
+    void personHash(String value) {
+        this.personHash = value;
+    }
+}

@@ -1,0 +1,150 @@
+package fr.liaison.routes.exchange;
+
+import fr.liaison.routes.audit.AuditEntry;
+import fr.liaison.routes.audit.AuditStep;
+import fr.liaison.routes.audit.Persons;
+import fr.liaison.routes.consent.ConsentGate;
+import fr.liaison.routes.consent.ConsentRecord;
+import fr.liaison.routes.envelope.EnvelopeOpener;
+import fr.liaison.routes.envelope.OpenedEnvelope;
+import fr.liaison.routes.receipt.Receipt;
+import fr.liaison.routes.receipt.Receipts;
+import fr.liaison.schemas.MessageFormat;
+import fr.liaison.schemas.error.ErrorCode;
+import fr.liaison.schemas.error.LiaisonException;
+import fr.liaison.schemas.v1.ConsentRevocation;
+import fr.liaison.schemas.v1.LiaisonMessage;
+import fr.liaison.schemas.v1.MessageHeader;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Receiving from another node, synchronously within its request: open and verify the envelope,
+ * validate, refuse replays and stale messages, check the consent proof on its own, keep the
+ * message, and answer with a signed receipt, accepting or rejecting with a code.
+ */
+public final class InboundSteps {
+
+    private final NodeContext node;
+    private final EnvelopeOpener opener;
+
+    public InboundSteps(NodeContext node, int maxEnvelopeBytes) {
+        this.node = node;
+        this.opener = new EnvelopeOpener(node.keys(), node.directory(), maxEnvelopeBytes);
+    }
+
+    public InboundMessage receive(byte[] envelope, String transportSender, String claimedMessageId) {
+        return new InboundMessage(envelope, transportSender, claimedMessageId);
+    }
+
+    /** Decrypts and verifies; the signer must be the participant the TLS connection authenticated. */
+    public InboundMessage open(InboundMessage inbound) {
+        OpenedEnvelope opened = opener.open(inbound.envelope(), inbound.transportSender());
+        inbound.opened(opened);
+        return inbound;
+    }
+
+    /** The content must be a valid v1 message, from the signer, to this node. */
+    public InboundMessage validate(InboundMessage inbound) {
+        LiaisonMessage message = node.codec().read(inbound.opened().content(), MessageFormat.XML).message();
+        MessageHeader header = message.getHeader();
+        if (!inbound.opened().sender().id().equals(header.getSender())) {
+            throw new LiaisonException(ErrorCode.SIGNER_NOT_SENDER,
+                    "signed by " + inbound.opened().sender().id() + ", the message names " + header.getSender());
+        }
+        if (!node.participantId().equals(header.getRecipient())) {
+            throw new LiaisonException(ErrorCode.EXCHANGE_NOT_FOR_THIS_NODE, "the message names " + header.getRecipient());
+        }
+        inbound.message(message);
+        inbound.personHash(Persons.franceTravailId(message).map(node.pseudonymiser()::personHash).orElse(null));
+        return inbound;
+    }
+
+    /** Creation time within the window either side of now; duplicates are caught when stored. */
+    public InboundMessage checkFreshness(InboundMessage inbound) {
+        Instant created = inbound.message().getHeader().getCreatedAt().toInstant();
+        Duration skew = Duration.between(created, node.clock().instant()).abs();
+        if (skew.compareTo(node.replayWindow()) > 0) {
+            throw new LiaisonException(ErrorCode.EXCHANGE_STALE, "created " + created + ", window " + node.replayWindow());
+        }
+        return inbound;
+    }
+
+    /**
+     * The consent proof the sender attached, checked on its own: signed by the institution that
+     * recorded it, and covering this exchange. A revocation this node already knows of wins.
+     */
+    public InboundMessage checkConsent(InboundMessage inbound) {
+        LiaisonMessage message = inbound.message();
+        if (message instanceof ConsentRevocation revocation) {
+            checkRevocationSender(revocation);
+            return inbound;
+        }
+        if (!ConsentGate.requiresConsent(message)) {
+            return inbound;
+        }
+        byte[] proof = inbound.opened().consentProof();
+        if (proof == null) {
+            throw new LiaisonException(ErrorCode.CONSENT_PROOF_INVALID, "no consent proof attached");
+        }
+        ConsentRecord proven = node.consentProofs().verify(proof, node.directory().get());
+        Optional<ConsentRecord> known = node.consents().find(proven.consentId());
+        ConsentRecord effective = known.map(k -> proven.withRevokedAt(k.revokedAt())).orElse(proven);
+        node.consentGate().check(message, inbound.personHash(), Optional.of(effective));
+        if (known.isEmpty()) {
+            node.consents().save(proven);
+        }
+        return inbound;
+    }
+
+    private void checkRevocationSender(ConsentRevocation revocation) {
+        String sender = revocation.getHeader().getSender();
+        Optional<ConsentRecord> known = node.consents().find(revocation.getConsentId());
+        if (known.isPresent() && !known.get().recordedBy().equals(sender) && !known.get().allowedRecipients().contains(sender)) {
+            throw new LiaisonException(ErrorCode.CONSENT_PARTY_NOT_COVERED, "a revocation must come from a party to the consent");
+        }
+    }
+
+    /** Keeps the message for the local software and audits RECEIVED; a second copy is a replay. */
+    public InboundMessage accept(InboundMessage inbound) {
+        Instant now = node.clock().instant();
+        boolean inserted = node.messages().insert(StoredMessage.of(inbound.message(), Direction.INBOUND, inbound.personHash(),
+                MessageStatus.RECEIVED, AuditStep.RECEIVED.name(), null, now, inbound.opened().content()));
+        if (!inserted) {
+            throw new LiaisonException(ErrorCode.EXCHANGE_REPLAYED, "message " + inbound.messageId() + " from " + inbound.transportSender());
+        }
+        node.audit().append(AuditEntry.forMessage(AuditStep.RECEIVED, inbound.message(), inbound.personHash(), now)
+                .withActor(inbound.transportSender()).withPayloadDigest(Receipts.sha256Hex(inbound.opened().content())));
+        return inbound;
+    }
+
+    /** The receipt for an accepted message, signed with this node's signing key. */
+    public byte[] acceptedReceipt(InboundMessage inbound) {
+        return receipt(inbound, Receipt.Outcome.ACCEPTED, null);
+    }
+
+    /** Audits the rejection and returns the signed rejection receipt. */
+    public byte[] rejected(InboundMessage inbound, LiaisonException rejection) {
+        Instant now = node.clock().instant();
+        AuditEntry entry = inbound.message() != null
+                ? AuditEntry.forMessage(AuditStep.REJECTED, inbound.message(), inbound.personHash(), now)
+                : new AuditEntry(now, AuditStep.REJECTED, inbound.messageId(), null, null, inbound.transportSender(),
+                        node.participantId(), null, null, null, Receipts.sha256Hex(inbound.envelope()), null, null, null);
+        node.audit().append(entry.withErrorCode(rejection.code().code()).withActor(inbound.transportSender()));
+        return receipt(inbound, Receipt.Outcome.REJECTED, rejection.code().code());
+    }
+
+    private byte[] receipt(InboundMessage inbound, Receipt.Outcome outcome, String code) {
+        String sender = inbound.message() != null ? inbound.message().getHeader().getSender() : inbound.transportSender();
+        return Receipts.sign(new Receipt(inbound.messageId(), sender, node.participantId(),
+                Receipts.sha256Hex(inbound.envelope()), node.clock().instant(), outcome, code), node.keys());
+    }
+
+    /** Participants to tell of a revocation: those this node sent data to under the consent. */
+    public List<String> revocationTargets(String consentId, String except) {
+        return node.messages().recipientsUnderConsent(consentId).stream().filter(p -> !p.equals(except)).toList();
+    }
+}

@@ -1,0 +1,15 @@
+package fr.liaison.routes.exchange;
+
+/** The institution's own software, for nodes configured to push deliveries to it. */
+public interface LocalSoftware {
+
+    /** Whether deliveries are pushed (a webhook is configured) rather than left in the inbox. */
+    boolean pushes();
+
+    /**
+     * Pushes one delivered message.
+     *
+     * @throws fr.liaison.schemas.error.LiaisonException when the software did not answer 2xx: retried
+     */
+    void push(String messageId, String messageType, byte[] xml);
+}

@@ -1,0 +1,28 @@
+package fr.liaison.routes.exchange;
+
+import fr.liaison.routes.audit.AuditTrail;
+import fr.liaison.routes.audit.Pseudonymiser;
+import fr.liaison.routes.consent.ConsentGate;
+import fr.liaison.routes.consent.ConsentProofs;
+import fr.liaison.routes.consent.ConsentRegistry;
+import fr.liaison.routes.directory.Directory;
+import fr.liaison.routes.keys.ParticipantKeys;
+import fr.liaison.routes.minimise.Minimiser;
+import fr.liaison.schemas.MessageCodec;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * Everything the exchange steps need from the node they run in: its identity and keys, the
+ * current directory, and the stores the application provides. One per node.
+ */
+public record NodeContext(ParticipantKeys keys, Supplier<Directory> directory, MessageCodec codec, ConsentRegistry consents,
+        ConsentGate consentGate, ConsentProofs consentProofs, Minimiser minimiser, Pseudonymiser pseudonymiser,
+        AuditTrail audit, MessageStore messages, Clock clock, Duration replayWindow) {
+
+    public String participantId() {
+        return keys.participantId();
+    }
+}
