@@ -1,108 +1,316 @@
 package fr.liaison.gateway.cli;
 
-import fr.liaison.routes.directory.Directory;
-import fr.liaison.routes.directory.Participant;
-import fr.liaison.routes.envelope.EnvelopeOpener;
-import fr.liaison.routes.envelope.EnvelopeSealer;
-import fr.liaison.routes.envelope.OpenedEnvelope;
-import fr.liaison.routes.keys.ParticipantKeys;
-import fr.liaison.schemas.MessageCodec;
-import fr.liaison.schemas.MessageFormat;
-import fr.liaison.schemas.ValidatedMessage;
-import fr.liaison.schemas.error.LiaisonException;
+import fr.liaison.schemas.v1.DataCategory;
 
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.concurrent.Callable;
-import java.util.function.Supplier;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
-import java.io.PrintWriter;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Shows one exchange of the development network end to end, without a node: a sample referral
- * from the CCAS de Quimper to France Travail Finistère is validated, sealed and opened, then three
- * envelopes that must be refused are refused. Prints no personal data: only types, identifiers of
- * institutions, sizes, digests and codes.
+ * The development network at work: starts the nodes of the CCAS de Quimper, France Travail
+ * Finistère and the Finistère departmental council as separate processes, then acts as each
+ * institution's software over its local API: records a consent, sends a referral and its answer,
+ * a shared diagnosis, and one exchange that must be refused for want of consent. It prints what
+ * each node did (statuses and steps, never personal data) and keeps the nodes up until Ctrl-C.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Seals a sample referral CCAS-29232 -> FT-29, opens it, and shows three refusals.")
-final class DemoCommand implements Callable<Integer> {
+        description = {"Starts CCAS-29232, FT-29 and CD-29, exchanges a referral, its answer and a shared diagnosis,",
+                "shows a refusal for want of consent, then keeps the nodes up until Ctrl-C."})
+final class DemoCommand implements java.util.concurrent.Callable<Integer> {
+
+    private static final List<String> NODES = List.of("CCAS-29232", "FT-29", "CD-29");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Duration STARTUP = Duration.ofMinutes(3);
+    private static final Duration DELIVERY = Duration.ofSeconds(60);
 
     @Spec
     CommandSpec spec;
 
-    private static final String SENDER = "CCAS-29232";
-    private static final String RECIPIENT = "FT-29";
+    @Mixin
+    NetworkOptions network;
 
     @Option(names = "--samples", paramLabel = "DIR", description = "Sample messages (default: $LIAISON_HOME/schemas/samples).")
     Path samples;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "var/demo", description = "Where the demo writes its envelope (default: ${DEFAULT-VALUE}).")
-    Path out;
+    @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = "var/demo",
+            description = "Where the demo nodes keep their data; emptied first (default: ${DEFAULT-VALUE}).")
+    Path workDir;
 
-    @Mixin
-    NetworkOptions network;
+    @Option(names = "--no-wait", description = "Stop the nodes and exit once the exchanges are shown, instead of waiting for Ctrl-C.")
+    boolean noWait;
 
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final List<Process> processes = new ArrayList<>();
+
+    /** One node as its institution's software sees it: the local API and its credential. */
+    private record Node(String id, URI api, String token) {
+    }
 
     @Override
     public Integer call() throws Exception {
-        Directory directory = network.directory();
-        step("Directory", "network %s version %d, %d participants, signature of the network operator verified",
-                directory.network(), directory.version(), directory.participants().size());
-        Participant from = directory.require(SENDER);
-        Participant to = directory.require(RECIPIENT);
-        out().printf("    %s %s (%s)  ->  %s %s (%s)%n", from.id(), from.name(), from.kind(), to.id(), to.name(), to.kind());
+        Path certsDev = network.certsDev().toAbsolutePath().normalize();
+        SampleMessages messages = new SampleMessages(samplesDir(), Clock.systemUTC());
+        WebhookReceiver webhook = WebhookReceiver.start();
+        Thread stopNodes = new Thread(this::stopNodes, "liaison-demo-stop");
+        Runtime.getRuntime().addShutdownHook(stopNodes);
+        try {
+            startNodes(certsDev, webhook);
+            exchange(messages, webhook);
+            out().println();
+            out().println("The nodes are up:");
+            for (Node node : nodes.values()) {
+                out().printf("  %-11s local API %s  (Bearer token: %s)%n", node.id(), node.api(),
+                        certsDev.resolve(node.id()).resolve("local-client.token"));
+            }
+            out().printf("  logs and data under %s%n", workDir.toAbsolutePath().normalize());
+            if (noWait) {
+                return 0;
+            }
+            out().println("Press Ctrl-C to stop them.");
+            out().flush();
+            new CountDownLatch(1).await();
+            return 0;
+        } finally {
+            webhook.stop();
+            stopNodes();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopNodes);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        }
+    }
 
-        Path sample = samplesDir().resolve("v1/valid/referral.xml");
-        byte[] input = Files.readAllBytes(sample);
-        MessageCodec codec = MessageCodec.v1();
-        ValidatedMessage message = codec.read(input, MessageFormat.detect(input));
-        step("Validate", "%s %s against schema v1: valid; purpose %s, data categories %s", message.messageType(),
-                message.header().getMessageId(), message.header().getPurpose(), message.header().getDataCategories());
+    private void startNodes(Path certsDev, WebhookReceiver webhook) throws IOException, InterruptedException {
+        deleteRecursively(workDir);
+        Files.createDirectories(workDir);
+        String jar = System.getProperty("java.class.path");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        out().printf("Starting %d nodes (separate JVMs, embedded Artemis and H2 each, logs in %s)%n", NODES.size(), workDir);
+        for (String id : NODES) {
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-jar", jar, "node",
+                    "--participant", id, "--certs-dev", certsDev.toString(), "--work-dir", workDir.resolve(id).toString()));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(workDir.resolve(id + ".log").toFile());
+            if ("FT-29".equals(id)) {
+                // Through the environment, not the command line, where any local user could read the secret.
+                builder.environment().put("LIAISON_WEBHOOK_URL", webhook.url());
+                builder.environment().put("LIAISON_WEBHOOK_SECRET", webhook.secret());
+            }
+            Process process = builder.start();
+            processes.add(process);
+            var self = network.directory().require(id);
+            nodes.put(id, new Node(id, self.localApi(),
+                    Files.readString(certsDev.resolve(id).resolve("local-client.token")).strip()));
+        }
+        Instant deadline = Instant.now().plus(STARTUP);
+        int index = 0;
+        for (Node node : nodes.values()) {
+            Process process = processes.get(index++);
+            while (!healthy(node)) {
+                if (Instant.now().isAfter(deadline) || !process.isAlive()) {
+                    throw new IllegalStateException("node " + node.id() + " did not start; see " + workDir.resolve(node.id() + ".log"));
+                }
+                TimeUnit.MILLISECONDS.sleep(250);
+            }
+            out().printf("  %-11s up: local API %s%n", node.id(), node.api());
+            out().flush();
+        }
+    }
 
-        ParticipantKeys senderKeys = network.keys(SENDER);
-        byte[] content = message.canonicalXml();
-        byte[] envelope = new EnvelopeSealer(senderKeys).seal(content, to.encryptionCertificate());
-        Path envelopeFile = out.resolve("referral.p7m");
-        CliFiles.write(envelopeFile, envelope);
-        step("Seal", "signed by %s (ECDSA P-256, SHA-256), encrypted for %s (ECDH P-256, AES-256-GCM): %d bytes -> %s",
-                SENDER, RECIPIENT, envelope.length, envelopeFile);
+    private void exchange(SampleMessages messages, WebhookReceiver webhook) throws Exception {
+        Node ccas = nodes.get("CCAS-29232");
+        Node ft = nodes.get("FT-29");
+        Node cd = nodes.get("CD-29");
 
-        EnvelopeOpener opener = new EnvelopeOpener(network.keys(RECIPIENT), directory);
-        OpenedEnvelope opened = opener.open(envelope, SENDER);
-        step("Open", "as %s: decrypted, signature verified, signer is the directory's %s (chain to the network CA, valid, not revoked)",
-                RECIPIENT, opened.sender().id());
-        step("Compare", "content identical: %s (SHA-256 %s)", Arrays.equals(opened.content(), content), sha256(content));
+        section("1. The CCAS de Quimper records the person's consent (collected in an interview)");
+        String consentId = UUID.randomUUID().toString();
+        JsonNode consent = post(ccas, "/api/v1/consents", messages.consent(consentId, ccas.id(), List.of(ft.id(), cd.id()),
+                List.of(DataCategory.IDENTITY, DataCategory.EMPLOYMENT_SITUATION, DataCategory.BARRIER_MOBILITE,
+                        DataCategory.BARRIER_LOGEMENT, DataCategory.BARRIER_SANTE, DataCategory.HEALTH_DETAIL)));
+        out().printf("   consent %s: purpose %s, recipients %s, categories %s, until %s%n", consentId, consent.path("purpose").asString(),
+                consent.path("allowedRecipients"), consent.path("allowedCategories"), consent.path("expiresAt").asString());
 
-        step("Refusals", "each envelope below must be refused with its own code");
-        refuse("one byte of the envelope altered", () -> {
-            byte[] altered = envelope.clone();
-            altered[altered.length / 2] ^= 0x01;
-            return opener.open(altered, SENDER);
-        });
-        refuse("opened by CD-29, for whom it was not encrypted",
-                () -> new EnvelopeOpener(network.keys("CD-29"), directory).open(envelope, SENDER));
-        refuse("signed by TEST-REVOKED, whose certificate is on the CRL", () -> opener.open(
-                new EnvelopeSealer(network.keys("TEST-REVOKED")).seal(content, to.encryptionCertificate())));
+        section("2. Referral CCAS-29232 -> FT-29 (fiche de prescription), pushed to France Travail's software by webhook");
+        var referral = messages.message("referral.xml", ccas.id(), ft.id(), consentId, null);
+        submit(ccas, referral.xml());
+        awaitStatus(ccas, referral.messageId(), "DELIVERED");
+        WebhookReceiver.Delivery pushed = webhook.await(referral.messageId(), DELIVERY);
+        out().printf("   FT-29's software received %s %s, HMAC signature %s%n", pushed.type(), pushed.messageId(),
+                pushed.signatureValid() ? "valid" : "INVALID");
+        show(ccas, referral.messageId());
+        show(ft, referral.messageId());
 
+        section("3. France Travail accepts: response FT-29 -> CCAS-29232, pulled from the CCAS inbox");
+        var response = messages.message("referral-response.xml", ft.id(), ccas.id(), consentId, referral.messageId());
+        submit(ft, response.xml());
+        awaitStatus(ft, response.messageId(), "DELIVERED");
+        JsonNode inbox = get(ccas, "/api/v1/inbox");
+        out().printf("   CCAS-29232 inbox: %d message(s); fetched %s as JSON, correlated to %s; acknowledged%n", inbox.size(),
+                response.messageId(), get(ccas, "/api/v1/inbox/" + response.messageId()).path("header").path("correlationId").asString());
+        send(ccas, "POST", "/api/v1/inbox/" + response.messageId() + "/ack", null);
+        show(ft, response.messageId());
+        show(ccas, response.messageId());
+
+        section("4. Shared diagnosis FT-29 -> CD-29, minimised for a departmental council (it keeps the details the consent covers)");
+        var diagnosis = messages.message("shared-diagnosis.xml", ft.id(), cd.id(), consentId, referral.messageId());
+        submit(ft, diagnosis.xml());
+        awaitStatus(ft, diagnosis.messageId(), "DELIVERED");
+        JsonNode received = get(cd, "/api/v1/inbox/" + diagnosis.messageId());
+        out().printf("   CD-29 received categories %s%n", received.path("header").path("dataCategories"));
+        send(cd, "POST", "/api/v1/inbox/" + diagnosis.messageId() + "/ack", null);
+        show(cd, diagnosis.messageId());
+
+        section("5. A referral CCAS-29232 -> CD-29 under a consent that names only FT-29: refused, nothing sent");
+        String narrowConsent = UUID.randomUUID().toString();
+        post(ccas, "/api/v1/consents", messages.consent(narrowConsent, ccas.id(), List.of(ft.id()),
+                List.of(DataCategory.IDENTITY, DataCategory.BARRIER_MOBILITE, DataCategory.BARRIER_LOGEMENT)));
+        var refused = messages.message("referral.xml", ccas.id(), cd.id(), narrowConsent, null);
+        HttpResponse<String> answer = send(ccas, "POST", "/api/v1/messages", refused.xml());
+        JsonNode problem = JSON.readTree(answer.body());
+        out().printf("   HTTP %d %s: %s%n", answer.statusCode(), problem.path("code").asString(), problem.path("title").asString());
+        show(ccas, refused.messageId());
+        out().printf("   CD-29 knows nothing of it: HTTP %d%n", send(cd, "GET", "/api/v1/messages/" + refused.messageId(), null).statusCode());
+    }
+
+    private void section(String title) {
         out().println();
-        out().println("Open it independently with OpenSSL 3:");
-        Path certs = network.certsDev();
-        out().printf("  openssl cms -decrypt -binary -inform DER -in %s -recip %s -inkey %s -out signed.der%n", envelopeFile,
-                certs.resolve("FT-29/encrypt.crt.pem"), certs.resolve("FT-29/encrypt.key.pem"));
-        out().printf("  openssl cms -verify -binary -inform DER -in signed.der -CAfile %s -out referral.xml%n",
-                certs.resolve("network-ca.crt.pem"));
-        return 0;
+        out().println(title);
+        out().flush();
+    }
+
+    /** A message's status and steps on one node: routing and codes only, never the content. */
+    private void show(Node node, String messageId) throws IOException, InterruptedException {
+        JsonNode status = get(node, "/api/v1/messages/" + messageId);
+        StringBuilder steps = new StringBuilder();
+        for (JsonNode step : status.path("history")) {
+            steps.append(steps.isEmpty() ? "" : " > ").append(step.path("step").asString());
+            if (!step.path("errorCode").isNull() && !step.path("errorCode").isMissingNode()) {
+                steps.append('(').append(step.path("errorCode").asString()).append(')');
+            }
+        }
+        out().printf("   at %-11s %-8s %-18s %s -> %s  %-9s %s%n", node.id(), status.path("direction").asString(),
+                status.path("messageType").asString(), status.path("sender").asString(), status.path("recipient").asString(),
+                status.path("status").asString(), steps);
+        out().flush();
+    }
+
+    private void submit(Node node, byte[] xml) throws IOException, InterruptedException {
+        HttpResponse<String> response = send(node, "POST", "/api/v1/messages", xml);
+        if (response.statusCode() != 202) {
+            throw new IllegalStateException(node.id() + " refused a demo message: " + response.body());
+        }
+    }
+
+    private void awaitStatus(Node node, String messageId, String expected) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(DELIVERY);
+        String status = "";
+        while (Instant.now().isBefore(deadline)) {
+            status = get(node, "/api/v1/messages/" + messageId).path("status").asString();
+            if (expected.equals(status)) {
+                return;
+            }
+            if ("FAILED".equals(status) || "REFUSED".equals(status)) {
+                break;
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        throw new IllegalStateException(messageId + " at " + node.id() + " is " + status + ", expected " + expected);
+    }
+
+    private JsonNode post(Node node, String path, byte[] xml) throws IOException, InterruptedException {
+        HttpResponse<String> response = send(node, "POST", path, xml);
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(node.id() + " " + path + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    private JsonNode get(Node node, String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = send(node, "GET", path, null);
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(node.id() + " " + path + ": HTTP " + response.statusCode());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    private HttpResponse<String> send(Node node, String method, String path, byte[] xml) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(node.api().resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + node.token()).header("Accept", "application/json");
+        if (xml != null) {
+            request.header("Content-Type", "application/xml").method(method, HttpRequest.BodyPublishers.ofByteArray(xml));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private boolean healthy(Node node) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(node.api().resolve("/actuator/health"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 && response.body().contains("\"UP\"");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private synchronized void stopNodes() {
+        for (Process process : processes) {
+            process.destroy();
+        }
+        for (Process process : processes) {
+            try {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        processes.clear();
     }
 
     private Path samplesDir() {
@@ -113,24 +321,90 @@ final class DemoCommand implements Callable<Integer> {
         return home != null ? Path.of(home, "schemas", "samples") : Path.of("schemas", "samples");
     }
 
-    private void step(String name, String format, Object... args) {
-        out().printf("%-9s %s%n", name, String.format(format, args));
-    }
-
-    private void refuse(String what, Supplier<OpenedEnvelope> attempt) {
-        try {
-            attempt.get();
-            throw new IllegalStateException("accepted an envelope that must be refused: " + what);
-        } catch (LiaisonException e) {
-            out().printf("    refused  %-58s %s %s%n", what, e.code().code(), e.code().message());
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
         }
-    }
-
-    private static String sha256(byte[] content) throws NoSuchAlgorithmException {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)).substring(0, 16) + "...";
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     private PrintWriter out() {
         return spec.commandLine().getOut();
+    }
+
+    /** France Travail's software in the demo: receives webhook pushes and checks their signature. */
+    static final class WebhookReceiver {
+
+        record Delivery(String messageId, String type, boolean signatureValid) {
+        }
+
+        private final HttpServer server;
+        private final String secret;
+        private final BlockingQueue<Delivery> deliveries = new LinkedBlockingQueue<>();
+
+        private WebhookReceiver(HttpServer server, String secret) {
+            this.server = server;
+            this.secret = secret;
+        }
+
+        static WebhookReceiver start() throws IOException {
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            WebhookReceiver receiver = new WebhookReceiver(server, HexFormat.of().formatHex(random));
+            server.createContext("/webhook", exchange -> {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                String timestamp = exchange.getRequestHeaders().getFirst("Liaison-Timestamp");
+                String signature = exchange.getRequestHeaders().getFirst("Liaison-Signature");
+                receiver.deliveries.add(new Delivery(exchange.getRequestHeaders().getFirst("Liaison-Message-Id"),
+                        exchange.getRequestHeaders().getFirst("Liaison-Message-Type"), receiver.verify(timestamp, body, signature)));
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+            });
+            server.start();
+            return receiver;
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/webhook";
+        }
+
+        String secret() {
+            return secret;
+        }
+
+        Delivery await(String messageId, Duration timeout) throws InterruptedException {
+            Instant deadline = Instant.now().plus(timeout);
+            while (Instant.now().isBefore(deadline)) {
+                Delivery delivery = deliveries.poll(250, TimeUnit.MILLISECONDS);
+                if (delivery != null && messageId.equals(delivery.messageId())) {
+                    return delivery;
+                }
+            }
+            throw new IllegalStateException("the webhook never received " + messageId);
+        }
+
+        private boolean verify(String timestamp, byte[] body, String signature) {
+            if (timestamp == null || signature == null) {
+                return false;
+            }
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+                mac.update((timestamp + ".").getBytes(StandardCharsets.US_ASCII));
+                byte[] expected = ("sha256=" + HexFormat.of().formatHex(mac.doFinal(body))).getBytes(StandardCharsets.US_ASCII);
+                return MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.US_ASCII));
+            } catch (GeneralSecurityException e) {
+                return false;
+            }
+        }
+
+        void stop() {
+            server.stop(0);
+        }
     }
 }

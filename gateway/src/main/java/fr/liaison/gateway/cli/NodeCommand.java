@@ -3,6 +3,7 @@ package fr.liaison.gateway.cli;
 import fr.liaison.gateway.LiaisonNodeApplication;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -26,7 +27,7 @@ final class NodeCommand implements Callable<Integer> {
 
     /** Spring properties overriding the defaults, e.g. {@code --liaison.webhook.url=http://...}. */
     @Unmatched
-    List<String> springArguments = List.of();
+    List<String> springArguments = new ArrayList<>();
 
     @Mixin
     NetworkOptions network;

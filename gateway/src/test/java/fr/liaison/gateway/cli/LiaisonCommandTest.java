@@ -84,8 +84,8 @@ class LiaisonCommandTest {
     }
 
     @Test
-    void demoSealsOpensAndShowsThreeRefusals() {
-        int status = run("demo", "--certs-dev", CERTS, "--samples", SAMPLES.toString(), "--out", work.toString());
+    void envelopeDemoSealsOpensAndShowsThreeRefusals() {
+        int status = run("demo-envelope", "--certs-dev", CERTS, "--samples", SAMPLES.toString(), "--out", work.toString());
 
         assertThat(status).isZero();
         assertThat(out.toString()).contains("content identical: true", "GW-ENVELOPE-004", "GW-ENVELOPE-003", "GW-SIGNATURE-005");

@@ -99,9 +99,17 @@ public final class ConsentSteps {
 
     private void withdrawUndelivered(String consentId, Instant now) {
         for (String messageId : node.messages().undeliveredUnderConsent(consentId)) {
+            // A revocation names the consent it revokes: it is news for the local software, not data under it.
+            if (node.messages().find(messageId, Direction.INBOUND).map(ConsentSteps::isRevocation).orElse(false)) {
+                continue;
+            }
             node.messages().updateStatus(messageId, Direction.INBOUND, MessageStatus.WITHDRAWN, "WITHDRAWN",
                     ErrorCode.CONSENT_REVOKED.code(), now);
         }
+    }
+
+    static boolean isRevocation(StoredMessage message) {
+        return MessageType.CONSENT_REVOCATION.name().equals(message.messageType());
     }
 
     private List<byte[]> revocations(ConsentRecord record, Instant revokedAt, String reason, String except) {

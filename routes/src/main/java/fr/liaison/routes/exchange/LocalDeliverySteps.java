@@ -27,7 +27,9 @@ public final class LocalDeliverySteps {
             return; // withdrawn, or delivered before a redelivery of the same queue entry
         }
         StoredMessage stored = found.get();
-        if (stored.consentId() != null && node.consents().find(stored.consentId()).map(ConsentRecord::revokedAt).isPresent()) {
+        // A revocation is delivered even though its own consent is revoked: it is how the software learns of it.
+        if (stored.consentId() != null && !ConsentSteps.isRevocation(stored)
+                && node.consents().find(stored.consentId()).map(ConsentRecord::revokedAt).isPresent()) {
             node.messages().updateStatus(messageId, Direction.INBOUND, MessageStatus.WITHDRAWN, "WITHDRAWN", "GW-CONSENT-003",
                     node.clock().instant());
             return;

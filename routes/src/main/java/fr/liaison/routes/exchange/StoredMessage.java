@@ -22,7 +22,9 @@ public record StoredMessage(String messageId, Direction direction, String messag
             String step, String errorCode, Instant at, byte[] payload) {
         MessageHeader header = message.getHeader();
         Set<String> categories = new TreeSet<>();
-        header.getDataCategories().forEach(category -> categories.add(category.name()));
+        if (header.getDataCategories() != null) {
+            header.getDataCategories().forEach(category -> categories.add(category.name()));
+        }
         return new StoredMessage(header.getMessageId(), direction, header.getMessageType().name(), header.getSender(),
                 header.getRecipient(), header.getCorrelationId(), header.getPurpose() == null ? null : header.getPurpose().name(),
                 categories, header.getConsentRef(), personHash, status, errorCode, at, at, payload,

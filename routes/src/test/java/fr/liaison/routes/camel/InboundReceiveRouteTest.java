@@ -1,0 +1,239 @@
+package fr.liaison.routes.camel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.liaison.routes.audit.AuditEntry;
+import fr.liaison.routes.audit.AuditStep;
+import fr.liaison.routes.consent.ConsentRecord;
+import fr.liaison.routes.envelope.EnvelopeSealer;
+import fr.liaison.routes.exchange.Direction;
+import fr.liaison.routes.exchange.MessageStatus;
+import fr.liaison.routes.receipt.Receipt;
+import fr.liaison.routes.receipt.Receipts;
+import fr.liaison.routes.testing.DevNetwork;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The synchronous receiving route at FT-29, fed envelopes sealed by CCAS-29232: every refusal is
+ * answered with a signed rejection receipt naming its code, audited, and enqueues nothing.
+ */
+class InboundReceiveRouteTest {
+
+    private TestNode ccas;
+    private TestNode ft;
+    private MockEndpoint enqueued;
+    private ConsentRecord consent;
+    private EnvelopeSealer ccasSealer;
+
+    @BeforeEach
+    void nodes() throws Exception {
+        ccas = new TestNode("CCAS-29232");
+        ft = new TestNode("FT-29");
+        AdviceWith.adviceWith(ft.camel, "inbound-receive", a -> a.weaveById("inbound-enqueue").before().to("mock:enqueued"));
+        ft.start();
+        enqueued = ft.camel.getEndpoint("mock:enqueued", MockEndpoint.class);
+        consent = ccas.recordConsent();
+        ccasSealer = new EnvelopeSealer(ccas.keys);
+    }
+
+    @AfterEach
+    void stop() {
+        ccas.close();
+        ft.close();
+    }
+
+    private byte[] referral() {
+        return Messages.fresh("referral.xml", "CCAS-29232", "FT-29", consent.consentId());
+    }
+
+    private byte[] sealFor(String recipient, byte[] xml, byte[] proof) {
+        return ccasSealer.seal(xml, DevNetwork.directory().require(recipient).encryptionCertificate(), proof);
+    }
+
+    private byte[] sealForFt(byte[] xml) {
+        return sealFor("FT-29", xml, consent.proof());
+    }
+
+    /** The reply is a rejection receipt signed by FT-29 for these bytes, naming {@code code}; it was audited. */
+    private Receipt assertRejected(Exchange reply, byte[] envelope, String messageId, String code) {
+        assertThat(reply.getMessage().getHeader(ExchangeHeaders.REJECTED, Boolean.class)).isTrue();
+        Receipt receipt = Receipts.verify(reply.getMessage().getBody(byte[].class), DevNetwork.directory(), "FT-29", messageId, envelope);
+        assertThat(receipt.outcome()).isEqualTo(Receipt.Outcome.REJECTED);
+        assertThat(receipt.errorCode()).isEqualTo(code);
+        assertThat(ft.entries(AuditStep.REJECTED)).last().satisfies(entry -> {
+            assertThat(entry.errorCode()).isEqualTo(code);
+            assertThat(entry.messageId()).isEqualTo(messageId);
+            assertThat(entry.actor()).isEqualTo(reply.getMessage().getHeader(ExchangeHeaders.TRANSPORT_SENDER));
+        });
+        return receipt;
+    }
+
+    @Test
+    void acceptedEnvelopeIsKeptEnqueuedAndAnsweredWithAnAcceptance() throws Exception {
+        byte[] xml = referral();
+        String messageId = Messages.messageId(xml);
+        byte[] envelope = sealForFt(xml);
+        enqueued.expectedBodiesReceived(messageId);
+
+        Exchange reply = ft.receive(envelope, "CCAS-29232", messageId);
+
+        enqueued.assertIsSatisfied();
+        assertThat(reply.getMessage().getHeader(ExchangeHeaders.REJECTED)).isNull();
+        Receipt receipt = Receipts.verify(reply.getMessage().getBody(byte[].class), DevNetwork.directory(), "FT-29", messageId, envelope);
+        assertThat(receipt.outcome()).isEqualTo(Receipt.Outcome.ACCEPTED);
+        assertThat(receipt.sender()).isEqualTo("CCAS-29232");
+        assertThat(ft.stored(messageId, Direction.INBOUND).status()).isEqualTo(MessageStatus.RECEIVED);
+        assertThat(ft.stored(messageId, Direction.INBOUND).payload()).isEqualTo(xml);
+        assertThat(ft.auditOf(messageId)).singleElement().satisfies(entry -> {
+            assertThat(entry.step()).isEqualTo(AuditStep.RECEIVED);
+            assertThat(entry.actor()).isEqualTo("CCAS-29232");
+            assertThat(entry.consentId()).isEqualTo(consent.consentId());
+        });
+        assertThat(ft.consents.find(consent.consentId())).isPresent();
+        assertThat(ft.store.inbox(10)).extracting(m -> m.messageId()).containsExactly(messageId);
+    }
+
+    @Test
+    void garbageIsRejectedAsAMalformedEnvelope() {
+        byte[] garbage = "definitely not CMS".getBytes(StandardCharsets.US_ASCII);
+        String claimed = UUID.randomUUID().toString();
+
+        Exchange reply = ft.receive(garbage, "CCAS-29232", claimed);
+
+        assertRejected(reply, garbage, claimed, "GW-ENVELOPE-001");
+        assertThat(ft.entries(AuditStep.REJECTED)).singleElement()
+                .satisfies(entry -> assertThat(entry.payloadDigest()).isEqualTo(Receipts.sha256Hex(garbage)));
+        assertThat(enqueued.getReceivedCounter()).isZero();
+        assertThat(ft.store.all()).isEmpty();
+    }
+
+    @Test
+    void garbageWithoutAUsableClaimedIdIsRejectedUnderTheNilId() {
+        byte[] garbage = new byte[] {0x30, 0x03, 0x02, 0x01, 0x00};
+
+        Exchange reply = ft.receive(garbage, "CCAS-29232", "not-an-id");
+
+        assertRejected(reply, garbage, "00000000-0000-0000-0000-000000000000", "GW-ENVELOPE-001");
+    }
+
+    @Test
+    void envelopeSealedForAnotherParticipantIsRejected() {
+        byte[] xml = referral();
+        String messageId = Messages.messageId(xml);
+        byte[] envelope = sealFor("CD-29", xml, consent.proof());
+
+        assertRejected(ft.receive(envelope, "CCAS-29232", messageId), envelope, messageId, "GW-ENVELOPE-003");
+        assertThat(enqueued.getReceivedCounter()).isZero();
+        assertThat(ft.store.all()).isEmpty();
+    }
+
+    @Test
+    void envelopeSignedByAnotherParticipantThanTheTlsPeerIsRejected() {
+        byte[] xml = referral();
+        String messageId = Messages.messageId(xml);
+        byte[] envelope = sealForFt(xml);
+
+        assertRejected(ft.receive(envelope, "CD-29", messageId), envelope, messageId, "GW-SIGNATURE-008");
+        assertThat(enqueued.getReceivedCounter()).isZero();
+        assertThat(ft.store.all()).isEmpty();
+    }
+
+    @Test
+    void messageNamingAnotherRecipientIsRejected() {
+        byte[] xml = Messages.fresh("referral.xml", "CCAS-29232", "CD-29", consent.consentId());
+        String messageId = Messages.messageId(xml);
+        byte[] envelope = sealForFt(xml);
+
+        assertRejected(ft.receive(envelope, "CCAS-29232", messageId), envelope, messageId, "GW-EXCHANGE-003");
+        assertThat(enqueued.getReceivedCounter()).isZero();
+    }
+
+    @Test
+    void messageCreatedOutsideTheReplayWindowIsRejectedAsStale() {
+        byte[] old = Messages.fresh("referral.xml", "CCAS-29232", "FT-29", consent.consentId(),
+                h -> h.setCreatedAt(Messages.now().minus(TestNode.REPLAY_WINDOW).minusMinutes(1)));
+        byte[] future = Messages.fresh("referral.xml", "CCAS-29232", "FT-29", consent.consentId(),
+                h -> h.setCreatedAt(Messages.now().plus(TestNode.REPLAY_WINDOW).plusMinutes(1)));
+
+        for (byte[] xml : new byte[][] {old, future}) {
+            String messageId = Messages.messageId(xml);
+            byte[] envelope = sealForFt(xml);
+            assertRejected(ft.receive(envelope, "CCAS-29232", messageId), envelope, messageId, "GW-EXCHANGE-002");
+        }
+        assertThat(enqueued.getReceivedCounter()).isZero();
+        assertThat(ft.store.all()).isEmpty();
+    }
+
+    @Test
+    void sameEnvelopeReceivedTwiceIsRejectedAsAReplay() throws Exception {
+        byte[] xml = referral();
+        String messageId = Messages.messageId(xml);
+        byte[] envelope = sealForFt(xml);
+        enqueued.expectedBodiesReceived(messageId);
+        assertThat(ft.receive(envelope, "CCAS-29232", messageId).getMessage().getHeader(ExchangeHeaders.REJECTED)).isNull();
+
+        assertRejected(ft.receive(envelope, "CCAS-29232", messageId), envelope, messageId, "GW-EXCHANGE-001");
+
+        enqueued.assertIsSatisfied();
+        assertThat(ft.stored(messageId, Direction.INBOUND).status()).isEqualTo(MessageStatus.RECEIVED);
+        assertThat(ft.stepsOf(messageId)).containsExactly(AuditStep.RECEIVED, AuditStep.REJECTED);
+    }
+
+    @Test
+    void sameMessageResealedIsStillAReplay() {
+        byte[] xml = referral();
+        String messageId = Messages.messageId(xml);
+        ft.receive(sealForFt(xml), "CCAS-29232", messageId);
+        byte[] again = sealForFt(xml);
+
+        assertRejected(ft.receive(again, "CCAS-29232", messageId), again, messageId, "GW-EXCHANGE-001");
+        assertThat(ft.store.all()).hasSize(1);
+    }
+
+    @Test
+    void messageWithoutAConsentProofIsRejected() {
+        byte[] xml = referral();
+        String messageId = Messages.messageId(xml);
+        byte[] envelope = sealFor("FT-29", xml, null);
+
+        assertRejected(ft.receive(envelope, "CCAS-29232", messageId), envelope, messageId, "GW-CONSENT-008");
+        assertThat(enqueued.getReceivedCounter()).isZero();
+        assertThat(ft.store.all()).isEmpty();
+        assertThat(ft.consents.find(consent.consentId())).isEmpty();
+    }
+
+    @Test
+    void messageUnderAConsentRevokedHereIsRejected() {
+        ft.consents.save(consent);
+        ft.consents.markRevoked(consent.consentId(), java.time.Instant.now().minusSeconds(1));
+        byte[] xml = referral();
+        String messageId = Messages.messageId(xml);
+        byte[] envelope = sealForFt(xml);
+
+        assertRejected(ft.receive(envelope, "CCAS-29232", messageId), envelope, messageId, "GW-CONSENT-003");
+        assertThat(enqueued.getReceivedCounter()).isZero();
+    }
+
+    @Test
+    void rejectionAuditNamesTheMessageOnceItIsKnown() {
+        byte[] xml = referral();
+        String messageId = Messages.messageId(xml);
+        byte[] envelope = sealFor("FT-29", xml, null);
+
+        ft.receive(envelope, "CCAS-29232", UUID.randomUUID().toString());
+
+        AuditEntry entry = ft.entries(AuditStep.REJECTED).get(0);
+        assertThat(entry.messageId()).isEqualTo(messageId);
+        assertThat(entry.sender()).isEqualTo("CCAS-29232");
+        assertThat(entry.personHash()).isEqualTo(consent.personHash());
+    }
+}

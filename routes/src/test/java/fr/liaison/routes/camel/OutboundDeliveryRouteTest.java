@@ -1,0 +1,189 @@
+package fr.liaison.routes.camel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.liaison.routes.audit.AuditEntry;
+import fr.liaison.routes.audit.AuditStep;
+import fr.liaison.routes.consent.ConsentRecord;
+import fr.liaison.routes.exchange.Direction;
+import fr.liaison.routes.exchange.MessageStatus;
+import fr.liaison.routes.exchange.PeerTransport;
+import fr.liaison.schemas.error.ErrorCode;
+import fr.liaison.schemas.error.LiaisonException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The asynchronous delivery route, CCAS-29232 sending to FT-29 in process: an unreachable peer is
+ * retried then dead-lettered; a rejection or an invalid receipt fails at once, never retried.
+ */
+class OutboundDeliveryRouteTest {
+
+    private TestNode ccas;
+    private TestNode ft;
+    private MockEndpoint deadLetter;
+
+    @BeforeEach
+    void nodes() throws Exception {
+        ccas = new TestNode("CCAS-29232");
+        ft = new TestNode("FT-29").start();
+        ccas.transport = TestNode.inProcess(ft, "CCAS-29232");
+    }
+
+    @AfterEach
+    void stop() {
+        ccas.close();
+        ft.close();
+    }
+
+    private void startSender() {
+        ccas.start();
+        deadLetter = ccas.camel.getEndpoint("mock:dead-letter", MockEndpoint.class);
+    }
+
+    /** Submits a fresh referral and waits until the delivery route is done with it. */
+    private String submitAndAwaitDelivery() {
+        ConsentRecord consent = ccas.recordConsent();
+        NotifyBuilder delivered = new NotifyBuilder(ccas.camel).fromRoute("outbound-deliver").whenDone(1).create();
+        String messageId = ccas.submit(Messages.fresh("referral.xml", "CCAS-29232", "FT-29", consent.consentId()));
+        assertThat(delivered.matches(20, TimeUnit.SECONDS)).as("delivery route done").isTrue();
+        return messageId;
+    }
+
+    @Test
+    void deliveredWhenTheRecipientsReceiptVerifies() throws Exception {
+        startSender();
+        deadLetter.expectedMessageCount(0);
+
+        String messageId = submitAndAwaitDelivery();
+
+        assertThat(ccas.stored(messageId, Direction.OUTBOUND).status()).isEqualTo(MessageStatus.DELIVERED);
+        assertThat(ccas.stepsOf(messageId))
+                .containsExactly(AuditStep.ACCEPTED, AuditStep.SENT, AuditStep.RECEIPT_VERIFIED, AuditStep.DELIVERED);
+        assertThat(ccas.stored(messageId, Direction.OUTBOUND).history()).extracting(s -> s.step())
+                .containsExactly("ACCEPTED", "SENT", "DELIVERED");
+        assertThat(ft.stored(messageId, Direction.INBOUND).status()).isIn(MessageStatus.RECEIVED, MessageStatus.DELIVERED);
+        assertThat(ft.stepsOf(messageId)).startsWith(AuditStep.RECEIVED);
+        assertThat(deadLetter.getReceivedCounter()).isZero();
+    }
+
+    @Test
+    void unreachablePeerIsRetriedThenDeadLettered() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        AdviceWith.adviceWith(ccas.camel, "outbound-deliver", a -> a.weaveById("outbound-send").replace().process(e -> {
+            attempts.incrementAndGet();
+            throw new LiaisonException(ErrorCode.EXCHANGE_PEER_UNREACHABLE, "connection refused");
+        }));
+        startSender();
+        deadLetter.expectedMessageCount(1);
+
+        String messageId = submitAndAwaitDelivery();
+
+        deadLetter.assertIsSatisfied(10_000);
+        assertThat(deadLetter.getExchanges().get(0).getMessage().getBody(String.class)).isEqualTo(messageId);
+        assertThat(attempts).hasValue(TestNode.RETRY.peerAttempts());
+        assertThat(ccas.entries(AuditStep.RETRIED)).hasSize(TestNode.RETRY.peerAttempts() - 1)
+                .allSatisfy(entry -> {
+                    assertThat(entry.messageId()).isEqualTo(messageId);
+                    assertThat(entry.errorCode()).isEqualTo("GW-EXCHANGE-007");
+                });
+        assertThat(ccas.stepsOf(messageId))
+                .containsExactly(AuditStep.ACCEPTED, AuditStep.RETRIED, AuditStep.RETRIED, AuditStep.DEAD_LETTERED);
+        assertThat(ccas.entries(AuditStep.DEAD_LETTERED)).extracting(AuditEntry::errorCode).containsExactly("GW-EXCHANGE-008");
+        assertThat(ccas.stored(messageId, Direction.OUTBOUND).status()).isEqualTo(MessageStatus.FAILED);
+        assertThat(ccas.stored(messageId, Direction.OUTBOUND).errorCode()).isEqualTo("GW-EXCHANGE-008");
+        assertThat(ft.store.all()).isEmpty();
+    }
+
+    @Test
+    void serverErrorFromThePeerIsRetriedAndMaySucceed() throws Exception {
+        AtomicInteger posts = new AtomicInteger();
+        PeerTransport real = ccas.transport;
+        ccas.transport = (endpoint, id, envelope) -> posts.incrementAndGet() == 1
+                ? new PeerTransport.PeerReply(503, new byte[0]) : real.post(endpoint, id, envelope);
+        startSender();
+
+        String messageId = submitAndAwaitDelivery();
+
+        assertThat(posts).hasValue(2);
+        assertThat(ccas.stored(messageId, Direction.OUTBOUND).status()).isEqualTo(MessageStatus.DELIVERED);
+        assertThat(ccas.stepsOf(messageId)).containsExactly(AuditStep.ACCEPTED, AuditStep.SENT, AuditStep.RETRIED,
+                AuditStep.SENT, AuditStep.RECEIPT_VERIFIED, AuditStep.DELIVERED);
+        assertThat(deadLetter.getReceivedCounter()).isZero();
+    }
+
+    @Test
+    void rejectionByThePeerFailsAtOnceAndIsNeverRetried() throws Exception {
+        AtomicInteger posts = new AtomicInteger();
+        // The TLS connection authenticates another participant than the envelope's signer: FT-29 rejects it.
+        PeerTransport rejecting = TestNode.inProcess(ft, "CD-29");
+        ccas.transport = (endpoint, id, envelope) -> {
+            posts.incrementAndGet();
+            return rejecting.post(endpoint, id, envelope);
+        };
+        startSender();
+
+        String messageId = submitAndAwaitDelivery();
+
+        assertThat(posts).hasValue(1);
+        assertThat(ccas.entries(AuditStep.RETRIED)).isEmpty();
+        assertThat(ccas.stepsOf(messageId)).containsExactly(AuditStep.ACCEPTED, AuditStep.SENT, AuditStep.FAILED);
+        assertThat(ccas.auditOf(messageId).get(2).errorCode()).isEqualTo("GW-EXCHANGE-006");
+        assertThat(ccas.stored(messageId, Direction.OUTBOUND).status()).isEqualTo(MessageStatus.FAILED);
+        assertThat(ccas.stored(messageId, Direction.OUTBOUND).errorCode()).isEqualTo("GW-EXCHANGE-006");
+        assertThat(ft.entries(AuditStep.REJECTED)).extracting(AuditEntry::errorCode).containsExactly("GW-SIGNATURE-008");
+        assertThat(deadLetter.getReceivedCounter()).isZero();
+    }
+
+    @Test
+    void invalidReceiptFailsAtOnceAndIsNeverRetried() throws Exception {
+        AtomicInteger posts = new AtomicInteger();
+        ccas.transport = (endpoint, id, envelope) -> {
+            posts.incrementAndGet();
+            return new PeerTransport.PeerReply(200, "<ok/>".getBytes(StandardCharsets.UTF_8));
+        };
+        startSender();
+
+        String messageId = submitAndAwaitDelivery();
+
+        assertThat(posts).hasValue(1);
+        assertThat(ccas.entries(AuditStep.RETRIED)).isEmpty();
+        assertThat(ccas.stepsOf(messageId)).containsExactly(AuditStep.ACCEPTED, AuditStep.SENT, AuditStep.FAILED);
+        assertThat(ccas.stored(messageId, Direction.OUTBOUND).status()).isEqualTo(MessageStatus.FAILED);
+        assertThat(ccas.stored(messageId, Direction.OUTBOUND).errorCode()).isEqualTo("GW-EXCHANGE-005");
+        assertThat(deadLetter.getReceivedCounter()).isZero();
+    }
+
+    @Test
+    void receiptForAnotherEnvelopeIsInvalid() throws Exception {
+        // FT-29 accepts the envelope, but the receipt comes back for a message sent earlier.
+        PeerTransport real = ccas.transport;
+        byte[][] first = new byte[1][];
+        ccas.transport = (endpoint, id, envelope) -> {
+            PeerTransport.PeerReply reply = real.post(endpoint, id, envelope);
+            if (first[0] == null) {
+                first[0] = reply.body();
+                return reply;
+            }
+            return new PeerTransport.PeerReply(200, first[0]);
+        };
+        startSender();
+        String firstId = submitAndAwaitDelivery();
+        assertThat(ccas.stored(firstId, Direction.OUTBOUND).status()).isEqualTo(MessageStatus.DELIVERED);
+
+        String messageId = submitAndAwaitDelivery();
+
+        assertThat(ccas.stored(messageId, Direction.OUTBOUND).status()).isEqualTo(MessageStatus.FAILED);
+        assertThat(ccas.stored(messageId, Direction.OUTBOUND).errorCode()).isEqualTo("GW-EXCHANGE-005");
+        assertThat(ccas.entries(AuditStep.RETRIED)).isEmpty();
+    }
+}

@@ -1,0 +1,105 @@
+package fr.liaison.routes.testing;
+
+import fr.liaison.routes.exchange.Direction;
+import fr.liaison.routes.exchange.MessageStatus;
+import fr.liaison.routes.exchange.MessageStore;
+import fr.liaison.routes.exchange.StoredMessage;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A message store in memory, honouring the {@link MessageStore} contract as the node's database does
+ * (a duplicate is refused unless the earlier one was REFUSED; every status change adds a step to the
+ * history). Thread-safe: every operation is atomic.
+ */
+public final class InMemoryMessageStore implements MessageStore {
+
+    private record Key(String messageId, Direction direction) {
+    }
+
+    private record Row(StoredMessage message, Instant acknowledgedAt) {
+    }
+
+    private final Map<Key, Row> rows = new ConcurrentHashMap<>();
+
+    @Override
+    public synchronized boolean insert(StoredMessage message) {
+        Key key = new Key(message.messageId(), message.direction());
+        Row existing = rows.get(key);
+        if (existing != null && existing.message().status() != MessageStatus.REFUSED) {
+            return false;
+        }
+        rows.put(key, new Row(message, null));
+        return true;
+    }
+
+    @Override
+    public synchronized void updateStatus(String messageId, Direction direction, MessageStatus status, String step, String errorCode,
+            Instant at) {
+        Key key = new Key(messageId, direction);
+        Row row = rows.get(key);
+        if (row == null) {
+            return;
+        }
+        StoredMessage m = row.message();
+        List<StoredMessage.Step> history = new ArrayList<>(m.history());
+        history.add(new StoredMessage.Step(at, step, errorCode));
+        rows.put(key, new Row(new StoredMessage(m.messageId(), m.direction(), m.messageType(), m.sender(), m.recipient(),
+                m.correlationId(), m.purpose(), m.dataCategories(), m.consentId(), m.personHash(), status, errorCode, m.createdAt(), at,
+                m.payload(), List.copyOf(history)), row.acknowledgedAt()));
+    }
+
+    @Override
+    public synchronized Optional<StoredMessage> find(String messageId, Direction direction) {
+        return Optional.ofNullable(rows.get(new Key(messageId, direction))).map(Row::message);
+    }
+
+    @Override
+    public synchronized List<String> recipientsUnderConsent(String consentId) {
+        return rows.values().stream().map(Row::message)
+                .filter(m -> consentId.equals(m.consentId()) && m.direction() == Direction.OUTBOUND)
+                .filter(m -> m.status() == MessageStatus.SENT || m.status() == MessageStatus.DELIVERED)
+                .filter(m -> !"CONSENT_REVOCATION".equals(m.messageType()))
+                .map(StoredMessage::recipient).distinct().sorted().toList();
+    }
+
+    @Override
+    public synchronized List<String> undeliveredUnderConsent(String consentId) {
+        // As the database does: every RECEIVED inbound message under the consent, whatever its type.
+        return rows.values().stream().map(Row::message)
+                .filter(m -> consentId.equals(m.consentId()) && m.direction() == Direction.INBOUND && m.status() == MessageStatus.RECEIVED)
+                .map(StoredMessage::messageId).toList();
+    }
+
+    @Override
+    public synchronized List<StoredMessage> inbox(int limit) {
+        return rows.values().stream()
+                .filter(r -> r.acknowledgedAt() == null && r.message().direction() == Direction.INBOUND
+                        && r.message().status() == MessageStatus.RECEIVED)
+                .map(Row::message)
+                .sorted(Comparator.comparing(StoredMessage::createdAt).thenComparing(StoredMessage::messageId))
+                .limit(limit).toList();
+    }
+
+    @Override
+    public synchronized boolean acknowledge(String messageId, Instant at) {
+        Key key = new Key(messageId, Direction.INBOUND);
+        Row row = rows.get(key);
+        if (row == null || row.acknowledgedAt() != null) {
+            return false;
+        }
+        rows.put(key, new Row(row.message(), at));
+        return true;
+    }
+
+    /** Every stored message, for assertions. */
+    public synchronized List<StoredMessage> all() {
+        return rows.values().stream().map(Row::message).toList();
+    }
+}
