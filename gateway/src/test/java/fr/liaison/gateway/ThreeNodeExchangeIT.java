@@ -26,6 +26,8 @@ import fr.liaison.schemas.v1.DiagnosedBarrier;
 import fr.liaison.schemas.v1.SharedDiagnosis;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -105,6 +107,7 @@ class ThreeNodeExchangeIT {
 
     @BeforeAll
     void startNetwork() throws IOException {
+        requireFreePorts(8085, 8086, 8087, 8445, 8446, 8447);
         webhook = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
         webhook.start();
         webhook.stubFor(post(urlEqualTo(WEBHOOK_PATH)).willReturn(ok()));
@@ -322,6 +325,7 @@ class ThreeNodeExchangeIT {
                 .filter(r -> "CONSENT_REVOCATION".equals(r.getHeader("Liaison-Message-Type")))
                 .filter(r -> r.getBodyAsString().contains(consentId)).findFirst().orElse(null), r -> r != null);
         assertSignedWithSecret(notice);
+        awaitStatus(ft, notice.getHeader("Liaison-Message-Id"), "DELIVERED"); // not withdrawn under its own consent
         ConsentRevocation revocation = (ConsentRevocation) codec.read(notice.getBody(), MessageFormat.XML).message();
         assertThat(revocation.getConsentId()).isEqualTo(consentId);
         assertThat(revocation.getHeader().getSender()).isEqualTo("CCAS-29232");
@@ -337,6 +341,18 @@ class ThreeNodeExchangeIT {
     }
 
     // ---------------------------------------------------------------------------------------------
+
+    /** The directory fixes the development ports: say so plainly when something (a demo?) holds them. */
+    private static void requireFreePorts(int... ports) {
+        for (int port : ports) {
+            try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                probe.setReuseAddress(true);
+            } catch (IOException e) {
+                throw new IllegalStateException("port 127.0.0.1:" + port + " is in use: the three nodes need 8085-8087 and 8445-8447"
+                        + " (is a `liaison demo` or `liaison node` running?)", e);
+            }
+        }
+    }
 
     private String recordConsent(Node recorder, List<String> recipients, List<DataCategory> categories) throws Exception {
         String consentId = UUID.randomUUID().toString();
@@ -375,6 +391,7 @@ class ThreeNodeExchangeIT {
         HttpResponse<byte[]> atRecipient = ft.get("/api/v1/messages/" + messageId);
         assertThat(atRecipient.statusCode()).isEqualTo(404);
         assertThat(json(atRecipient).path("code").asString()).isEqualTo("GW-API-003");
+        assertThat(inboxEntry(ft, messageId)).isNull();
         assertThat(webhook.findAll(postRequestedFor(urlEqualTo(WEBHOOK_PATH)).withHeader("Liaison-Message-Id", equalTo(messageId))))
                 .isEmpty();
         assertThat(webhookPushes()).noneMatch(r -> r.getBodyAsString().contains(messageId));
@@ -493,7 +510,7 @@ class ThreeNodeExchangeIT {
             properties.put("liaison.retry.initial-delay", "PT0.2S");
             properties.putAll(overrides);
             ConfigurableApplicationContext context = new SpringApplicationBuilder(LiaisonNodeApplication.class)
-                    .properties(properties).run();
+                    .main(LiaisonNodeApplication.class).properties(properties).run();
             String token = Files.readString(CERTS_DEV.resolve(participantId).resolve("local-client.token"), StandardCharsets.UTF_8)
                     .strip();
             URI localApi = URI.create("http://" + properties.get("liaison.local-api.address") + ":" + properties.get("liaison.local-api.port"));

@@ -1,5 +1,10 @@
 package fr.liaison.gateway.cli;
 
+import fr.liaison.routes.envelope.EnvelopeSealer;
+import fr.liaison.routes.receipt.Receipt;
+import fr.liaison.routes.receipt.Receipts;
+import fr.liaison.schemas.MessageCodec;
+import fr.liaison.schemas.MessageFormat;
 import fr.liaison.schemas.v1.DataCategory;
 
 import com.sun.net.httpserver.HttpServer;
@@ -209,6 +214,58 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         out().printf("   HTTP %d %s: %s%n", answer.statusCode(), problem.path("code").asString(), problem.path("title").asString());
         show(ccas, refused.messageId());
         out().printf("   CD-29 knows nothing of it: HTTP %d%n", send(cd, "GET", "/api/v1/messages/" + refused.messageId(), null).statusCode());
+
+        section("6. The other way round, CD-29 -> FT-29: a France Travail node never receives the health detail nor free-text details");
+        var back = messages.message("shared-diagnosis.xml", cd.id(), ft.id(), consentId, referral.messageId());
+        submit(cd, back.xml());
+        awaitStatus(cd, back.messageId(), "DELIVERED");
+        WebhookReceiver.Delivery minimised = webhook.await(back.messageId(), DELIVERY);
+        out().printf("   CD-29 submitted %s; FT-29's software received %s (no healthDetail: %s, no barrier detail: %s)%n",
+                categories(back.xml()), categories(minimised.body()), !contains(minimised.body(), "<healthDetail>"),
+                !contains(minimised.body(), "<detail>"));
+
+        section("7. A forged envelope: CD-29 signs a referral that names CCAS-29232 as sender and posts it to FT-29 over mutual TLS");
+        var forged = messages.message("referral.xml", ccas.id(), ft.id(), consentId, null);
+        byte[] envelope = new EnvelopeSealer(network.keys(cd.id())).seal(forged.xml(),
+                network.directory().require(ft.id()).encryptionCertificate());
+        HttpClient asCd = HttpClient.newBuilder().sslContext(DevTls.clientContext(network.certsDev(), cd.id())).build();
+        HttpResponse<byte[]> reply = asCd.send(HttpRequest.newBuilder(network.directory().require(ft.id()).exchangeEndpoint())
+                .header("Content-Type", "application/cms").header("Liaison-Message-Id", forged.messageId())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(envelope)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        Receipt receipt = Receipts.verify(reply.body(), network.directory(), ft.id(), forged.messageId(), envelope);
+        out().printf("   FT-29 answered HTTP %d with a receipt it signed: %s %s; its software never saw it%n", reply.statusCode(),
+                receipt.outcome(), receipt.errorCode());
+
+        section("8. The person withdraws consent at the CCAS: the revocation reaches every node that received data under it");
+        JsonNode revoked = post(ccas, "/api/v1/consents/" + consentId + "/revocation",
+                "{\"reason\": \"withdrawn by the person\"}".getBytes(StandardCharsets.UTF_8), "application/json");
+        out().printf("   CCAS-29232 revoked it and sent %d revocation(s)%n", revoked.path("revocationsSent").asInt());
+        awaitRevocation(ft, consentId);
+        var late = messages.message("referral-response.xml", ft.id(), ccas.id(), consentId, referral.messageId());
+        HttpResponse<String> lateAnswer = send(ft, "POST", "/api/v1/messages", late.xml());
+        out().printf("   FT-29 now refuses a new message under it: HTTP %d %s%n", lateAnswer.statusCode(),
+                JSON.readTree(lateAnswer.body()).path("code").asString());
+    }
+
+    private void awaitRevocation(Node node, String consentId) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(DELIVERY);
+        while (Instant.now().isBefore(deadline)) {
+            HttpResponse<String> response = send(node, "GET", "/api/v1/consents/" + consentId, null);
+            if (response.statusCode() == 200 && !JSON.readTree(response.body()).path("revokedAt").isNull()) {
+                out().printf("   %s knows: consent revoked at %s%n", node.id(), JSON.readTree(response.body()).path("revokedAt").asString());
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        throw new IllegalStateException("the revocation never reached " + node.id());
+    }
+
+    private String categories(byte[] xml) {
+        return MessageCodec.v1().read(xml, MessageFormat.XML).header().getDataCategories().toString();
+    }
+
+    private static boolean contains(byte[] xml, String text) {
+        return new String(xml, StandardCharsets.UTF_8).contains(text);
     }
 
     private void section(String title) {
@@ -257,7 +314,11 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private JsonNode post(Node node, String path, byte[] xml) throws IOException, InterruptedException {
-        HttpResponse<String> response = send(node, "POST", path, xml);
+        return post(node, path, xml, "application/xml");
+    }
+
+    private JsonNode post(Node node, String path, byte[] body, String contentType) throws IOException, InterruptedException {
+        HttpResponse<String> response = send(node, "POST", path, body, contentType);
         if (response.statusCode() >= 300) {
             throw new IllegalStateException(node.id() + " " + path + ": " + response.body());
         }
@@ -273,10 +334,15 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private HttpResponse<String> send(Node node, String method, String path, byte[] xml) throws IOException, InterruptedException {
+        return send(node, method, path, xml, "application/xml");
+    }
+
+    private HttpResponse<String> send(Node node, String method, String path, byte[] body, String contentType)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(node.api().resolve(path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + node.token()).header("Accept", "application/json");
-        if (xml != null) {
-            request.header("Content-Type", "application/xml").method(method, HttpRequest.BodyPublishers.ofByteArray(xml));
+        if (body != null) {
+            request.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
@@ -339,7 +405,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     /** France Travail's software in the demo: receives webhook pushes and checks their signature. */
     static final class WebhookReceiver {
 
-        record Delivery(String messageId, String type, boolean signatureValid) {
+        record Delivery(String messageId, String type, boolean signatureValid, byte[] body) {
         }
 
         private final HttpServer server;
@@ -361,7 +427,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 String timestamp = exchange.getRequestHeaders().getFirst("Liaison-Timestamp");
                 String signature = exchange.getRequestHeaders().getFirst("Liaison-Signature");
                 receiver.deliveries.add(new Delivery(exchange.getRequestHeaders().getFirst("Liaison-Message-Id"),
-                        exchange.getRequestHeaders().getFirst("Liaison-Message-Type"), receiver.verify(timestamp, body, signature)));
+                        exchange.getRequestHeaders().getFirst("Liaison-Message-Type"), receiver.verify(timestamp, body, signature),
+                        body));
                 exchange.sendResponseHeaders(204, -1);
                 exchange.close();
             });

@@ -3,6 +3,7 @@ package fr.liaison.routes.consent;
 import fr.liaison.routes.audit.Pseudonymiser;
 import fr.liaison.routes.directory.Directory;
 import fr.liaison.routes.directory.Participant;
+import fr.liaison.routes.signing.SignedContent;
 import fr.liaison.routes.keys.ParticipantKeys;
 import fr.liaison.schemas.MessageCodec;
 import fr.liaison.schemas.MessageFormat;

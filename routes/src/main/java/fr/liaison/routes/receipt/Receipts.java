@@ -2,6 +2,7 @@ package fr.liaison.routes.receipt;
 
 import fr.liaison.routes.directory.Directory;
 import fr.liaison.routes.directory.Participant;
+import fr.liaison.routes.signing.SignedContent;
 import fr.liaison.routes.keys.ParticipantKeys;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;

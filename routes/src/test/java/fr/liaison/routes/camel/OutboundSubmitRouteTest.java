@@ -12,7 +12,6 @@ import fr.liaison.routes.exchange.StoredMessage;
 import fr.liaison.schemas.error.LiaisonException;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.UUID;
 
 import org.apache.camel.CamelExecutionException;
@@ -191,9 +190,5 @@ class OutboundSubmitRouteTest {
         assertThatThrownBy(call::run).isInstanceOf(CamelExecutionException.class)
                 .cause().isInstanceOf(LiaisonException.class)
                 .satisfies(e -> assertThat(((LiaisonException) e).code().code()).isEqualTo(code));
-    }
-
-    static List<String> codes(List<AuditEntry> entries) {
-        return entries.stream().map(AuditEntry::errorCode).toList();
     }
 }

@@ -1,5 +1,6 @@
 package fr.liaison.routes.consent;
 
+import fr.liaison.routes.signing.SignedContent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

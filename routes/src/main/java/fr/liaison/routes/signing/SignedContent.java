@@ -1,4 +1,4 @@
-package fr.liaison.routes.consent;
+package fr.liaison.routes.signing;
 
 import fr.liaison.routes.directory.NetworkTrust;
 import fr.liaison.routes.keys.ParticipantKeys;
@@ -42,19 +42,16 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
  * A CMS SignedData over a small document, in the style of the envelope's inner
  * layer: content attached, SHA-256, ECDSA (or RSA), signed attributes, signer certificate
  * included. Verification accepts exactly that and reports every failure with one code, the
- * detail saying which check failed.
- *
- * <p>The same helper exists in {@code fr.liaison.routes.receipt}: keep the two copies identical
- * (the envelope's signer is package-private; a shared public helper would belong there).
+ * detail saying which check failed. Used for consent proofs and receipts.
  */
-final class SignedContent {
+public final class SignedContent {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    static final Set<ASN1ObjectIdentifier> DIGESTS = Set.of(
+    private static final Set<ASN1ObjectIdentifier> DIGESTS = Set.of(
             NISTObjectIdentifiers.id_sha256, NISTObjectIdentifiers.id_sha384, NISTObjectIdentifiers.id_sha512);
 
-    static final Set<ASN1ObjectIdentifier> SIGNATURES = Set.of(
+    private static final Set<ASN1ObjectIdentifier> SIGNATURES = Set.of(
             X9ObjectIdentifiers.ecdsa_with_SHA256, X9ObjectIdentifiers.ecdsa_with_SHA384,
             X9ObjectIdentifiers.ecdsa_with_SHA512,
             PKCSObjectIdentifiers.sha256WithRSAEncryption, PKCSObjectIdentifiers.sha384WithRSAEncryption,
@@ -63,7 +60,7 @@ final class SignedContent {
             PKCSObjectIdentifiers.rsaEncryption);
 
     /** What a verified SignedData carried and who signed it (trusted, signature checked). */
-    record Verified(byte[] content, X509Certificate signer) {
+    public record Verified(byte[] content, X509Certificate signer) {
     }
 
     private SignedContent() {
@@ -83,7 +80,7 @@ final class SignedContent {
     }
 
     /** A DER ContentInfo holding SignedData with {@code content} attached, signed with the signer's signing key. */
-    static byte[] sign(byte[] content, ParticipantKeys signer) {
+    public static byte[] sign(byte[] content, ParticipantKeys signer) {
         String algorithm = "EC".equals(signer.signingKey().getAlgorithm()) || "ECDSA".equals(signer.signingKey().getAlgorithm())
                 ? "SHA256withECDSA" : "SHA256withRSA";
         try {
@@ -112,7 +109,7 @@ final class SignedContent {
      *
      * @throws LiaisonException {@code failure} with a detail naming the check
      */
-    static Verified verify(byte[] der, int maxBytes, NetworkTrust trust, ErrorCode failure) {
+    public static Verified verify(byte[] der, int maxBytes, NetworkTrust trust, ErrorCode failure) {
         if (der == null || der.length == 0) {
             throw new LiaisonException(failure, "empty");
         }
