@@ -218,6 +218,8 @@ make_identity() {
   make_p12 "$dir" "$cacrt"
   # Bearer token of the institution's software on its local API (development credential).
   openssl rand -base64 36 | tr '+/' '-_' | tr -d '=\n' > "$dir/local-client.token"
+  # Password of the security officer (user "officer") on the node's audit API and pages.
+  openssl rand -base64 18 | tr '+/' '-_' | tr -d '=\n' > "$dir/officer.password"
 }
 
 # --------------------------------------------------------------- network ---

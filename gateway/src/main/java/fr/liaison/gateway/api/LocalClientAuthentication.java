@@ -1,31 +1,26 @@
 package fr.liaison.gateway.api;
 
-import fr.liaison.schemas.error.ErrorCode;
-import fr.liaison.schemas.error.LiaisonException;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.util.Optional;
+import java.util.List;
 
-import org.springframework.http.MediaType;
-import org.springframework.stereotype.Component;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-import tools.jackson.databind.json.JsonMapper;
-
 /**
- * {@code Authorization: Bearer <token>} on every {@code /api/} request; anything else gets 401
- * and nothing more. The client's name is then the actor of what it does.
+ * {@code Authorization: Bearer <token>}: a known token authenticates its local client (role
+ * LOCAL_CLIENT), whose name is then the actor of what it does. Anything else is left to the
+ * security chain, which answers 401.
  */
-@Component
 class LocalClientAuthentication extends OncePerRequestFilter {
 
     static final String CLIENT_ATTRIBUTE = "liaison.client";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final LocalClients clients;
 
@@ -34,25 +29,17 @@ class LocalClientAuthentication extends OncePerRequestFilter {
     }
 
     @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/api/");
-    }
-
-    @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String header = request.getHeader("Authorization");
-        Optional<String> client = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? clients.authenticate(header.substring(7).strip()) : Optional.empty();
-        if (client.isEmpty()) {
-            response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
-            response.setHeader("WWW-Authenticate", "Bearer realm=\"liaison\"");
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            JSON.writeValue(response.getOutputStream(),
-                    Problems.body(new LiaisonException(ErrorCode.API_UNAUTHENTICATED, (String) null), request.getRequestURI()));
-            return;
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            clients.authenticate(header.substring(7).strip()).ifPresent(client -> {
+                var authentication = UsernamePasswordAuthenticationToken.authenticated(client, null,
+                        List.of(new SimpleGrantedAuthority("ROLE_" + SecurityConfiguration.LOCAL_CLIENT)));
+                SecurityContextHolder.getContext().setAuthentication(authentication);
+                request.setAttribute(CLIENT_ATTRIBUTE, client);
+            });
         }
-        request.setAttribute(CLIENT_ATTRIBUTE, client.get());
         chain.doFilter(request, response);
     }
 }

@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
  * and a presented token is compared in constant time.
  */
 @Component
-class LocalClients {
+public class LocalClients {
 
     private final Map<String, byte[]> digestsByName = new LinkedHashMap<>();
 
@@ -42,8 +42,8 @@ class LocalClients {
         }
     }
 
-    /** The name of the client this bearer token belongs to. */
-    Optional<String> authenticate(String token) {
+    /** The name of the client this bearer token belongs to (also used by the SOAP service). */
+    public Optional<String> authenticate(String token) {
         byte[] presented = sha256(token);
         String match = null;
         for (Map.Entry<String, byte[]> entry : digestsByName.entrySet()) {

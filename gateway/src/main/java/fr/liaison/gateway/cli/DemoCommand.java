@@ -181,6 +181,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         WebhookReceiver.Delivery pushed = webhook.await(referral.messageId(), DELIVERY);
         out().printf("   FT-29's software received %s %s, HMAC signature %s%n", pushed.type(), pushed.messageId(),
                 pushed.signatureValid() ? "valid" : "INVALID");
+        awaitStatus(ft, referral.messageId(), "DELIVERED");
         show(ccas, referral.messageId());
         show(ft, referral.messageId());
 
@@ -241,6 +242,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 "{\"reason\": \"withdrawn by the person\"}".getBytes(StandardCharsets.UTF_8), "application/json");
         out().printf("   CCAS-29232 revoked it and sent %d revocation(s)%n", revoked.path("revocationsSent").asInt());
         awaitRevocation(ft, consentId);
+        awaitRevocation(cd, consentId); // passed on by FT-29, which had sent CD-29 data under it
         var late = messages.message("referral-response.xml", ft.id(), ccas.id(), consentId, referral.messageId());
         HttpResponse<String> lateAnswer = send(ft, "POST", "/api/v1/messages", late.xml());
         out().printf("   FT-29 now refuses a new message under it: HTTP %d %s%n", lateAnswer.statusCode(),

@@ -38,6 +38,8 @@ public final class DevNodeDefaults {
         defaults.put("liaison.local-api.port", self.localApi().getPort());
         defaults.put("liaison.local-clients[0].name", participantId + "-software");
         defaults.put("liaison.local-clients[0].token-file", identity.resolve("local-client.token").toString());
+        defaults.put("liaison.officers[0].username", "officer");
+        defaults.put("liaison.officers[0].password-file", identity.resolve("officer.password").toString());
         defaults.put("server.address", self.exchangeEndpoint().getHost());
         defaults.put("server.port", self.exchangeEndpoint().getPort());
         defaults.put("spring.ssl.bundle.pem.exchange.keystore.certificate", "file:" + identity.resolve("tls.crt.pem"));

@@ -21,16 +21,39 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param directory the signed participant directory and its trust anchors
  * @param localApi the listener for the institution's own software (plain HTTP, loopback by default)
  * @param localClients the credentials of the institution's software
+ * @param officers the security officers of this node
  * @param webhook where received messages are pushed; absent: they wait in the inbox
  * @param replayWindow how far a message's creation time may be from now, either way
  * @param retry delivery retries towards peer nodes and the webhook
  * @param maxEnvelopeBytes largest envelope accepted from another node
  * @param minimisation what each kind of recipient may not receive, overriding the defaults
+ * @param audit the audit chain's checkpoints and batching, and payload retention
  */
 @ConfigurationProperties("liaison")
 public record LiaisonProperties(String participantId, Path workDir, Keys keys, DirectorySource directory, LocalApi localApi,
-        List<LocalClient> localClients, Webhook webhook, @DefaultValue("PT10M") Duration replayWindow, @DefaultValue Retry retry,
-        @DefaultValue("16777216") int maxEnvelopeBytes, Map<String, Minimisation> minimisation) {
+        List<LocalClient> localClients, List<Officer> officers, Webhook webhook, @DefaultValue("PT10M") Duration replayWindow,
+        @DefaultValue Retry retry, @DefaultValue("16777216") int maxEnvelopeBytes, Map<String, Minimisation> minimisation,
+        @DefaultValue Audit audit) {
+
+    /**
+     * A security officer, who reads the audit log (role OFFICER); never a local client.
+     *
+     * @param username the login
+     * @param passwordFile a file holding the password (development: certs-dev/ID/officer.password)
+     * @param password the password itself, when not in a file
+     */
+    public record Officer(String username, Path passwordFile, String password) {
+    }
+
+    /**
+     * @param checkpointEvery the node signs the chain head after this many entries
+     * @param checkpointInterval and at least this often while entries are appended
+     * @param batchSize most entries appended in one transaction (group commit)
+     * @param payloadRetention how long delivered payloads are kept (the audit log keeps no payload)
+     */
+    public record Audit(@DefaultValue("1000") int checkpointEvery, @DefaultValue("PT1M") Duration checkpointInterval,
+            @DefaultValue("256") int batchSize, @DefaultValue("P90D") Duration payloadRetention) {
+    }
 
     /**
      * @param certsDev development keys, read from {@code <certsDev>/<participantId>/}

@@ -1,7 +1,7 @@
 package fr.liaison.gateway.store;
 
-import static fr.liaison.gateway.store.JdbcMessageStore.instant;
-import static fr.liaison.gateway.store.JdbcMessageStore.time;
+import static fr.liaison.gateway.store.SqlTimes.instant;
+import static fr.liaison.gateway.store.SqlTimes.time;
 
 import fr.liaison.routes.consent.ConsentRecord;
 import fr.liaison.routes.consent.ConsentRegistry;

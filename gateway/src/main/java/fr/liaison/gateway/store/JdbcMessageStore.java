@@ -1,5 +1,8 @@
 package fr.liaison.gateway.store;
 
+import static fr.liaison.gateway.store.SqlTimes.instant;
+import static fr.liaison.gateway.store.SqlTimes.time;
+
 import fr.liaison.routes.exchange.Direction;
 import fr.liaison.routes.exchange.MessageStatus;
 import fr.liaison.routes.exchange.MessageStore;
@@ -8,8 +11,6 @@ import fr.liaison.routes.exchange.StoredMessage;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -124,13 +125,6 @@ class JdbcMessageStore implements MessageStore {
                 rs.getString("error_code"), instant(rs, "created_at"), instant(rs, "updated_at"), rs.getBytes("payload"), history);
     }
 
-    static OffsetDateTime time(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
-    }
 
-    static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
 
 }

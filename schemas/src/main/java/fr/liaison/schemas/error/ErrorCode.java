@@ -70,6 +70,15 @@ public enum ErrorCode {
     EXCHANGE_PEER_UNREACHABLE("GW-EXCHANGE-007", "The recipient node could not be reached; delivery is retried."),
     EXCHANGE_DEAD_LETTER("GW-EXCHANGE-008", "Delivery failed after the last retry."),
 
+    // Audit log: chain and checkpoint verification (in place and offline)
+    AUDIT_ENTRY_EDITED("GW-AUDIT-001", "An audit entry was changed after it was written."),
+    AUDIT_ENTRY_DELETED("GW-AUDIT-002", "An audit entry is missing from the chain."),
+    AUDIT_ENTRY_INSERTED("GW-AUDIT-003", "An audit entry was added to the chain afterwards."),
+    AUDIT_ENTRIES_REORDERED("GW-AUDIT-004", "Audit entries are out of order."),
+    AUDIT_TRUNCATED("GW-AUDIT-005", "The audit log ends before its last signed checkpoint."),
+    AUDIT_CHECKPOINT_INVALID("GW-AUDIT-006", "A checkpoint's signature does not verify with the node's certificate, or it does not match the chain."),
+    AUDIT_MALFORMED("GW-AUDIT-007", "An audit export line cannot be read."),
+
     // Delivery to the institution's own software
     LOCAL_SOFTWARE_UNREACHABLE("GW-DELIVERY-001", "The local software's webhook did not accept the message; delivery is retried."),
 

@@ -1,0 +1,99 @@
+package fr.liaison.gateway.soap;
+
+import fr.liaison.schemas.error.ErrorCode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import javax.xml.stream.XMLStreamException;
+
+import org.apache.cxf.binding.soap.SoapFault;
+import org.apache.cxf.binding.soap.SoapMessage;
+import org.apache.cxf.binding.soap.interceptor.AbstractSoapInterceptor;
+import org.apache.cxf.interceptor.Fault;
+import org.apache.cxf.message.Message;
+import org.apache.cxf.phase.Phase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+/**
+ * Last word on every fault before it is written: a fault that does not already carry a
+ * {@code FaultDetail} (a malformed envelope, an unknown operation, a failure inside the node) gets
+ * one with a catalogue code, and its fault string becomes that code's title, so no parser message,
+ * exception text or stack trace reaches the client. The original is logged by type only.
+ */
+final class CatalogueFaults extends AbstractSoapInterceptor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CatalogueFaults.class);
+
+    CatalogueFaults() {
+        super(Phase.PRE_LOGICAL);
+    }
+
+    @Override
+    public void handleMessage(SoapMessage message) throws Fault {
+        if (!(message.getContent(Exception.class) instanceof Fault fault)) {
+            return;
+        }
+        if (carriesFaultDetail(fault)) {
+            if (fault.getStatusCode() == 401) {
+                challenge(message);
+            }
+            return;
+        }
+        boolean senderFault = fault instanceof SoapFault soap && isSender(soap);
+        ErrorCode code = malformed(fault) ? ErrorCode.XML_MALFORMED
+                : senderFault ? ErrorCode.SCHEMA_UNKNOWN_TYPE : ErrorCode.API_INTERNAL;
+        if (code == ErrorCode.API_INTERNAL) {
+            Throwable cause = fault.getCause() == null ? fault : fault.getCause();
+            LOG.error("{} in the SOAP service: {}", code.code(), cause.getClass().getName());
+        }
+        SoapFault replacement = new SoapFault(SoapFaults.faultString(code),
+                code == ErrorCode.API_INTERNAL ? message.getVersion().getReceiver() : message.getVersion().getSender());
+        replacement.setDetail(SoapFaults.detail(code, null));
+        replacement.setStatusCode(code == ErrorCode.API_INTERNAL ? 500 : 400);
+        message.setContent(Exception.class, replacement);
+    }
+
+    private static boolean carriesFaultDetail(Fault fault) {
+        Element detail = fault.getDetail();
+        if (detail == null) {
+            return false;
+        }
+        for (Node node = detail.getFirstChild(); node != null; node = node.getNextSibling()) {
+            if (node instanceof Element child && SoapFaults.NAMESPACE.equals(child.getNamespaceURI())
+                    && "FaultDetail".equals(child.getLocalName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isSender(SoapFault fault) {
+        String local = fault.getFaultCode() == null ? "" : fault.getFaultCode().getLocalPart();
+        return "Client".equals(local) || "Sender".equals(local);
+    }
+
+    private static boolean malformed(Throwable fault) {
+        for (Throwable t = fault; t != null; t = t.getCause()) {
+            if (t instanceof XMLStreamException || t instanceof org.xml.sax.SAXException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void challenge(Message message) {
+        Map<String, List<String>> headers = (Map<String, List<String>>) message.get(Message.PROTOCOL_HEADERS);
+        if (headers == null) {
+            headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            message.put(Message.PROTOCOL_HEADERS, headers);
+        }
+        headers.put("WWW-Authenticate", new ArrayList<>(List.of("Bearer realm=\"liaison\"")));
+    }
+}

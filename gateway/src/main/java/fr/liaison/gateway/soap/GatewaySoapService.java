@@ -1,0 +1,278 @@
+package fr.liaison.gateway.soap;
+
+import fr.liaison.gateway.soap.v1.AcknowledgeMessage;
+import fr.liaison.gateway.soap.v1.AcknowledgeMessageResponse;
+import fr.liaison.gateway.soap.v1.ConsentSummary;
+import fr.liaison.gateway.soap.v1.FetchMessage;
+import fr.liaison.gateway.soap.v1.FetchMessageResponse;
+import fr.liaison.gateway.soap.v1.GetMessageStatus;
+import fr.liaison.gateway.soap.v1.GetMessageStatusResponse;
+import fr.liaison.gateway.soap.v1.InboxEntry;
+import fr.liaison.gateway.soap.v1.LiaisonFault;
+import fr.liaison.gateway.soap.v1.LiaisonGatewayPortType;
+import fr.liaison.gateway.soap.v1.ListInbox;
+import fr.liaison.gateway.soap.v1.ListInboxResponse;
+import fr.liaison.gateway.soap.v1.RecordConsent;
+import fr.liaison.gateway.soap.v1.RecordConsentResponse;
+import fr.liaison.gateway.soap.v1.RevokeConsent;
+import fr.liaison.gateway.soap.v1.RevokeConsentResponse;
+import fr.liaison.gateway.soap.v1.Step;
+import fr.liaison.gateway.soap.v1.SubmitMessage;
+import fr.liaison.gateway.soap.v1.SubmitMessageResponse;
+import fr.liaison.routes.camel.ExchangeHeaders;
+import fr.liaison.routes.consent.ConsentRecord;
+import fr.liaison.routes.exchange.ConsentSteps;
+import fr.liaison.routes.exchange.Direction;
+import fr.liaison.routes.exchange.LocalDeliverySteps;
+import fr.liaison.routes.exchange.MessageStatus;
+import fr.liaison.routes.exchange.MessageStore;
+import fr.liaison.routes.exchange.StoredMessage;
+import fr.liaison.schemas.MessageCodec;
+import fr.liaison.schemas.error.ErrorCode;
+import fr.liaison.schemas.error.LiaisonException;
+
+import jakarta.jws.WebService;
+import jakarta.xml.bind.JAXBElement;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.TreeSet;
+
+import javax.xml.datatype.DatatypeConfigurationException;
+import javax.xml.datatype.DatatypeFactory;
+import javax.xml.datatype.XMLGregorianCalendar;
+import javax.xml.stream.XMLStreamException;
+
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.ProducerTemplate;
+import org.apache.cxf.phase.PhaseInterceptorChain;
+import org.apache.cxf.staxutils.StaxUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.w3c.dom.Element;
+
+/**
+ * The SOAP face of the local API: each operation does what its REST twin does, through the same
+ * steps and routes, so validation, consent, minimisation and error codes are identical. A message
+ * arrives as an element of the message schema and goes, as its XML bytes, through the same
+ * hardened codec as a REST submission (CXF's JAXB binding is never trusted to validate it).
+ */
+@WebService(endpointInterface = "fr.liaison.gateway.soap.v1.LiaisonGatewayPortType", targetNamespace = SoapFaults.NAMESPACE,
+        serviceName = "LiaisonGatewayService", portName = "LiaisonGatewayPort", wsdlLocation = "classpath:wsdl/liaison-gateway-v1.wsdl")
+class GatewaySoapService implements LiaisonGatewayPortType {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewaySoapService.class);
+    private static final DatatypeFactory DATES;
+
+    static {
+        try {
+            DATES = DatatypeFactory.newInstance();
+        } catch (DatatypeConfigurationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final ProducerTemplate producer;
+    private final MessageStore messages;
+    private final ConsentSteps consents;
+    private final LocalDeliverySteps delivery;
+    private final MessageCodec codec;
+    private final String forwardQueue;
+
+    GatewaySoapService(ProducerTemplate producer, MessageStore messages, ConsentSteps consents, LocalDeliverySteps delivery,
+            MessageCodec codec, String forwardQueue) {
+        this.producer = producer;
+        this.messages = messages;
+        this.consents = consents;
+        this.delivery = delivery;
+        this.codec = codec;
+        this.forwardQueue = forwardQueue;
+    }
+
+    @Override
+    public SubmitMessageResponse submitMessage(SubmitMessage request) throws LiaisonFault {
+        byte[] xml = xml(request.getAny());
+        String messageId;
+        try {
+            messageId = producer.requestBodyAndHeader("direct:outbound-submit", xml, ExchangeHeaders.CLIENT, client(), String.class);
+        } catch (CamelExecutionException e) {
+            throw fault(e);
+        }
+        SubmitMessageResponse response = new SubmitMessageResponse();
+        response.setMessageId(messageId);
+        response.setStatus(MessageStatus.ACCEPTED.name());
+        return response;
+    }
+
+    @Override
+    public GetMessageStatusResponse getMessageStatus(GetMessageStatus request) throws LiaisonFault {
+        String messageId = request.getMessageId();
+        StoredMessage message = messages.find(messageId, Direction.OUTBOUND)
+                .or(() -> messages.find(messageId, Direction.INBOUND))
+                .orElseThrow(() -> SoapFaults.of(ErrorCode.API_NOT_FOUND, "message " + messageId));
+        GetMessageStatusResponse response = new GetMessageStatusResponse();
+        response.setMessageId(message.messageId());
+        response.setDirection(message.direction().name());
+        response.setMessageType(message.messageType());
+        response.setSender(message.sender());
+        response.setRecipient(message.recipient());
+        response.setCorrelationId(message.correlationId());
+        response.setConsentId(message.consentId());
+        response.setStatus(message.status().name());
+        response.setErrorCode(message.errorCode());
+        response.setCreatedAt(date(message.createdAt()));
+        response.setUpdatedAt(date(message.updatedAt()));
+        for (StoredMessage.Step history : message.history()) {
+            Step step = new Step();
+            step.setAt(date(history.at()));
+            step.setStep(history.step());
+            step.setErrorCode(history.errorCode());
+            response.getStep().add(step);
+        }
+        return response;
+    }
+
+    @Override
+    public ListInboxResponse listInbox(ListInbox request) throws LiaisonFault {
+        int limit = request.getLimit() == null ? 100 : Math.max(1, Math.min(request.getLimit(), 1000));
+        ListInboxResponse response = new ListInboxResponse();
+        for (StoredMessage message : messages.inbox(limit)) {
+            InboxEntry entry = new InboxEntry();
+            entry.setMessageId(message.messageId());
+            entry.setMessageType(message.messageType());
+            entry.setSender(message.sender());
+            entry.setCorrelationId(message.correlationId());
+            entry.setReceivedAt(date(message.createdAt()));
+            response.getEntry().add(entry);
+        }
+        return response;
+    }
+
+    @Override
+    public FetchMessageResponse fetchMessage(FetchMessage request) throws LiaisonFault {
+        String messageId = request.getMessageId();
+        StoredMessage message = messages.find(messageId, Direction.INBOUND)
+                .filter(m -> m.status() == MessageStatus.RECEIVED || m.status() == MessageStatus.DELIVERED)
+                .filter(m -> m.payload() != null)
+                .orElseThrow(() -> SoapFaults.of(ErrorCode.API_NOT_FOUND, "inbox message " + messageId));
+        FetchMessageResponse response = new FetchMessageResponse();
+        try {
+            // The stored payload is this node's canonical XML; CXF's reader refuses DTDs all the same.
+            response.setAny(StaxUtils.read(new ByteArrayInputStream(message.payload())).getDocumentElement());
+        } catch (XMLStreamException e) {
+            throw SoapFaults.of(ErrorCode.API_INTERNAL, null);
+        }
+        return response;
+    }
+
+    @Override
+    public AcknowledgeMessageResponse acknowledgeMessage(AcknowledgeMessage request) throws LiaisonFault {
+        String messageId = request.getMessageId();
+        withMessageId(messageId, () -> {
+            if (!delivery.acknowledge(messageId, client())) {
+                throw new LiaisonException(ErrorCode.API_NOT_FOUND, "no unacknowledged inbox message " + messageId);
+            }
+        });
+        return new AcknowledgeMessageResponse();
+    }
+
+    @Override
+    public RecordConsentResponse recordConsent(RecordConsent request) throws LiaisonFault {
+        byte[] xml = xml(request.getAny());
+        ConsentRecord record;
+        try {
+            record = consents.record(xml, client());
+        } catch (LiaisonException e) {
+            throw SoapFaults.of(e);
+        }
+        RecordConsentResponse response = new RecordConsentResponse();
+        response.setConsent(summary(record));
+        return response;
+    }
+
+    @Override
+    public RevokeConsentResponse revokeConsent(RevokeConsent request) throws LiaisonFault {
+        List<byte[]> notices;
+        ConsentRecord record;
+        try {
+            notices = consents.revoke(request.getConsentId(), request.getReason(), client());
+            notices.forEach(notice -> producer.sendBody(forwardQueue, notice));
+            record = consents.find(request.getConsentId());
+        } catch (LiaisonException e) {
+            throw SoapFaults.of(e);
+        } catch (CamelExecutionException e) {
+            throw fault(e);
+        }
+        RevokeConsentResponse response = new RevokeConsentResponse();
+        response.setConsent(summary(record));
+        response.setRevocationsSent(notices.size());
+        return response;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    /** The message element's own XML, namespaces included, as a REST client would have posted it. */
+    private byte[] xml(Object any) throws LiaisonFault {
+        if (any instanceof Element element) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try {
+                StaxUtils.writeTo(element, out);
+            } catch (XMLStreamException e) {
+                throw SoapFaults.of(ErrorCode.XML_MALFORMED, null);
+            }
+            return out.toByteArray();
+        }
+        if (any instanceof JAXBElement<?> element) {
+            return codec.toXml(element.getValue());
+        }
+        if (any != null) {
+            return codec.toXml(any);
+        }
+        throw SoapFaults.of(ErrorCode.SCHEMA_UNKNOWN_TYPE, "no message element in the request");
+    }
+
+    private static String client() {
+        Object client = PhaseInterceptorChain.getCurrentMessage().getExchange().get(SoapAuthentication.CLIENT);
+        if (client == null) {
+            throw new IllegalStateException("SOAP request without an authenticated client");
+        }
+        return (String) client;
+    }
+
+    private static LiaisonFault fault(CamelExecutionException e) {
+        if (e.getCause() instanceof LiaisonException refusal) {
+            return SoapFaults.of(refusal);
+        }
+        LOG.error("{} in the SOAP service: {}", ErrorCode.API_INTERNAL.code(),
+                e.getCause() == null ? e.getClass().getName() : e.getCause().getClass().getName());
+        return SoapFaults.of(ErrorCode.API_INTERNAL, null);
+    }
+
+    private static void withMessageId(String messageId, Runnable action) throws LiaisonFault {
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("messageId", messageId)) {
+            action.run();
+        } catch (LiaisonException e) {
+            throw SoapFaults.of(e);
+        }
+    }
+
+    private static ConsentSummary summary(ConsentRecord record) {
+        ConsentSummary summary = new ConsentSummary();
+        summary.setConsentId(record.consentId());
+        summary.setRecordedBy(record.recordedBy());
+        summary.setPurpose(record.purpose());
+        summary.getAllowedRecipient().addAll(new TreeSet<>(record.allowedRecipients()));
+        summary.getAllowedCategory().addAll(new TreeSet<>(record.allowedCategories()));
+        summary.setGrantedAt(date(record.grantedAt()));
+        summary.setExpiresAt(date(record.expiresAt()));
+        summary.setRevokedAt(record.revokedAt() == null ? null : date(record.revokedAt()));
+        return summary;
+    }
+
+    private static XMLGregorianCalendar date(Instant instant) {
+        return instant == null ? null : DATES.newXMLGregorianCalendar(instant.toString());
+    }
+}

@@ -1,0 +1,46 @@
+package fr.liaison.gateway.soap;
+
+import fr.liaison.gateway.api.LocalClients;
+import fr.liaison.routes.exchange.ConsentSteps;
+import fr.liaison.routes.exchange.LocalDeliverySteps;
+import fr.liaison.routes.exchange.MessageStore;
+import fr.liaison.schemas.MessageCodec;
+
+import javax.xml.namespace.QName;
+
+import org.apache.camel.ProducerTemplate;
+import org.apache.cxf.Bus;
+import org.apache.cxf.jaxws.EndpointImpl;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Publishes the SOAP service at {@code /soap/v1/gateway} ({@code cxf.path=/soap}) on the local API
+ * listener, with the committed WSDL (schemas/src/main/resources/wsdl) as its contract and its
+ * {@code ?wsdl}. Authentication and fault shaping are interceptors; the security filter chain
+ * lets {@code /soap/**} through to them so that every refusal is a SOAP fault.
+ */
+@Configuration(proxyBeanMethods = false)
+class SoapConfiguration {
+
+    static final String ADDRESS = "/v1/gateway";
+
+    @Bean
+    GatewaySoapService gatewaySoapService(ProducerTemplate producer, MessageStore messages, ConsentSteps consents,
+            LocalDeliverySteps delivery, MessageCodec codec, @Value("${liaison.endpoints.forward-queue}") String forwardQueue) {
+        return new GatewaySoapService(producer, messages, consents, delivery, codec, forwardQueue);
+    }
+
+    @Bean
+    EndpointImpl gatewaySoapEndpoint(Bus bus, GatewaySoapService service, LocalClients clients) {
+        EndpointImpl endpoint = new EndpointImpl(bus, service);
+        endpoint.setWsdlLocation("classpath:wsdl/liaison-gateway-v1.wsdl");
+        endpoint.setServiceName(new QName(SoapFaults.NAMESPACE, "LiaisonGatewayService"));
+        endpoint.setEndpointName(new QName(SoapFaults.NAMESPACE, "LiaisonGatewayPort"));
+        endpoint.getInInterceptors().add(new SoapAuthentication(clients));
+        endpoint.getOutFaultInterceptors().add(new CatalogueFaults());
+        endpoint.publish(ADDRESS);
+        return endpoint;
+    }
+}

@@ -1,0 +1,43 @@
+package fr.liaison.routes.audit.chain;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A node's signed statement "my audit chain has head {@code hash} at entry {@code seq}", made with
+ * its signing key at time {@code at} (see {@link Checkpoints}). Seq 0 with hash
+ * {@link AuditChain#GENESIS} states that the chain is empty.
+ *
+ * @param signature DER CMS SignedData over the checkpoint's canonical JSON; copied in and out
+ */
+public record Checkpoint(long seq, String hash, Instant at, String node, byte[] signature) implements AuditRecord {
+
+    public Checkpoint {
+        Objects.requireNonNull(hash, "hash");
+        Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(node, "node");
+        signature = Objects.requireNonNull(signature, "signature").clone();
+    }
+
+    @Override
+    public byte[] signature() {
+        return signature.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Checkpoint c && seq == c.seq && hash.equals(c.hash) && at.equals(c.at)
+                && node.equals(c.node) && Arrays.equals(signature, c.signature);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(seq, hash, at, node, Arrays.hashCode(signature));
+    }
+
+    @Override
+    public String toString() {
+        return "Checkpoint[node=" + node + ", seq=" + seq + ", hash=" + hash + ", at=" + at + "]";
+    }
+}
