@@ -1,0 +1,302 @@
+package fr.liaison.gateway.soap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
+import fr.liaison.gateway.cli.SampleMessages;
+import fr.liaison.gateway.ops.TestNode;
+import fr.liaison.gateway.soap.v1.AcknowledgeMessage;
+import fr.liaison.gateway.soap.v1.FetchMessage;
+import fr.liaison.gateway.soap.v1.GetMessageStatus;
+import fr.liaison.gateway.soap.v1.GetMessageStatusResponse;
+import fr.liaison.gateway.soap.v1.InboxEntry;
+import fr.liaison.gateway.soap.v1.LiaisonFault;
+import fr.liaison.gateway.soap.v1.LiaisonGatewayPortType;
+import fr.liaison.gateway.soap.v1.LiaisonGatewayService;
+import fr.liaison.gateway.soap.v1.ListInbox;
+import fr.liaison.gateway.soap.v1.RecordConsent;
+import fr.liaison.gateway.soap.v1.RecordConsentResponse;
+import fr.liaison.gateway.soap.v1.RevokeConsent;
+import fr.liaison.gateway.soap.v1.RevokeConsentResponse;
+import fr.liaison.gateway.soap.v1.SubmitMessage;
+import fr.liaison.gateway.soap.v1.SubmitMessageResponse;
+import fr.liaison.schemas.v1.DataCategory;
+
+import jakarta.xml.ws.BindingProvider;
+import jakarta.xml.ws.WebServiceException;
+import jakarta.xml.ws.handler.MessageContext;
+
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.w3c.dom.Element;
+
+/**
+ * The SOAP service of two real nodes, FT-17 and CD-17, exchanging over mutual TLS: a client
+ * generated from the committed WSDL drives consent, submission, status, inbox, fetch and
+ * acknowledgement; raw SOAP 1.1 and 1.2 requests over plain java.net.http work without CXF on the
+ * client side; refusals, malformed envelopes and missing credentials are faults with their code.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SoapGatewayIT {
+
+    private static final List<DataCategory> DIAGNOSIS_CATEGORIES = List.of(DataCategory.EMPLOYMENT_SITUATION,
+            DataCategory.BARRIER_MOBILITE, DataCategory.BARRIER_SANTE, DataCategory.BARRIER_LOGEMENT, DataCategory.HEALTH_DETAIL);
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final String SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/";
+    private static final String SOAP12 = "http://www.w3.org/2003/05/soap-envelope";
+
+    private final SampleMessages samples = new SampleMessages(TestNode.SAMPLES, Clock.systemUTC());
+
+    private TestNode ft;
+    private TestNode cd;
+
+    @BeforeAll
+    void startNodes() {
+        TestNode.requireFreePorts(8443, 8444);
+        ft = TestNode.start("FT-17", "soap", 11, Map.of());
+        cd = TestNode.start("CD-17", "soap", 12, Map.of());
+    }
+
+    @AfterAll
+    void stopNodes() {
+        for (TestNode node : new TestNode[] {cd, ft}) {
+            if (node != null) {
+                node.close();
+            }
+        }
+    }
+
+    @Test
+    void generatedClientRecordsConsentSubmitsFollowsStatusAndReadsTheRecipientsInbox() throws Exception {
+        LiaisonGatewayPortType franceTravail = client(ft, ft.token);
+        LiaisonGatewayPortType departement = client(cd, cd.token);
+
+        String consentId = recordConsent(franceTravail);
+        SampleMessages.Fresh diagnosis = samples.message("shared-diagnosis.xml", "FT-17", "CD-17", consentId, null);
+        SubmitMessage submit = new SubmitMessage();
+        submit.setAny(element(diagnosis.xml()));
+        SubmitMessageResponse accepted = franceTravail.submitMessage(submit);
+        assertThat(accepted.getMessageId()).isEqualTo(diagnosis.messageId());
+        assertThat(accepted.getStatus()).isEqualTo("ACCEPTED");
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(status(franceTravail, diagnosis.messageId()).getStatus()).isEqualTo("DELIVERED"));
+        GetMessageStatusResponse sent = status(franceTravail, diagnosis.messageId());
+        assertThat(sent.getDirection()).isEqualTo("OUTBOUND");
+        assertThat(sent.getRecipient()).isEqualTo("CD-17");
+        assertThat(sent.getStep()).extracting(s -> s.getStep()).contains("ACCEPTED", "DELIVERED");
+
+        InboxEntry entry = await().atMost(PATIENCE).until(() -> inboxEntry(departement, diagnosis.messageId()), e -> e != null);
+        assertThat(entry.getMessageType()).isEqualTo("SHARED_DIAGNOSIS");
+        assertThat(entry.getSender()).isEqualTo("FT-17");
+
+        FetchMessage fetch = new FetchMessage();
+        fetch.setMessageId(diagnosis.messageId());
+        Object fetched = departement.fetchMessage(fetch).getAny();
+        assertThat(fetched).isInstanceOf(Element.class);
+        Element message = (Element) fetched;
+        assertThat(message.getLocalName()).isEqualTo("SharedDiagnosis");
+        assertThat(message.getNamespaceURI()).isEqualTo("urn:liaison:messages:v1");
+        assertThat(message.getElementsByTagNameNS("urn:liaison:messages:v1", "messageId").item(0).getTextContent())
+                .isEqualTo(diagnosis.messageId());
+
+        AcknowledgeMessage ack = new AcknowledgeMessage();
+        ack.setMessageId(diagnosis.messageId());
+        departement.acknowledgeMessage(ack);
+        assertThat(inboxEntry(departement, diagnosis.messageId())).isNull();
+        assertThat(status(departement, diagnosis.messageId()).getStatus()).isEqualTo("DELIVERED");
+        LiaisonFault again = catchThrowableOfType(LiaisonFault.class, () -> departement.acknowledgeMessage(ack));
+        assertThat(again.getFaultInfo().getCode()).isEqualTo("GW-API-003");
+    }
+
+    @Test
+    void refusalsAreFaultsCarryingTheCatalogueCode() throws Exception {
+        LiaisonGatewayPortType franceTravail = client(ft, ft.token);
+
+        SubmitMessage withoutConsent = new SubmitMessage();
+        withoutConsent.setAny(element(samples.message("shared-diagnosis.xml", "FT-17", "CD-17", UUID.randomUUID().toString(), null).xml()));
+        LiaisonFault noConsent = catchThrowableOfType(LiaisonFault.class, () -> franceTravail.submitMessage(withoutConsent));
+        assertThat(noConsent.getFaultInfo().getCode()).isEqualTo("GW-CONSENT-001");
+        assertThat(noConsent.getFaultInfo().getTitle()).isNotBlank();
+
+        String consentId = recordConsent(franceTravail);
+        Element invalid = element(samples.message("shared-diagnosis.xml", "FT-17", "CD-17", consentId, null).xml());
+        Element purpose = (Element) invalid.getElementsByTagNameNS("urn:liaison:messages:v1", "purpose").item(0);
+        purpose.getParentNode().insertBefore(invalid.getOwnerDocument().createElementNS("urn:liaison:messages:v1", "unknownElement"), purpose);
+        SubmitMessage schemaInvalid = new SubmitMessage();
+        schemaInvalid.setAny(invalid);
+        LiaisonFault schema = catchThrowableOfType(LiaisonFault.class, () -> franceTravail.submitMessage(schemaInvalid));
+        assertThat(schema.getFaultInfo().getCode()).isEqualTo("GW-SCHEMA-001");
+
+        GetMessageStatus unknown = new GetMessageStatus();
+        unknown.setMessageId(UUID.randomUUID().toString());
+        assertThat(catchThrowableOfType(LiaisonFault.class, () -> franceTravail.getMessageStatus(unknown)).getFaultInfo().getCode())
+                .isEqualTo("GW-API-003");
+
+        RevokeConsent revoke = new RevokeConsent();
+        revoke.setConsentId(consentId);
+        revoke.setReason("withdrawn by the person");
+        RevokeConsentResponse revoked = franceTravail.revokeConsent(revoke);
+        assertThat(revoked.getConsent().getRevokedAt()).isNotNull();
+        assertThat(revoked.getRevocationsSent()).isZero();
+        SubmitMessage underRevoked = new SubmitMessage();
+        underRevoked.setAny(element(samples.message("shared-diagnosis.xml", "FT-17", "CD-17", consentId, null).xml()));
+        assertThat(catchThrowableOfType(LiaisonFault.class, () -> franceTravail.submitMessage(underRevoked)).getFaultInfo().getCode())
+                .isEqualTo("GW-CONSENT-003");
+    }
+
+    @Test
+    void rawSoap11RequestWithUsernameTokenWorksWithoutCxfOnTheClientSide() throws Exception {
+        String envelope = """
+                <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:g="urn:liaison:gateway:v1">
+                  <soapenv:Header>
+                    <wsse:Security soapenv:mustUnderstand="1" xmlns:wsse="%s">
+                      <wsse:UsernameToken>
+                        <wsse:Username>%s</wsse:Username>
+                        <wsse:Password Type="%s">%s</wsse:Password>
+                      </wsse:UsernameToken>
+                    </wsse:Security>
+                  </soapenv:Header>
+                  <soapenv:Body><g:ListInbox><g:limit>10</g:limit></g:ListInbox></soapenv:Body>
+                </soapenv:Envelope>
+                """.formatted(SoapAuthentication.WSSE, cd.clientName, SoapAuthentication.PASSWORD_TEXT, cd.token);
+        HttpResponse<byte[]> answer = cd.send(cd.anonymous("/soap/v1/gateway")
+                .header("Content-Type", "text/xml; charset=UTF-8").header("SOAPAction", "\"urn:liaison:gateway:v1:ListInbox\"")
+                .POST(HttpRequest.BodyPublishers.ofString(envelope)));
+        String body = new String(answer.body(), StandardCharsets.UTF_8);
+        assertThat(answer.statusCode()).as(body).isEqualTo(200);
+        Element root = element(answer.body());
+        assertThat(root.getNamespaceURI()).isEqualTo(SOAP11);
+        assertThat(root.getElementsByTagNameNS("urn:liaison:gateway:v1", "ListInboxResponse").getLength()).isEqualTo(1);
+    }
+
+    @Test
+    void rawSoap12RequestWithBearerTokenIsAnsweredInSoap12() throws Exception {
+        String consentId = recordConsent(client(ft, ft.token));
+        String envelope = """
+                <env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:g="urn:liaison:gateway:v1">
+                  <env:Body><g:RevokeConsent><g:consentId>%s</g:consentId></g:RevokeConsent></env:Body>
+                </env:Envelope>
+                """.formatted(consentId);
+        HttpResponse<byte[]> answer = ft.send(ft.authorized("/soap/v1/gateway")
+                .header("Content-Type", "application/soap+xml; charset=UTF-8; action=\"urn:liaison:gateway:v1:RevokeConsent\"")
+                .POST(HttpRequest.BodyPublishers.ofString(envelope)));
+        String body = new String(answer.body(), StandardCharsets.UTF_8);
+        assertThat(answer.statusCode()).as(body).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/soap+xml"));
+        Element root = element(answer.body());
+        assertThat(root.getNamespaceURI()).isEqualTo(SOAP12);
+        assertThat(root.getElementsByTagNameNS("urn:liaison:gateway:v1", "revokedAt").getLength()).isEqualTo(1);
+    }
+
+    @Test
+    void malformedEnvelopeGetsAFaultWithItsCodeAndNoStackTrace() throws Exception {
+        HttpResponse<byte[]> answer = ft.send(ft.authorized("/soap/v1/gateway").header("Content-Type", "text/xml; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString("<soapenv:Envelope xmlns:soapenv=\"" + SOAP11 + "\"><soapenv:Body><g:ListInbox")));
+        String body = new String(answer.body(), StandardCharsets.UTF_8);
+        assertThat(answer.statusCode()).as(body).isBetween(400, 500);
+        assertThat(body).contains(SOAP11).contains("Fault").contains("GW-XML-001")
+                .doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("org.apache");
+
+        HttpResponse<byte[]> notSoap = ft.send(ft.authorized("/soap/v1/gateway").header("Content-Type", "text/xml; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString("<g:ListInbox xmlns:g=\"urn:liaison:gateway:v1\"/>")));
+        String notSoapBody = new String(notSoap.body(), StandardCharsets.UTF_8);
+        assertThat(notSoap.statusCode()).as(notSoapBody).isBetween(400, 500);
+        assertThat(notSoapBody).contains("Fault").containsPattern("GW-[A-Z]+-\\d{3}").doesNotContain("Exception");
+    }
+
+    @Test
+    void missingOrWrongCredentialIsAFaultGwApi001WithStatus401() throws Exception {
+        String envelope = "<s:Envelope xmlns:s=\"" + SOAP11 + "\"><s:Body><g:ListInbox xmlns:g=\"urn:liaison:gateway:v1\"/></s:Body></s:Envelope>";
+        for (HttpRequest.Builder request : List.of(ft.anonymous("/soap/v1/gateway"),
+                ft.anonymous("/soap/v1/gateway").header("Authorization", "Bearer not-a-token-of-this-node-0123456789abcdef"),
+                ft.anonymous("/soap/v1/gateway").header("Authorization", "Bearer " + cd.token))) {
+            HttpResponse<byte[]> answer = ft.send(request.header("Content-Type", "text/xml; charset=UTF-8")
+                    .POST(HttpRequest.BodyPublishers.ofString(envelope)));
+            String body = new String(answer.body(), StandardCharsets.UTF_8);
+            assertThat(answer.statusCode()).as(body).isEqualTo(401);
+            assertThat(answer.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(h -> assertThat(h).startsWith("Bearer"));
+            assertThat(body).contains("Fault").contains("<g:code>GW-API-001</g:code>").doesNotContain("Exception");
+        }
+        // A UsernameToken naming another client than the token's owner is refused too.
+        String wrongName = """
+                <s:Envelope xmlns:s="%s"><s:Header><wsse:Security xmlns:wsse="%s"><wsse:UsernameToken>
+                <wsse:Username>someone-else</wsse:Username><wsse:Password>%s</wsse:Password></wsse:UsernameToken></wsse:Security></s:Header>
+                <s:Body><g:ListInbox xmlns:g="urn:liaison:gateway:v1"/></s:Body></s:Envelope>
+                """.formatted(SOAP11, SoapAuthentication.WSSE, ft.token);
+        HttpResponse<byte[]> answer = ft.send(ft.anonymous("/soap/v1/gateway").header("Content-Type", "text/xml; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString(wrongName)));
+        assertThat(answer.statusCode()).isEqualTo(401);
+
+        // The generated client gets the same refusal.
+        ListInbox list = new ListInbox();
+        WebServiceException refused = catchThrowableOfType(WebServiceException.class, () -> client(ft, "wrong-token").listInbox(list));
+        assertThat(refused).isNotNull();
+    }
+
+    @Test
+    void wsdlIsServedWithTheMessageSchemaItImports() throws Exception {
+        HttpResponse<byte[]> wsdl = ft.send(ft.anonymous("/soap/v1/gateway?wsdl").GET());
+        String text = new String(wsdl.body(), StandardCharsets.UTF_8);
+        assertThat(wsdl.statusCode()).isEqualTo(200);
+        assertThat(text).contains("LiaisonGatewayService").contains("urn:liaison:gateway:v1").contains("SubmitMessage")
+                .contains(ft.localApi + "/soap/v1/gateway");
+        String xsd = text.replaceAll("(?s).*schemaLocation=\"([^\"]+)\".*", "$1").replace("&amp;", "&");
+        assertThat(xsd).contains("?xsd=");
+        HttpResponse<byte[]> schema = ft.send(ft.anonymous(xsd.substring(xsd.indexOf("/soap/"))).GET());
+        assertThat(schema.statusCode()).isEqualTo(200);
+        assertThat(new String(schema.body(), StandardCharsets.UTF_8)).contains("targetNamespace=\"urn:liaison:messages:v1\"");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private String recordConsent(LiaisonGatewayPortType port) throws Exception {
+        String consentId = UUID.randomUUID().toString();
+        RecordConsent record = new RecordConsent();
+        record.setAny(element(samples.consent(consentId, "FT-17", List.of("CD-17"), DIAGNOSIS_CATEGORIES)));
+        RecordConsentResponse recorded = port.recordConsent(record);
+        assertThat(recorded.getConsent().getConsentId()).isEqualTo(consentId);
+        assertThat(recorded.getConsent().getAllowedRecipient()).containsExactly("CD-17");
+        return consentId;
+    }
+
+    private static GetMessageStatusResponse status(LiaisonGatewayPortType port, String messageId) throws LiaisonFault {
+        GetMessageStatus request = new GetMessageStatus();
+        request.setMessageId(messageId);
+        return port.getMessageStatus(request);
+    }
+
+    private static InboxEntry inboxEntry(LiaisonGatewayPortType port, String messageId) throws LiaisonFault {
+        return port.listInbox(new ListInbox()).getEntry().stream().filter(e -> messageId.equals(e.getMessageId())).findFirst().orElse(null);
+    }
+
+    /** The client generated from the committed WSDL (classpath:wsdl/liaison-gateway-v1.wsdl), pointed at the node. */
+    private static LiaisonGatewayPortType client(TestNode node, String token) {
+        LiaisonGatewayPortType port = new LiaisonGatewayService().getLiaisonGatewayPort();
+        Map<String, Object> context = ((BindingProvider) port).getRequestContext();
+        context.put(BindingProvider.ENDPOINT_ADDRESS_PROPERTY, node.localApi + "/soap/v1/gateway");
+        context.put(MessageContext.HTTP_REQUEST_HEADERS, Map.of("Authorization", List.of("Bearer " + token)));
+        return port;
+    }
+
+    private static Element element(byte[] xml) throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        return factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml)).getDocumentElement();
+    }
+}
