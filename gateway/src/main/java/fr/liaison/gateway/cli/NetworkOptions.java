@@ -30,6 +30,10 @@ final class NetworkOptions {
             description = "Environment variable holding the keystore password (default: ${DEFAULT-VALUE}).")
     String keystorePasswordEnv;
 
+    @Option(names = "--keystore-password-file", paramLabel = "FILE",
+            description = "File holding the keystore password, instead of the environment variable.")
+    Path keystorePasswordFile;
+
     @Option(names = "--directory", paramLabel = "FILE", description = "Signed participant directory (default: certs-dev/directory.signed).")
     Path directoryFile;
 
@@ -59,7 +63,9 @@ final class NetworkOptions {
 
     ParticipantKeys keys(String participantId) {
         if (keystore != null) {
-            String password = System.getenv(keystorePasswordEnv);
+            String password = keystorePasswordFile != null
+                    ? new String(CliFiles.read(keystorePasswordFile), java.nio.charset.StandardCharsets.UTF_8).strip()
+                    : System.getenv(keystorePasswordEnv);
             if (password == null) {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new LiaisonCommand()),
                         "the keystore password is read from $" + keystorePasswordEnv + ", which is not set");

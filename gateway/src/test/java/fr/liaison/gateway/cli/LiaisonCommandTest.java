@@ -45,6 +45,20 @@ class LiaisonCommandTest {
     }
 
     @Test
+    void sealsWithKeysFromAPkcs12KeystoreInsteadOfDevelopmentPemFiles() throws Exception {
+        Path password = Files.writeString(work.resolve("password"), "changeit\n");
+        Path envelope = work.resolve("referral.p7m");
+
+        assertThat(run("seal", "--certs-dev", CERTS, "--keystore", CERTS + "/CCAS-29232/keystore.p12",
+                "--keystore-password-file", password.toString(), "--from", "CCAS-29232", "--to", "FT-29",
+                "--in", SAMPLES.resolve("v1/valid/referral.xml").toString(), "--out", envelope.toString())).isZero();
+        assertThat(run("open", "--certs-dev", CERTS, "--as", "FT-29", "--in", envelope.toString(),
+                "--out", work.resolve("opened.xml").toString())).isZero();
+
+        assertThat(out.toString()).contains("Verified sender: CCAS-29232");
+    }
+
+    @Test
     void refusesToSealForARecipientOtherThanTheMessagesOwn() {
         int status = run("seal", "--certs-dev", CERTS, "--from", "CCAS-29232", "--to", "CD-29",
                 "--in", SAMPLES.resolve("v1/valid/referral.xml").toString(), "--out", work.resolve("x.p7m").toString());

@@ -47,7 +47,7 @@ class AuditChainVerifierTest {
         Export(ParticipantKeys keys, int count, int every) {
             String previous = AuditChain.GENESIS;
             for (int seq = 1; seq <= count; seq++) {
-                ChainedEntry e = AuditChain.link(seq, keys.participantId(), entry(seq), previous);
+                ChainedEntry e = AuditChain.link(seq, keys.participantId(), sample(seq), previous);
                 previous = e.hash();
                 entries.add(e);
                 lines.add(AuditExportFormat.line(e));
@@ -76,7 +76,7 @@ class AuditChainVerifierTest {
         }
     }
 
-    static AuditEntry entry(int i) {
+    static AuditEntry sample(int i) {
         Instant at = START.plusSeconds(7L * i);
         AuditStep step = STEPS[i % STEPS.length];
         return switch (i % 4) {
@@ -201,7 +201,7 @@ class AuditChainVerifierTest {
     @Test
     void aForgedEntryInsertedBeforeTheGenuineOneIsReportedOnItsLine() {
         Export export = export();
-        ChainedEntry forged = AuditChain.link(26, "FT-29", entry(99), export.entry(25).hash());
+        ChainedEntry forged = AuditChain.link(26, "FT-29", sample(99), export.entry(25).hash());
         List<String> lines = new ArrayList<>(export.lines);
         lines.add(export.line(26) - 1, AuditExportFormat.line(forged));
 
@@ -211,7 +211,7 @@ class AuditChainVerifierTest {
     @Test
     void aForgedEntryInsertedAfterTheGenuineOneIsReportedOnItsLine() {
         Export export = export();
-        ChainedEntry forged = AuditChain.link(26, "FT-29", entry(99), export.entry(25).hash());
+        ChainedEntry forged = AuditChain.link(26, "FT-29", sample(99), export.entry(25).hash());
         List<String> lines = new ArrayList<>(export.lines);
         lines.add(export.line(26), AuditExportFormat.line(forged));
 
@@ -221,7 +221,7 @@ class AuditChainVerifierTest {
     @Test
     void aForgedEntryInsertedBeforeACheckpointIsToldApartByTheCheckpoint() {
         Export export = export();
-        ChainedEntry forged = AuditChain.link(30, "FT-29", entry(99), export.entry(29).hash());
+        ChainedEntry forged = AuditChain.link(30, "FT-29", sample(99), export.entry(29).hash());
         List<String> before = new ArrayList<>(export.lines);
         before.add(export.line(30) - 1, AuditExportFormat.line(forged));
         List<String> after = new ArrayList<>(export.lines);
@@ -238,7 +238,7 @@ class AuditChainVerifierTest {
         copied.add(export.line(26), export.lines.get(export.line(26) - 1));
         assertFails(copied, ErrorCode.AUDIT_ENTRY_INSERTED, export.line(26) + 1);
 
-        ChainedEntry old = AuditChain.link(12, "FT-29", entry(99), export.entry(11).hash());
+        ChainedEntry old = AuditChain.link(12, "FT-29", sample(99), export.entry(11).hash());
         List<String> reused = new ArrayList<>(export.lines);
         reused.add(export.line(26), AuditExportFormat.line(old));
         assertFails(reused, ErrorCode.AUDIT_ENTRY_INSERTED, export.line(26) + 1);
@@ -292,7 +292,7 @@ class AuditChainVerifierTest {
         assertFails(noFinal, ErrorCode.AUDIT_TRUNCATED, noFinal.size() + 1);
 
         List<String> extra = new ArrayList<>(export.lines);
-        extra.add(AuditExportFormat.line(AuditChain.link(54, "FT-29", entry(54), export.entry(53).hash())));
+        extra.add(AuditExportFormat.line(AuditChain.link(54, "FT-29", sample(54), export.entry(53).hash())));
         assertFails(extra, ErrorCode.AUDIT_TRUNCATED, extra.size() + 1);
 
         assertFails(List.of(), ErrorCode.AUDIT_TRUNCATED, 1);
