@@ -13,6 +13,7 @@ import org.apache.cxf.binding.soap.SoapFault;
 import org.apache.cxf.binding.soap.SoapMessage;
 import org.apache.cxf.binding.soap.interceptor.AbstractSoapInterceptor;
 import org.apache.cxf.interceptor.Fault;
+import org.apache.cxf.jaxws.interceptors.WebFaultOutInterceptor;
 import org.apache.cxf.message.Message;
 import org.apache.cxf.phase.Phase;
 import org.slf4j.Logger;
@@ -31,7 +32,9 @@ final class CatalogueFaults extends AbstractSoapInterceptor {
     private static final Logger LOG = LoggerFactory.getLogger(CatalogueFaults.class);
 
     CatalogueFaults() {
-        super(Phase.PRE_LOGICAL);
+        // After WebFaultOutInterceptor has turned a declared LiaisonFault into its detail element.
+        super(Phase.PRE_PROTOCOL);
+        addAfter(WebFaultOutInterceptor.class.getName());
     }
 
     @Override
@@ -49,8 +52,13 @@ final class CatalogueFaults extends AbstractSoapInterceptor {
         ErrorCode code = malformed(fault) ? ErrorCode.XML_MALFORMED
                 : senderFault ? ErrorCode.SCHEMA_UNKNOWN_TYPE : ErrorCode.API_INTERNAL;
         if (code == ErrorCode.API_INTERNAL) {
-            Throwable cause = fault.getCause() == null ? fault : fault.getCause();
+            Throwable cause = fault;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            // The exception's message may quote input: only its type at ERROR, the trace at DEBUG.
             LOG.error("{} in the SOAP service: {}", code.code(), cause.getClass().getName());
+            LOG.debug("stack trace", fault);
         }
         SoapFault replacement = new SoapFault(SoapFaults.faultString(code),
                 code == ErrorCode.API_INTERNAL ? message.getVersion().getReceiver() : message.getVersion().getSender());
@@ -75,7 +83,7 @@ final class CatalogueFaults extends AbstractSoapInterceptor {
 
     private static boolean isSender(SoapFault fault) {
         String local = fault.getFaultCode() == null ? "" : fault.getFaultCode().getLocalPart();
-        return "Client".equals(local) || "Sender".equals(local);
+        return !"Server".equals(local) && !"Receiver".equals(local); // Client, Sender, VersionMismatch, MustUnderstand
     }
 
     private static boolean malformed(Throwable fault) {

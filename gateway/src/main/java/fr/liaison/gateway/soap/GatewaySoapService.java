@@ -61,7 +61,7 @@ import org.w3c.dom.Element;
  * hardened codec as a REST submission (CXF's JAXB binding is never trusted to validate it).
  */
 @WebService(endpointInterface = "fr.liaison.gateway.soap.v1.LiaisonGatewayPortType", targetNamespace = SoapFaults.NAMESPACE,
-        serviceName = "LiaisonGatewayService", portName = "LiaisonGatewayPort", wsdlLocation = "classpath:wsdl/liaison-gateway-v1.wsdl")
+        serviceName = "LiaisonGatewayService", portName = "LiaisonGatewaySoap12Port", wsdlLocation = "classpath:wsdl/liaison-gateway-v1.wsdl")
 class GatewaySoapService implements LiaisonGatewayPortType {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewaySoapService.class);
@@ -94,7 +94,7 @@ class GatewaySoapService implements LiaisonGatewayPortType {
 
     @Override
     public SubmitMessageResponse submitMessage(SubmitMessage request) throws LiaisonFault {
-        byte[] xml = xml(request.getAny());
+        byte[] xml = xml(received(request.getAny()));
         String messageId;
         try {
             messageId = producer.requestBodyAndHeader("direct:outbound-submit", xml, ExchangeHeaders.CLIENT, client(), String.class);
@@ -181,7 +181,7 @@ class GatewaySoapService implements LiaisonGatewayPortType {
 
     @Override
     public RecordConsentResponse recordConsent(RecordConsent request) throws LiaisonFault {
-        byte[] xml = xml(request.getAny());
+        byte[] xml = xml(received(request.getAny()));
         ConsentRecord record;
         try {
             record = consents.record(xml, client());
@@ -232,6 +232,13 @@ class GatewaySoapService implements LiaisonGatewayPortType {
             return codec.toXml(any);
         }
         throw SoapFaults.of(ErrorCode.SCHEMA_UNKNOWN_TYPE, "no message element in the request");
+    }
+
+    /** The message element as the client sent it (see {@link RawBodyCapture}); JAXB's binding only as a fallback. */
+    private static Object received(Object bound) {
+        Object operation = PhaseInterceptorChain.getCurrentMessage().getExchange().get(RawBodyCapture.OPERATION_ELEMENT);
+        Element message = operation instanceof Element element ? RawBodyCapture.firstElement(element) : null;
+        return message != null ? message : bound;
     }
 
     private static String client() {

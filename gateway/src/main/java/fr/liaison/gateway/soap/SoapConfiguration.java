@@ -18,7 +18,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Publishes the SOAP service at {@code /soap/v1/gateway} ({@code cxf.path=/soap}) on the local API
  * listener, with the committed WSDL (schemas/src/main/resources/wsdl) as its contract and its
- * {@code ?wsdl}. Authentication and fault shaping are interceptors; the security filter chain
+ * {@code ?wsdl}. The endpoint is bound to the WSDL's SOAP 1.2 port, which CXF lets answer SOAP
+ * 1.1 envelopes too (a 1.1-bound endpoint would refuse 1.2); both ports share the address. Authentication and fault shaping are interceptors; the security filter chain
  * lets {@code /soap/**} through to them so that every refusal is a SOAP fault.
  */
 @Configuration(proxyBeanMethods = false)
@@ -37,8 +38,9 @@ class SoapConfiguration {
         EndpointImpl endpoint = new EndpointImpl(bus, service);
         endpoint.setWsdlLocation("classpath:wsdl/liaison-gateway-v1.wsdl");
         endpoint.setServiceName(new QName(SoapFaults.NAMESPACE, "LiaisonGatewayService"));
-        endpoint.setEndpointName(new QName(SoapFaults.NAMESPACE, "LiaisonGatewayPort"));
+        endpoint.setEndpointName(new QName(SoapFaults.NAMESPACE, "LiaisonGatewaySoap12Port"));
         endpoint.getInInterceptors().add(new SoapAuthentication(clients));
+        endpoint.getInInterceptors().add(new RawBodyCapture());
         endpoint.getOutFaultInterceptors().add(new CatalogueFaults());
         endpoint.publish(ADDRESS);
         return endpoint;

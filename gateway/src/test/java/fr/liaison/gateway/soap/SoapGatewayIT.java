@@ -22,6 +22,7 @@ import fr.liaison.gateway.soap.v1.RevokeConsentResponse;
 import fr.liaison.gateway.soap.v1.SubmitMessage;
 import fr.liaison.gateway.soap.v1.SubmitMessageResponse;
 import fr.liaison.schemas.v1.DataCategory;
+import fr.liaison.schemas.v1.SharedDiagnosis;
 
 import jakarta.xml.ws.BindingProvider;
 import jakarta.xml.ws.WebServiceException;
@@ -106,13 +107,11 @@ class SoapGatewayIT {
 
         FetchMessage fetch = new FetchMessage();
         fetch.setMessageId(diagnosis.messageId());
+        // The generated client binds the message to the existing JAXB model of liaison-schemas.
         Object fetched = departement.fetchMessage(fetch).getAny();
-        assertThat(fetched).isInstanceOf(Element.class);
-        Element message = (Element) fetched;
-        assertThat(message.getLocalName()).isEqualTo("SharedDiagnosis");
-        assertThat(message.getNamespaceURI()).isEqualTo("urn:liaison:messages:v1");
-        assertThat(message.getElementsByTagNameNS("urn:liaison:messages:v1", "messageId").item(0).getTextContent())
-                .isEqualTo(diagnosis.messageId());
+        assertThat(fetched).isInstanceOf(SharedDiagnosis.class);
+        assertThat(((SharedDiagnosis) fetched).getHeader().getMessageId()).isEqualTo(diagnosis.messageId());
+        assertThat(((SharedDiagnosis) fetched).getHealthDetail()).isNotBlank(); // a departement keeps what the consent covers
 
         AcknowledgeMessage ack = new AcknowledgeMessage();
         ack.setMessageId(diagnosis.messageId());
@@ -140,7 +139,7 @@ class SoapGatewayIT {
         SubmitMessage schemaInvalid = new SubmitMessage();
         schemaInvalid.setAny(invalid);
         LiaisonFault schema = catchThrowableOfType(LiaisonFault.class, () -> franceTravail.submitMessage(schemaInvalid));
-        assertThat(schema.getFaultInfo().getCode()).isEqualTo("GW-SCHEMA-001");
+        assertThat(schema.getFaultInfo().getCode()).as(schema.getFaultInfo().getDetail()).isEqualTo("GW-SCHEMA-001");
 
         GetMessageStatus unknown = new GetMessageStatus();
         unknown.setMessageId(UUID.randomUUID().toString());

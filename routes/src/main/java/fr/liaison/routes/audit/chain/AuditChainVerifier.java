@@ -5,13 +5,14 @@ import fr.liaison.schemas.error.LiaisonException;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -77,8 +78,8 @@ import java.util.Objects;
  */
 public final class AuditChainVerifier {
 
-    /** Longest export line read; an entry line is well under 2 KiB. */
-    public static final int MAX_LINE_CHARS = 64 * 1024;
+    /** Longest export line read, in bytes; an entry line is well under 2 KiB. */
+    public static final int MAX_LINE_BYTES = 64 * 1024;
 
     /** How many recent entry hashes are kept for checkpoints to be compared with. */
     public static final int WINDOW = 1024;
@@ -150,7 +151,7 @@ public final class AuditChainVerifier {
 
     /**
      * Verifies a complete JSON Lines export, streamed: lines end with LF or CRLF, UTF-8 strictly,
-     * at most {@link #MAX_LINE_CHARS} characters; the stream is read to its end but not closed.
+     * at most {@link #MAX_LINE_BYTES} bytes; the stream is read to its end but not closed.
      *
      * @throws AuditVerificationException at the first bad line
      * @throws IOException if the stream cannot be read
@@ -158,23 +159,16 @@ public final class AuditChainVerifier {
     public static Result verify(InputStream jsonLines, X509Certificate nodeSigningCertificate,
             boolean allowUnanchoredStart) throws IOException {
         AuditChainVerifier verifier = new AuditChainVerifier(nodeSigningCertificate, allowUnanchoredStart);
-        Lines lines = new Lines(new InputStreamReader(jsonLines, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)));
+        Lines lines = new Lines(jsonLines);
         while (true) {
-            String line;
-            try {
-                line = lines.next();
-            } catch (CharacterCodingException e) {
-                // The decoder cannot resynchronise: nothing after this point can be read.
-                verifier.unreadableRest("not UTF-8");
-                throw new IllegalStateException("unreachable");
-            }
+            String line = lines.next();
             if (line == null) {
                 return verifier.finish(true);
             }
-            if (lines.tooLong) {
+            if (lines.unreadable != null) {
+                verifier.open();
                 verifier.position++;
-                verifier.malformed("line longer than " + MAX_LINE_CHARS + " characters");
+                verifier.malformed(lines.unreadable);
             } else {
                 verifier.acceptLine(line);
             }
@@ -406,15 +400,6 @@ public final class AuditChainVerifier {
         throw fail(ErrorCode.AUDIT_MALFORMED, position, detail);
     }
 
-    /** Nothing from the current line on can be read. */
-    private void unreadableRest(String detail) {
-        position++;
-        if (gap != null) {
-            throw fail(ErrorCode.AUDIT_ENTRY_DELETED, gap.position(), gap.deleted());
-        }
-        malformed(detail);
-    }
-
     private void remember(long seq, String hash, long at) {
         int slot = slot(seq);
         windowHashes[slot] = hash;
@@ -443,31 +428,39 @@ public final class AuditChainVerifier {
         return new AuditVerificationException(code, line, reason);
     }
 
-    /** Lines of at most {@link #MAX_LINE_CHARS} characters; a longer one is skipped and flagged. */
+    /**
+     * Lines of at most {@link #MAX_LINE_BYTES} bytes, split on LF before decoding (a UTF-8
+     * multi-byte sequence never holds the byte 0x0A), so that a line that is not UTF-8 is reported
+     * with its own number and the lines after it can still be read.
+     */
     private static final class Lines {
 
-        private final Reader reader;
-        private final char[] buffer = new char[16 * 1024];
-        private final StringBuilder line = new StringBuilder(1024);
+        private final InputStream in;
+        private final byte[] buffer = new byte[64 * 1024];
+        private byte[] line = new byte[4 * 1024];
+        private int length;
         private int next;
         private int limit;
-        boolean tooLong;
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        /** Why the last line returned cannot be read, null if it can. */
+        String unreadable;
 
-        Lines(Reader reader) {
-            this.reader = reader;
+        Lines(InputStream in) {
+            this.in = in;
         }
 
         /** The next line without its LF or CRLF, null at the end. */
         String next() throws IOException {
-            line.setLength(0);
-            tooLong = false;
+            length = 0;
+            boolean tooLong = false;
             boolean any = false;
             while (true) {
                 if (next == limit) {
-                    limit = Math.max(0, reader.read(buffer, 0, buffer.length));
+                    limit = Math.max(0, in.read(buffer, 0, buffer.length));
                     next = 0;
                     if (limit == 0) {
-                        return any ? end() : null;
+                        return any ? end(tooLong) : null;
                     }
                 }
                 any = true;
@@ -475,30 +468,38 @@ public final class AuditChainVerifier {
                 while (next < limit && buffer[next] != '\n') {
                     next++;
                 }
-                if (!tooLong) {
-                    if (line.length() + (next - start) > MAX_LINE_CHARS + 1) {
-                        tooLong = true;
-                        line.setLength(0);
-                    } else {
-                        line.append(buffer, start, next - start);
+                int n = next - start;
+                if (!tooLong && length + n > MAX_LINE_BYTES + 1) { // + 1: a CR before the LF
+                    tooLong = true;
+                } else if (!tooLong) {
+                    if (length + n > line.length) {
+                        line = Arrays.copyOf(line, Math.max(length + n, line.length * 2));
                     }
+                    System.arraycopy(buffer, start, line, length, n);
+                    length += n;
                 }
                 if (next < limit) {
                     next++;
-                    return end();
+                    return end(tooLong);
                 }
             }
         }
 
-        private String end() {
-            int length = line.length();
-            if (length > 0 && line.charAt(length - 1) == '\r') {
-                line.setLength(length - 1);
+        private String end(boolean tooLong) {
+            if (!tooLong && length > 0 && line[length - 1] == '\r') {
+                length--;
             }
-            if (line.length() > MAX_LINE_CHARS) {
-                tooLong = true;
+            if (tooLong || length > MAX_LINE_BYTES) {
+                unreadable = "line longer than " + MAX_LINE_BYTES + " bytes";
+                return "";
             }
-            return line.toString();
+            try {
+                unreadable = null;
+                return decoder.decode(ByteBuffer.wrap(line, 0, length)).toString();
+            } catch (CharacterCodingException e) {
+                unreadable = "not UTF-8";
+                return "";
+            }
         }
     }
 }

@@ -1,0 +1,105 @@
+package fr.liaison.gateway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+class AuditVerifyCommandTest {
+
+    private static final Path CERTS = Path.of(System.getProperty("liaison.certs-dev", "../certs-dev")).toAbsolutePath().normalize();
+    /** Exported by FT-29's dev key: 12 entries, checkpoints at 5, 10 and 12 (lines 6, 12 and 15). */
+    private static final Path FIXTURE = CERTS.resolveSibling("routes/src/test/resources/audit/export-FT-29.jsonl");
+    private static final String FT29 = CERTS.resolve("FT-29/sign.crt.pem").toString();
+
+    @TempDir
+    Path work;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine commandLine = LiaisonCommand.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    private Path tampered(List<String> lines) throws Exception {
+        return Files.write(work.resolve("tampered.jsonl"), lines, StandardCharsets.UTF_8);
+    }
+
+    private static List<String> fixture() throws Exception {
+        return new ArrayList<>(Files.readAllLines(FIXTURE, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void verifiesTheCommittedExportAndPrintsTheCountAndTheLastCheckpoint() {
+        int status = run("audit-verify", "--cert", FT29, FIXTURE.toString());
+
+        assertThat(status).as(err.toString()).isZero();
+        assertThat(out.toString()).matches("OK: 12 entries, last signed checkpoint seq 12 hash "
+                + "1923f5cf9c6402610599d80eb18d5f891ceac4f9764b6784a5d99098b1b377c3 at 2026-11-20T08:\\S+Z by FT-29\\R");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void anEditedEntryExitsOneNamingTheLineAndWhy() throws Exception {
+        List<String> lines = fixture();
+        lines.set(2, lines.get(2).replace("\"msg-3\"", "\"msg-4\""));
+
+        int status = run("audit-verify", "--cert", FT29, tampered(lines).toString());
+
+        assertThat(status).isEqualTo(LiaisonCommand.REFUSED);
+        assertThat(err.toString()).startsWith("GW-AUDIT-001 line 3: edited: entry seq 3 does not match its hash");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void deletedReorderedAndTruncatedExportsAreRefusedWithTheirCodes() throws Exception {
+        List<String> deleted = fixture();
+        deleted.remove(7);
+        assertThat(run("audit-verify", "--cert", FT29, tampered(deleted).toString())).isEqualTo(LiaisonCommand.REFUSED);
+
+        List<String> reordered = fixture();
+        Collections.swap(reordered, 1, 2);
+        assertThat(run("audit-verify", "--cert", FT29, tampered(reordered).toString())).isEqualTo(LiaisonCommand.REFUSED);
+
+        List<String> truncated = fixture().subList(0, 13);
+        assertThat(run("audit-verify", "--cert", FT29, tampered(truncated).toString())).isEqualTo(LiaisonCommand.REFUSED);
+
+        assertThat(err.toString().lines()).containsExactly(
+                "GW-AUDIT-002 line 8: deleted: entry seq 7 is missing before entry seq 8",
+                "GW-AUDIT-004 line 2: reordered: entry seq 3 comes before entry seq 2 (line 3)",
+                "GW-AUDIT-005 line 14: truncated: the export ends at entry seq 11, after the last signed checkpoint (seq 10): "
+                        + "lines were removed from the end, or the export was cut");
+    }
+
+    @Test
+    void anotherNodesCertificateRefusesTheFirstCheckpoint() {
+        int status = run("audit-verify", "--cert", CERTS.resolve("CD-29/sign.crt.pem").toString(), FIXTURE.toString());
+
+        assertThat(status).isEqualTo(LiaisonCommand.REFUSED);
+        assertThat(err.toString()).startsWith("GW-AUDIT-006 line 6: bad checkpoint: checkpoint of seq 5: "
+                + "signed with another certificate than the node's");
+    }
+
+    @Test
+    void aMissingExportIsAnIoFailure() {
+        int status = run("audit-verify", "--cert", FT29, work.resolve("none.jsonl").toString());
+
+        assertThat(status).isEqualTo(LiaisonCommand.REFUSED);
+        assertThat(err.toString()).startsWith("GW-IO-");
+    }
+}
