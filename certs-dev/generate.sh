@@ -49,6 +49,15 @@ TESTS=(
 log() { printf '==> %s\n' "$*"; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
+# --directory-only: keep every key and certificate, rebuild and re-sign the directory only
+# (after editing conventions.json, say).
+DIRECTORY_ONLY=false
+[[ "${1:-}" == --directory-only ]] && DIRECTORY_ONLY=true
+
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+
+if [[ "$DIRECTORY_ONLY" == false ]]; then
 # ---------------------------------------------------------------- cleanup ---
 log "Removing previously generated files"
 rm -f network-ca.crt.pem network-ca.key.pem network-ca.crl.pem \
@@ -57,8 +66,6 @@ rm -f network-ca.crt.pem network-ca.key.pem network-ca.crl.pem \
 for entry in "${PARTICIPANTS[@]}"; do rm -rf "./${entry%%|*}"; done
 rm -rf ./test
 
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
 
 # --------------------------------------------------------- openssl config ---
 # $1 = CA directory (database lives there), $2 = CA cert, $3 = CA key
@@ -263,6 +270,8 @@ openssl ca -batch -config "$NETCA/openssl.cnf" -revoke test/TEST-REVOKED/sign.cr
 openssl ca -batch -config "$NETCA/openssl.cnf" -gencrl -md sha256 -crldays 3650 \
   -out network-ca.crl.pem 2>"$WORK/ca.log" || { cat "$WORK/ca.log" >&2; die "CRL generation failed"; }
 
+fi # end of key and certificate generation
+
 # -------------------------------------------------------------- directory ---
 log "directory.json"
 DIRLIST="$WORK/dirlist.tsv"
@@ -305,11 +314,15 @@ with open(sys.argv[1], encoding="utf-8") as f:
             },
         })
 
+with open("conventions.json", encoding="utf-8") as f:
+    conventions = json.load(f)["conventions"]
+
 doc = {
     "network": "liaison-dev",
     "version": 1,
     "issuedAt": sys.argv[2],
     "participants": participants,
+    "conventions": conventions,
     "crls": [pem("network-ca.crl.pem")],
 }
 out = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -22,6 +22,8 @@ import fr.liaison.routes.exchange.NodeContext;
 import fr.liaison.routes.exchange.OutboundSteps;
 import fr.liaison.routes.exchange.PeerTransport;
 import fr.liaison.routes.keys.KeyMaterial;
+import fr.liaison.routes.lifecycle.ReferralLifecycle;
+import fr.liaison.routes.lifecycle.ReferralStore;
 import fr.liaison.routes.keys.ParticipantKeys;
 import fr.liaison.routes.keys.Pem;
 import fr.liaison.routes.minimise.MinimisationRule;
@@ -116,12 +118,17 @@ class NodeConfiguration {
     }
 
     @Bean
+    ReferralLifecycle referralLifecycle(ReferralStore referrals, Clock clock, DirectoryHolder directory, LiaisonProperties properties) {
+        return new ReferralLifecycle(referrals, clock, directory::current, properties.participantId());
+    }
+
+    @Bean
     NodeContext nodeContext(ParticipantKeys keys, DirectoryHolder directory, MessageCodec codec, ConsentRegistry consents,
             Pseudonymiser pseudonymiser, Minimiser minimiser, AuditTrail audit, MessageStore messages, Clock clock,
-            LiaisonProperties properties) {
+            LiaisonProperties properties, ReferralLifecycle referrals) {
         Supplier<Directory> current = directory::current;
         return new NodeContext(keys, current, codec, consents, new ConsentGate(clock), new ConsentProofs(codec, pseudonymiser),
-                minimiser, pseudonymiser, audit, messages, clock, properties.replayWindow());
+                minimiser, pseudonymiser, audit, messages, clock, properties.replayWindow(), referrals);
     }
 
     @Bean

@@ -29,5 +29,11 @@ public enum AuditStep {
     /** Another node's revocation of a consent arrived. */
     REVOCATION_RECEIVED,
     /** Someone read the audit log (reading is audited too). */
-    LOG_READ
+    LOG_READ,
+    /** The recipient of an unanswered referral was reminded of it. */
+    REFERRAL_REMINDED,
+    /** A referral reached its deadline unanswered. */
+    REFERRAL_EXPIRED,
+    /** A security officer put a failed outbound message back on the delivery queue. */
+    RESUBMITTED
 }

@@ -29,7 +29,9 @@ public final class OutboundMessageRoutes extends RouteBuilder {
                 .process(e -> e.setProperty(ExchangeHeaders.OUTBOUND,
                         steps.validate(e.getMessage().getBody(byte[].class), e.getMessage().getHeader(ExchangeHeaders.CLIENT, String.class))))
                 .id("outbound-validate")
+                .process(e -> steps.checkConvention(outbound(e))).id("outbound-convention")
                 .process(e -> steps.checkConsent(outbound(e))).id("outbound-consent")
+                .process(e -> steps.checkLifecycle(outbound(e))).id("outbound-lifecycle")
                 .process(e -> steps.minimise(outbound(e))).id("outbound-minimise")
                 .process(e -> e.getMessage().setBody(steps.accept(outbound(e)))).id("outbound-accept")
                 .to(ExchangePattern.InOnly, "{{liaison.endpoints.outbound-queue}}").id("outbound-enqueue");

@@ -25,8 +25,14 @@ public final class Directory {
     private final NetworkTrust trust;
     private final Map<String, Participant> bySigningFingerprint;
     private final Map<String, Participant> byTlsFingerprint;
+    private final List<Convention> conventions;
 
     public Directory(String network, long version, Instant issuedAt, Collection<Participant> participants, NetworkTrust trust) {
+        this(network, version, issuedAt, participants, List.of(), trust);
+    }
+
+    public Directory(String network, long version, Instant issuedAt, Collection<Participant> participants,
+            List<Convention> conventions, NetworkTrust trust) {
         this.network = network;
         this.version = version;
         this.issuedAt = issuedAt;
@@ -38,6 +44,7 @@ public final class Directory {
         }
         this.participants = Map.copyOf(byId);
         this.trust = trust;
+        this.conventions = List.copyOf(conventions);
         Map<String, Participant> bySigner = new LinkedHashMap<>();
         byId.values().forEach(p -> bySigner.put(NetworkTrust.fingerprint(p.signingCertificate()), p));
         this.bySigningFingerprint = Map.copyOf(bySigner);
@@ -85,5 +92,24 @@ public final class Directory {
     /** The participant whose directory TLS certificate is exactly this certificate. */
     public Optional<Participant> byTlsCertificate(X509Certificate certificate) {
         return Optional.ofNullable(byTlsFingerprint.get(NetworkTrust.fingerprint(certificate)));
+    }
+
+    public List<Convention> conventions() {
+        return conventions;
+    }
+
+    /**
+     * The convention in force on {@code day} that lets {@code sender} send this message type for
+     * this purpose to {@code recipient}.
+     *
+     * @throws LiaisonException CONVENTION_NONE, or CONVENTION_NOT_IN_FORCE when one covers it but not on that day
+     */
+    public Convention convention(String sender, String recipient, String messageType, String purpose, java.time.LocalDate day) {
+        List<Convention> covering = conventions.stream().filter(c -> c.covers(sender, recipient, messageType, purpose)).toList();
+        if (covering.isEmpty()) {
+            throw new LiaisonException(ErrorCode.CONVENTION_NONE, sender + " -> " + recipient + " " + messageType + " " + purpose);
+        }
+        return covering.stream().filter(c -> c.inForce(day)).findFirst().orElseThrow(() -> new LiaisonException(
+                ErrorCode.CONVENTION_NOT_IN_FORCE, covering.get(0).id() + " on " + day));
     }
 }

@@ -14,7 +14,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -102,11 +101,26 @@ public final class SignedDirectory {
                         Pem.certificate(certs.required("encryption").asString()),
                         certs.hasNonNull("tls") ? Pem.certificate(certs.get("tls").asString()) : null));
             }
+            List<Convention> conventions = new ArrayList<>();
+            for (JsonNode c : root.path("conventions")) {
+                conventions.add(new Convention(c.required("id").asString(), strings(c.required("parties")), c.path("oneWay").asBoolean(false),
+                        java.util.Set.copyOf(strings(c.required("messageTypes"))), java.util.Set.copyOf(strings(c.required("purposes"))),
+                        java.time.LocalDate.parse(c.required("validFrom").asString()),
+                        java.time.LocalDate.parse(c.required("validUntil").asString()),
+                        java.time.Duration.ofDays(c.path("reminderEveryDays").asInt(10)),
+                        java.time.Duration.ofDays(c.path("expiryAfterDays").asInt(30))));
+            }
             return new Directory(root.required("network").asString(), root.required("version").asLong(),
-                    Instant.parse(root.required("issuedAt").asString()), participants, trust);
+                    Instant.parse(root.required("issuedAt").asString()), participants, conventions, trust);
         } catch (JacksonException | IllegalArgumentException | java.time.format.DateTimeParseException e) {
             throw new LiaisonException(ErrorCode.DIRECTORY_MALFORMED, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
         }
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.asString()));
+        return values;
     }
 
     private static URI uri(JsonNode participant, String field) {
@@ -114,11 +128,4 @@ public final class SignedDirectory {
         return node == null || node.isNull() ? null : URI.create(node.asString());
     }
 
-    static boolean sameCertificate(X509Certificate a, X509Certificate b) {
-        try {
-            return Arrays.equals(a.getEncoded(), b.getEncoded());
-        } catch (java.security.cert.CertificateEncodingException e) {
-            return false;
-        }
-    }
 }

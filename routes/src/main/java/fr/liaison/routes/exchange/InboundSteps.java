@@ -63,6 +63,15 @@ public final class InboundSteps {
         return inbound;
     }
 
+    /** The recipient checks the convention too: the sender's node may not be trusted to have done it. */
+    public InboundMessage checkConvention(InboundMessage inbound) {
+        MessageHeader header = inbound.message().getHeader();
+        node.directory().get().convention(header.getSender(), header.getRecipient(), header.getMessageType().name(),
+                header.getPurpose() == null ? null : header.getPurpose().name(),
+                node.clock().instant().atZone(java.time.ZoneOffset.UTC).toLocalDate());
+        return inbound;
+    }
+
     /** Creation time within the window either side of now; duplicates are caught when stored. */
     public InboundMessage checkFreshness(InboundMessage inbound) {
         Instant created = inbound.message().getHeader().getCreatedAt().toInstant();
@@ -108,6 +117,12 @@ public final class InboundSteps {
         }
     }
 
+    /** An answer or follow-up must fit the referral it correlates to, as on the sending side. */
+    public InboundMessage checkLifecycle(InboundMessage inbound) {
+        node.referrals().check(inbound.message());
+        return inbound;
+    }
+
     /** Keeps the message for the local software and audits RECEIVED; a second copy is a replay. */
     public InboundMessage accept(InboundMessage inbound) {
         Instant now = node.clock().instant();
@@ -116,6 +131,7 @@ public final class InboundSteps {
         if (!inserted) {
             throw new LiaisonException(ErrorCode.EXCHANGE_REPLAYED, "message " + inbound.messageId() + " from " + inbound.transportSender());
         }
+        node.referrals().record(inbound.message());
         node.audit().append(AuditEntry.forMessage(AuditStep.RECEIVED, inbound.message(), inbound.personHash(), now)
                 .withActor(inbound.transportSender()).withPayloadDigest(Receipts.sha256Hex(inbound.opened().content())));
         return inbound;

@@ -7,6 +7,7 @@ import fr.liaison.routes.consent.ConsentProofs;
 import fr.liaison.routes.consent.ConsentRegistry;
 import fr.liaison.routes.directory.Directory;
 import fr.liaison.routes.keys.ParticipantKeys;
+import fr.liaison.routes.lifecycle.ReferralLifecycle;
 import fr.liaison.routes.minimise.Minimiser;
 import fr.liaison.schemas.MessageCodec;
 
@@ -20,7 +21,7 @@ import java.util.function.Supplier;
  */
 public record NodeContext(ParticipantKeys keys, Supplier<Directory> directory, MessageCodec codec, ConsentRegistry consents,
         ConsentGate consentGate, ConsentProofs consentProofs, Minimiser minimiser, Pseudonymiser pseudonymiser,
-        AuditTrail audit, MessageStore messages, Clock clock, Duration replayWindow) {
+        AuditTrail audit, MessageStore messages, Clock clock, Duration replayWindow, ReferralLifecycle referrals) {
 
     public String participantId() {
         return keys.participantId();

@@ -47,6 +47,14 @@ public final class OutboundSteps {
         return outbound;
     }
 
+    /** A convention in force must let this node send this message type, for this purpose, to the recipient. */
+    public OutboundMessage checkConvention(OutboundMessage outbound) {
+        var header = outbound.message().getHeader();
+        node.directory().get().convention(header.getSender(), header.getRecipient(), header.getMessageType().name(),
+                header.getPurpose() == null ? null : header.getPurpose().name(), node.clock().instant().atZone(java.time.ZoneOffset.UTC).toLocalDate());
+        return outbound;
+    }
+
     /** Consent gate: a valid consent must cover person, sender, recipient, purpose and every category. */
     public OutboundMessage checkConsent(OutboundMessage outbound) {
         if (!ConsentGate.requiresConsent(outbound.message())) {
@@ -56,6 +64,12 @@ public final class OutboundSteps {
         Optional<ConsentRecord> consent = consentRef == null ? Optional.empty() : node.consents().find(consentRef);
         node.consentGate().check(outbound.message(), outbound.personHash(), consent);
         outbound.consent(consent.orElseThrow());
+        return outbound;
+    }
+
+    /** An answer or follow-up must fit the referral it correlates to (see ReferralLifecycle). */
+    public OutboundMessage checkLifecycle(OutboundMessage outbound) {
+        node.referrals().check(outbound.message());
         return outbound;
     }
 
@@ -76,6 +90,7 @@ public final class OutboundSteps {
         if (!inserted) {
             throw new LiaisonException(ErrorCode.API_IDEMPOTENCY_CONFLICT, "message id " + outbound.messageId() + " was already submitted");
         }
+        node.referrals().record(message);
         node.audit().append(AuditEntry.forMessage(AuditStep.ACCEPTED, message, outbound.personHash(), now)
                 .withActor(outbound.client()).withPayloadDigest(Receipts.sha256Hex(outbound.canonicalXml())));
         return outbound.messageId();

@@ -22,6 +22,8 @@ import fr.liaison.routes.keys.ParticipantKeys;
 import fr.liaison.routes.minimise.Minimiser;
 import fr.liaison.routes.testing.DevNetwork;
 import fr.liaison.routes.testing.InMemoryMessageStore;
+import fr.liaison.routes.testing.InMemoryReferralStore;
+import fr.liaison.routes.lifecycle.ReferralLifecycle;
 import fr.liaison.schemas.MessageCodec;
 
 import java.time.Clock;
@@ -53,6 +55,7 @@ final class TestNode implements AutoCloseable {
     final InMemoryAuditTrail audit = new InMemoryAuditTrail();
     final InMemoryMessageStore store = new InMemoryMessageStore();
     final InMemoryConsentRegistry consents = new InMemoryConsentRegistry();
+    final InMemoryReferralStore referrals = new InMemoryReferralStore();
     final NodeContext node;
     final OutboundSteps outbound;
     final DeliverySteps delivery;
@@ -86,7 +89,8 @@ final class TestNode implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Pseudonymiser pseudonymiser = new Pseudonymiser(PSEUDONYMISER_KEY);
         this.node = new NodeContext(keys, DevNetwork::directory, CODEC, consents, new ConsentGate(clock),
-                new ConsentProofs(CODEC, pseudonymiser), Minimiser.defaults(), pseudonymiser, audit, store, clock, REPLAY_WINDOW);
+                new ConsentProofs(CODEC, pseudonymiser), Minimiser.defaults(), pseudonymiser, audit, store, clock, REPLAY_WINDOW,
+                new ReferralLifecycle(referrals, clock, DevNetwork::directory, id));
         this.outbound = new OutboundSteps(node);
         this.delivery = new DeliverySteps(node, (endpoint, messageId, envelope) -> transport.post(endpoint, messageId, envelope));
         this.inbound = new InboundSteps(node, 1024 * 1024);

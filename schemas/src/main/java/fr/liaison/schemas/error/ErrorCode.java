@@ -70,6 +70,15 @@ public enum ErrorCode {
     EXCHANGE_PEER_UNREACHABLE("GW-EXCHANGE-007", "The recipient node could not be reached; delivery is retried."),
     EXCHANGE_DEAD_LETTER("GW-EXCHANGE-008", "Delivery failed after the last retry."),
 
+    // Conventions between participants (carried by the signed directory)
+    CONVENTION_NONE("GW-CONVENTION-001", "No convention between these participants covers this message type and purpose."),
+    CONVENTION_NOT_IN_FORCE("GW-CONVENTION-002", "The convention covering this exchange is not in force on this date."),
+
+    // The referral lifecycle
+    REFERRAL_UNKNOWN("GW-REFERRAL-001", "This answer does not correlate to a referral exchanged between these two participants."),
+    REFERRAL_CLOSED("GW-REFERRAL-002", "The referral is no longer awaiting an answer."),
+    REFERRAL_EXPIRED("GW-REFERRAL-003", "The referral expired before this answer."),
+
     // Audit log: chain and checkpoint verification (in place and offline)
     AUDIT_ENTRY_EDITED("GW-AUDIT-001", "An audit entry was changed after it was written."),
     AUDIT_ENTRY_DELETED("GW-AUDIT-002", "An audit entry is missing from the chain."),

@@ -186,7 +186,11 @@ public final class AuditChainVerifier {
             malformed(e.details().isEmpty() ? "unreadable" : e.details().get(0));
             return;
         }
-        dispatch(record);
+        if (record instanceof ChainedEntry e) {
+            entry(e, line); // the line is the entry's export form: its canonical bytes are cut from it
+        } else {
+            checkpoint((Checkpoint) record);
+        }
     }
 
     /** The next record, in seq order, each checkpoint after the entry it signs. */
@@ -232,13 +236,14 @@ public final class AuditChainVerifier {
 
     private void dispatch(AuditRecord record) {
         if (record instanceof ChainedEntry e) {
-            entry(e);
+            entry(e, null);
         } else {
             checkpoint((Checkpoint) record);
         }
     }
 
-    private void entry(ChainedEntry e) {
+    /** @param line the entry's export line as {@link AuditExportFormat#parse} accepted it, null for a record given as such */
+    private void entry(ChainedEntry e, String line) {
         long s = e.seq();
         if (gap != null) {
             if (s >= gap.from() && s < gap.to()) {
@@ -255,7 +260,8 @@ public final class AuditChainVerifier {
         }
         String computed;
         try {
-            computed = AuditChain.hash(e.previousHash(), AuditChain.canonical(s, e.node(), e.entry()), digest);
+            byte[] canonical = line != null ? AuditExportFormat.canonicalOf(line) : AuditChain.canonical(s, e.node(), e.entry());
+            computed = AuditChain.hash(e.previousHash(), canonical, digest);
         } catch (IllegalArgumentException x) {
             throw fail(ErrorCode.AUDIT_ENTRY_EDITED, position, "entry seq " + s + " cannot be encoded");
         }

@@ -5,6 +5,7 @@ import fr.liaison.routes.audit.AuditStep;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -82,6 +83,34 @@ public final class AuditExportFormat {
         if (line == null || line.isEmpty()) {
             throw malformed("empty line");
         }
+        AuditRecord fast = Canonical.read(line);
+        if (fast != null) {
+            return fast;
+        }
+        return parseTree(line);
+    }
+
+    /**
+     * The bytes {@link AuditChain#canonical} gives for the entry of {@code entryLine}, cut from the
+     * line itself: an entry line is {@code {"kind":"entry",} + the canonical members +
+     * {@code ,"previousHash":"…","hash":"…","algorithm":"SHA-256"}}. Only for a line that
+     * {@link #parse} returned a {@link ChainedEntry} for (it then equals {@link #line} of it).
+     */
+    static byte[] canonicalOf(String entryLine) {
+        int end = entryLine.length() - ENTRY_SUFFIX_LENGTH;
+        StringBuilder canonical = new StringBuilder(end - ENTRY_PREFIX.length() + 2);
+        canonical.append('{').append(entryLine, ENTRY_PREFIX.length(), end).append('}');
+        return canonical.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static final String ENTRY_PREFIX = "{\"kind\":\"entry\",";
+
+    /** {@code ,"previousHash":"<64>","hash":"<64>","algorithm":"SHA-256"}} */
+    private static final int ENTRY_SUFFIX_LENGTH = ",\"previousHash\":\"".length() + 64 + "\",\"hash\":\"".length() + 64
+            + "\",\"algorithm\":\"".length() + AuditChain.ALGORITHM.length() + "\"}".length();
+
+    /** The reference reading: a Jackson tree, every member checked, then the canonical form compared. */
+    private static AuditRecord parseTree(String line) {
         AuditRecord record;
         try {
             JsonNode node = JSON.readTree(line);
@@ -213,6 +242,254 @@ public final class AuditExportFormat {
         }
         return value.stringValue();
     }
+
+    /**
+     * The fast reading of a line in the export's canonical form: one pass over the characters,
+     * members expected in order, no tree. It gives up (null) at the first thing it does not expect,
+     * and {@link #parse} then reads the line the reference way, which says what is wrong. It returns
+     * a record only after the same checks as {@link #parseTree} (seq range, step, time, digests,
+     * algorithm, base64 and length of the signature) and only if {@link #line} of that record is the
+     * line itself: the writer encodes every distinct record differently, so the record is the one
+     * the reference reading gives, and every line it accepts, the reference reading accepts.
+     */
+    private static final class Canonical {
+
+        private final String line;
+        private int at;
+
+        private Canonical(String line) {
+            this.line = line;
+        }
+
+        static AuditRecord read(String line) {
+            try {
+                AuditRecord record = new Canonical(line).record();
+                return record != null && line(record).equals(line) ? record : null;
+            } catch (RuntimeException e) { // unknown step, bad time or base64, unencodable string: the reference reading says which
+                return null;
+            }
+        }
+
+        private AuditRecord record() {
+            if (line.startsWith(ENTRY_PREFIX)) {
+                at = ENTRY_PREFIX.length();
+                return entry();
+            }
+            if (line.startsWith(CHECKPOINT_PREFIX)) {
+                at = CHECKPOINT_PREFIX.length();
+                return checkpoint();
+            }
+            return null;
+        }
+
+        private ChainedEntry entry() {
+            long seq = number("seq", false);
+            String node = string("node", true);
+            String time = string("at", true);
+            String step = string("step", true);
+            String messageId = string("messageId", true);
+            String correlationId = string("correlationId", true);
+            String messageType = string("messageType", true);
+            String sender = string("sender", true);
+            String recipient = string("recipient", true);
+            String purpose = string("purpose", true);
+            if (!member("dataCategories", true)) {
+                return null;
+            }
+            Set<String> categories = categories();
+            String consentId = string("consentId", true);
+            String payloadDigest = string("payloadDigest", true);
+            String errorCode = string("errorCode", true);
+            String actor = string("actor", true);
+            String personHash = string("personHash", true);
+            String previousHash = string("previousHash", true);
+            String hash = string("hash", true);
+            String algorithm = string("algorithm", true);
+            if (seq < 1 || node == null || time == null || step == null || !AuditChain.isDigest(previousHash)
+                    || !AuditChain.isDigest(hash) || !AuditChain.ALGORITHM.equals(algorithm) || !end()) {
+                return null;
+            }
+            AuditEntry entry = new AuditEntry(JsonText.TIME.parse(time, Instant::from), AuditStep.valueOf(step), messageId,
+                    correlationId, messageType, sender, recipient, purpose, categories, consentId, payloadDigest, errorCode,
+                    actor, personHash);
+            return new ChainedEntry(seq, node, entry, previousHash, hash);
+        }
+
+        private Checkpoint checkpoint() {
+            long seq = number("seq", false);
+            String hash = string("hash", true);
+            String time = string("at", true);
+            String node = string("node", true);
+            String signature = string("signature", true);
+            if (seq < 0 || !AuditChain.isDigest(hash) || time == null || node == null || signature == null || !end()) {
+                return null;
+            }
+            byte[] der = Base64.getDecoder().decode(signature);
+            if (der.length > Checkpoints.MAX_SIGNATURE_BYTES) {
+                return null;
+            }
+            return new Checkpoint(seq, hash, JsonText.TIME.parse(time, Instant::from), node, der);
+        }
+
+        /** {@code ,"name":} (no comma for the first member after kind); false if not there. */
+        private boolean member(String name, boolean comma) {
+            int length = name.length();
+            int next = at + (comma ? 1 : 0);
+            if (next + length + 3 > line.length() || (comma && line.charAt(at) != ',') || line.charAt(next) != '"'
+                    || !line.regionMatches(next + 1, name, 0, length) || line.charAt(next + 1 + length) != '"'
+                    || line.charAt(next + 2 + length) != ':') {
+                return false;
+            }
+            at = next + length + 3;
+            return true;
+        }
+
+        /** A non-negative integer of at most 18 digits, -1 if the member is not that. */
+        private long number(String name, boolean comma) {
+            if (!member(name, comma)) {
+                return -1;
+            }
+            long value = 0;
+            int start = at;
+            while (at < line.length() && at - start < 18) {
+                char c = line.charAt(at);
+                if (c < '0' || c > '9') {
+                    break;
+                }
+                value = value * 10 + (c - '0');
+                at++;
+            }
+            return at == start ? -1 : value;
+        }
+
+        /** The string or null of the member; null also when it is not there (then end() fails). */
+        private String string(String name, boolean comma) {
+            if (at < 0 || !member(name, comma)) {
+                at = -1;
+                return null;
+            }
+            if (line.startsWith("null", at)) {
+                at += 4;
+                return null;
+            }
+            String value = quoted();
+            if (value == null) {
+                at = -1;
+            }
+            return value;
+        }
+
+        private Set<String> categories() {
+            if (at < 0) {
+                return null;
+            }
+            if (line.startsWith("null", at)) {
+                at += 4;
+                return null;
+            }
+            if (at >= line.length() || line.charAt(at) != '[') {
+                at = -1;
+                return null;
+            }
+            at++;
+            Set<String> categories = new LinkedHashSet<>();
+            if (at < line.length() && line.charAt(at) == ']') {
+                at++;
+                return categories;
+            }
+            while (true) {
+                String category = quoted();
+                if (category == null || at >= line.length()) {
+                    at = -1;
+                    return null;
+                }
+                categories.add(category);
+                char c = line.charAt(at++);
+                if (c == ']') {
+                    return categories;
+                }
+                if (c != ',') {
+                    at = -1;
+                    return null;
+                }
+            }
+        }
+
+        /** A JSON string at the cursor, with the escapes the writer uses; null if it is not one. */
+        private String quoted() {
+            if (at >= line.length() || line.charAt(at) != '"') {
+                return null;
+            }
+            int start = ++at;
+            while (at < line.length()) {
+                char c = line.charAt(at);
+                if (c == '"') {
+                    return line.substring(start, at++);
+                }
+                if (c == '\\') {
+                    return escaped(start);
+                }
+                if (c < 0x20) {
+                    return null;
+                }
+                at++;
+            }
+            return null;
+        }
+
+        private String escaped(int start) {
+            StringBuilder value = new StringBuilder(line.length() - start).append(line, start, at);
+            while (at < line.length()) {
+                char c = line.charAt(at++);
+                if (c == '"') {
+                    return value.toString();
+                }
+                if (c < 0x20) {
+                    return null;
+                }
+                if (c != '\\') {
+                    value.append(c);
+                    continue;
+                }
+                if (at >= line.length()) {
+                    return null;
+                }
+                char e = line.charAt(at++);
+                switch (e) {
+                    case '"', '\\', '/' -> value.append(e);
+                    case 'b' -> value.append('\b');
+                    case 'f' -> value.append('\f');
+                    case 'n' -> value.append('\n');
+                    case 'r' -> value.append('\r');
+                    case 't' -> value.append('\t');
+                    case 'u' -> {
+                        if (at + 4 > line.length()) {
+                            return null;
+                        }
+                        int code = 0;
+                        for (int i = 0; i < 4; i++) {
+                            int digit = Character.digit(line.charAt(at++), 16);
+                            if (digit < 0) {
+                                return null;
+                            }
+                            code = code * 16 + digit;
+                        }
+                        value.append((char) code);
+                    }
+                    default -> {
+                        return null;
+                    }
+                }
+            }
+            return null;
+        }
+
+        private boolean end() {
+            return at == line.length() - 1 && line.charAt(at) == '}';
+        }
+    }
+
+    private static final String CHECKPOINT_PREFIX = "{\"kind\":\"checkpoint\",";
 
     private static LiaisonException malformed(String detail) {
         return new LiaisonException(ErrorCode.AUDIT_MALFORMED, detail);
