@@ -5,6 +5,7 @@ import fr.liaison.routes.exchange.Direction;
 import fr.liaison.routes.exchange.MessageStore;
 import fr.liaison.routes.exchange.StoredMessage;
 import fr.liaison.routes.receipt.Receipts;
+import fr.liaison.routes.resources.ResourcePublication;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
@@ -41,11 +42,13 @@ class MessagesController {
     private final ProducerTemplate producer;
     private final MessageStore messages;
     private final IdempotencyKeys idempotency;
+    private final ResourcePublication publication;
 
-    MessagesController(ProducerTemplate producer, MessageStore messages, IdempotencyKeys idempotency) {
+    MessagesController(ProducerTemplate producer, MessageStore messages, IdempotencyKeys idempotency, ResourcePublication publication) {
         this.producer = producer;
         this.messages = messages;
         this.idempotency = idempotency;
+        this.publication = publication;
     }
 
     @PostMapping(consumes = {MediaType.APPLICATION_XML_VALUE, MediaType.TEXT_XML_VALUE, MediaType.APPLICATION_JSON_VALUE})
@@ -64,10 +67,20 @@ class MessagesController {
         int status;
         String answer;
         try {
-            String messageId = producer.requestBodyAndHeader("direct:outbound-submit", body, ExchangeHeaders.CLIENT, client, String.class);
+            List<String> ids = new java.util.ArrayList<>();
+            for (byte[] message : publication.copies(body)) {
+                ids.add(producer.requestBodyAndHeader("direct:outbound-submit", message, ExchangeHeaders.CLIENT, client, String.class));
+            }
+            String messageId = ids.get(0);
             status = 202;
-            answer = JSON.writeValueAsString(Map.of("messageId", messageId, "status", "ACCEPTED",
-                    "location", "/api/v1/messages/" + messageId));
+            Map<String, Object> accepted = new LinkedHashMap<>();
+            accepted.put("messageId", messageId);
+            accepted.put("status", "ACCEPTED");
+            accepted.put("location", "/api/v1/messages/" + messageId);
+            if (ids.size() > 1) {
+                accepted.put("messageIds", ids); // a resource published to every participant its conventions name
+            }
+            answer = JSON.writeValueAsString(accepted);
         } catch (CamelExecutionException e) {
             if (!(e.getCause() instanceof LiaisonException refusal)) {
                 throw e;

@@ -24,6 +24,9 @@ import fr.liaison.routes.exchange.PeerTransport;
 import fr.liaison.routes.keys.KeyMaterial;
 import fr.liaison.routes.lifecycle.ReferralLifecycle;
 import fr.liaison.routes.lifecycle.ReferralStore;
+import fr.liaison.routes.resources.ResourceDirectory;
+import fr.liaison.routes.resources.ResourcePublication;
+import fr.liaison.routes.resources.ResourceStore;
 import fr.liaison.routes.keys.ParticipantKeys;
 import fr.liaison.routes.keys.Pem;
 import fr.liaison.routes.minimise.MinimisationRule;
@@ -123,12 +126,22 @@ class NodeConfiguration {
     }
 
     @Bean
+    ResourcePublication resourcePublication(MessageCodec codec, DirectoryHolder directory, Clock clock, LiaisonProperties properties) {
+        return new ResourcePublication(codec, directory::current, properties.participantId(), clock);
+    }
+
+    @Bean
+    ResourceDirectory resourceDirectory(ResourceStore store, MessageCodec codec) {
+        return new ResourceDirectory(store, codec);
+    }
+
+    @Bean
     NodeContext nodeContext(ParticipantKeys keys, DirectoryHolder directory, MessageCodec codec, ConsentRegistry consents,
             Pseudonymiser pseudonymiser, Minimiser minimiser, AuditTrail audit, MessageStore messages, Clock clock,
-            LiaisonProperties properties, ReferralLifecycle referrals) {
+            LiaisonProperties properties, ReferralLifecycle referrals, ResourceDirectory resources) {
         Supplier<Directory> current = directory::current;
         return new NodeContext(keys, current, codec, consents, new ConsentGate(clock), new ConsentProofs(codec, pseudonymiser),
-                minimiser, pseudonymiser, audit, messages, clock, properties.replayWindow(), referrals);
+                minimiser, pseudonymiser, audit, messages, clock, properties.replayWindow(), referrals, resources);
     }
 
     @Bean

@@ -40,10 +40,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.TreeSet;
 
+import javax.xml.XMLConstants;
 import javax.xml.datatype.DatatypeConfigurationException;
 import javax.xml.datatype.DatatypeFactory;
 import javax.xml.datatype.XMLGregorianCalendar;
 import javax.xml.stream.XMLStreamException;
+import javax.xml.transform.OutputKeys;
+import javax.xml.transform.Transformer;
+import javax.xml.transform.TransformerException;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
 
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
@@ -219,8 +226,13 @@ class GatewaySoapService implements LiaisonGatewayPortType {
         if (any instanceof Element element) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try {
-                StaxUtils.writeTo(element, out);
-            } catch (XMLStreamException e) {
+                TransformerFactory factory = TransformerFactory.newInstance();
+                factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+                Transformer identity = factory.newTransformer();
+                identity.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
+                identity.transform(new DOMSource(element), new StreamResult(out));
+            } catch (TransformerException e) {
+                LOG.debug("message element not serialisable", e);
                 throw SoapFaults.of(ErrorCode.XML_MALFORMED, null);
             }
             return out.toByteArray();

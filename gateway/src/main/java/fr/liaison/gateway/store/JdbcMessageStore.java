@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -27,9 +28,11 @@ import org.springframework.transaction.annotation.Transactional;
 class JdbcMessageStore implements MessageStore {
 
     private final JdbcClient jdbc;
+    private final ObjectProvider<StoredMessageListener> listeners;
 
-    JdbcMessageStore(JdbcClient jdbc) {
+    JdbcMessageStore(JdbcClient jdbc, ObjectProvider<StoredMessageListener> listeners) {
         this.jdbc = jdbc;
+        this.listeners = listeners;
     }
 
     @Override
@@ -58,6 +61,7 @@ class JdbcMessageStore implements MessageStore {
         for (StoredMessage.Step step : m.history()) {
             addStep(m.messageId(), m.direction(), step.step(), step.errorCode(), step.at());
         }
+        listeners.orderedStream().forEach(listener -> listener.stored(m));
         return true;
     }
 

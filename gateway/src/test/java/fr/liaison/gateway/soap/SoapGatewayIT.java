@@ -133,13 +133,15 @@ class SoapGatewayIT {
         assertThat(noConsent.getFaultInfo().getTitle()).isNotBlank();
 
         String consentId = recordConsent(franceTravail);
-        Element invalid = element(samples.message("shared-diagnosis.xml", "FT-17", "CD-17", consentId, null).xml());
-        Element purpose = (Element) invalid.getElementsByTagNameNS("urn:liaison:messages:v1", "purpose").item(0);
-        purpose.getParentNode().insertBefore(invalid.getOwnerDocument().createElementNS("urn:liaison:messages:v1", "unknownElement"), purpose);
-        SubmitMessage schemaInvalid = new SubmitMessage();
-        schemaInvalid.setAny(invalid);
-        LiaisonFault schema = catchThrowableOfType(LiaisonFault.class, () -> franceTravail.submitMessage(schemaInvalid));
-        assertThat(schema.getFaultInfo().getCode()).as(schema.getFaultInfo().getDetail()).isEqualTo("GW-SCHEMA-001");
+        // Raw SOAP: the message as the client wrote it, with an element the schema does not know.
+        String message = new String(samples.message("shared-diagnosis.xml", "FT-17", "CD-17", consentId, null).xml(), StandardCharsets.UTF_8)
+                .replaceFirst("<\\?xml[^>]*\\?>", "").replaceFirst("<((\\w+:)?)purpose>", "<$1unknownElement>x</$1unknownElement><$1purpose>");
+        assertThat(message).contains("unknownElement>");
+        HttpResponse<byte[]> schema = ft.send(ft.authorized("/soap/v1/gateway").header("Content-Type", "text/xml; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString("<s:Envelope xmlns:s=\"" + SOAP11 + "\"><s:Body><g:SubmitMessage xmlns:g=\"urn:liaison:gateway:v1\">"
+                        + message + "</g:SubmitMessage></s:Body></s:Envelope>")));
+        String schemaFault = new String(schema.body(), StandardCharsets.UTF_8);
+        assertThat(schemaFault).contains("<g:code>GW-SCHEMA-001</g:code>").contains("unknownElement").doesNotContain("0451827K");
 
         GetMessageStatus unknown = new GetMessageStatus();
         unknown.setMessageId(UUID.randomUUID().toString());

@@ -14,6 +14,7 @@ import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 import fr.liaison.schemas.v1.ConsentRevocation;
 import fr.liaison.schemas.v1.LiaisonMessage;
+import fr.liaison.schemas.v1.ResourceDirectoryEntry;
 import fr.liaison.schemas.v1.MessageHeader;
 
 import java.time.Duration;
@@ -132,6 +133,9 @@ public final class InboundSteps {
             throw new LiaisonException(ErrorCode.EXCHANGE_REPLAYED, "message " + inbound.messageId() + " from " + inbound.transportSender());
         }
         node.referrals().record(inbound.message());
+        if (inbound.message() instanceof ResourceDirectoryEntry entry) {
+            node.resources().apply(entry);
+        }
         node.audit().append(AuditEntry.forMessage(AuditStep.RECEIVED, inbound.message(), inbound.personHash(), now)
                 .withActor(inbound.transportSender()).withPayloadDigest(Receipts.sha256Hex(inbound.opened().content())));
         return inbound;

@@ -8,6 +8,7 @@ import fr.liaison.routes.consent.ConsentRegistry;
 import fr.liaison.routes.directory.Directory;
 import fr.liaison.routes.keys.ParticipantKeys;
 import fr.liaison.routes.lifecycle.ReferralLifecycle;
+import fr.liaison.routes.resources.ResourceDirectory;
 import fr.liaison.routes.minimise.Minimiser;
 import fr.liaison.schemas.MessageCodec;
 
@@ -21,7 +22,8 @@ import java.util.function.Supplier;
  */
 public record NodeContext(ParticipantKeys keys, Supplier<Directory> directory, MessageCodec codec, ConsentRegistry consents,
         ConsentGate consentGate, ConsentProofs consentProofs, Minimiser minimiser, Pseudonymiser pseudonymiser,
-        AuditTrail audit, MessageStore messages, Clock clock, Duration replayWindow, ReferralLifecycle referrals) {
+        AuditTrail audit, MessageStore messages, Clock clock, Duration replayWindow, ReferralLifecycle referrals,
+        ResourceDirectory resources) {
 
     public String participantId() {
         return keys.participantId();

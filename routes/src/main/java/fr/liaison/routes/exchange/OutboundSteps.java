@@ -12,6 +12,7 @@ import fr.liaison.schemas.ValidatedMessage;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 import fr.liaison.schemas.v1.LiaisonMessage;
+import fr.liaison.schemas.v1.ResourceDirectoryEntry;
 
 import java.time.Instant;
 import java.util.Optional;
@@ -91,6 +92,9 @@ public final class OutboundSteps {
             throw new LiaisonException(ErrorCode.API_IDEMPOTENCY_CONFLICT, "message id " + outbound.messageId() + " was already submitted");
         }
         node.referrals().record(message);
+        if (message instanceof ResourceDirectoryEntry entry) {
+            node.resources().apply(entry);
+        }
         node.audit().append(AuditEntry.forMessage(AuditStep.ACCEPTED, message, outbound.personHash(), now)
                 .withActor(outbound.client()).withPayloadDigest(Receipts.sha256Hex(outbound.canonicalXml())));
         return outbound.messageId();

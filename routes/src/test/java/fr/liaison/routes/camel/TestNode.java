@@ -24,6 +24,8 @@ import fr.liaison.routes.testing.DevNetwork;
 import fr.liaison.routes.testing.InMemoryMessageStore;
 import fr.liaison.routes.testing.InMemoryReferralStore;
 import fr.liaison.routes.lifecycle.ReferralLifecycle;
+import fr.liaison.routes.resources.ResourceDirectory;
+import fr.liaison.routes.testing.InMemoryResourceStore;
 import fr.liaison.schemas.MessageCodec;
 
 import java.time.Clock;
@@ -90,7 +92,8 @@ final class TestNode implements AutoCloseable {
         Pseudonymiser pseudonymiser = new Pseudonymiser(PSEUDONYMISER_KEY);
         this.node = new NodeContext(keys, DevNetwork::directory, CODEC, consents, new ConsentGate(clock),
                 new ConsentProofs(CODEC, pseudonymiser), Minimiser.defaults(), pseudonymiser, audit, store, clock, REPLAY_WINDOW,
-                new ReferralLifecycle(referrals, clock, DevNetwork::directory, id));
+                new ReferralLifecycle(referrals, clock, DevNetwork::directory, id),
+                new ResourceDirectory(new InMemoryResourceStore(), CODEC));
         this.outbound = new OutboundSteps(node);
         this.delivery = new DeliverySteps(node, (endpoint, messageId, envelope) -> transport.post(endpoint, messageId, envelope));
         this.inbound = new InboundSteps(node, 1024 * 1024);

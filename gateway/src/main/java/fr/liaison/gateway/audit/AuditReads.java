@@ -1,0 +1,155 @@
+package fr.liaison.gateway.audit;
+
+import fr.liaison.gateway.store.SqlTimes;
+import fr.liaison.routes.audit.AuditEntry;
+import fr.liaison.routes.audit.AuditStep;
+import fr.liaison.routes.audit.AuditTrail;
+import fr.liaison.routes.audit.Pseudonymiser;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * The officer's reads of the audit log for callers outside this package (the officer pages): the
+ * same queries, verification and export as the officer's API, each read audited as
+ * {@code LOG_READ} with the officer and what was asked. A person is given in clear only here and
+ * hashed at once with the node's key; the hash prefix alone is recorded with the read.
+ */
+@Service
+public class AuditReads {
+
+    private final AuditQueries queries;
+    private final AuditChainService chain;
+    private final AuditTrail audit;
+    private final Pseudonymiser pseudonymiser;
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    AuditReads(AuditQueries queries, AuditChainService chain, AuditTrail audit, Pseudonymiser pseudonymiser, JdbcClient jdbc,
+            Clock clock) {
+        this.queries = queries;
+        this.chain = chain;
+        this.audit = audit;
+        this.pseudonymiser = pseudonymiser;
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /**
+     * A filter of the log. {@code person} is a France Travail identifier in clear (hashed here);
+     * {@code personHash} a hash the officer already has. {@code outcome} is OK, ERROR or null.
+     */
+    public record Filter(Instant from, Instant to, String step, String outcome, String code, String participant, String messageId,
+            String correlationId, String person, String personHash, int page, int size) {
+    }
+
+    public record Page(long total, int page, int size, List<Map<String, Object>> entries) {
+    }
+
+    /** The keyed hash of a person identifier, as stored in the log. */
+    public String personHash(String person) {
+        return pseudonymiser.personHash(person.strip());
+    }
+
+    public String participantId() {
+        return chain.participantId();
+    }
+
+    public Page search(String officer, Filter filter) {
+        String hash = filter.personHash();
+        if (filter.person() != null && !filter.person().isBlank()) {
+            hash = personHash(filter.person());
+        }
+        AuditQuery query = new AuditQuery(filter.from(), filter.to(), blankToNull(filter.step()),
+                filter.outcome() == null || filter.outcome().isBlank() ? null : AuditQuery.Outcome.valueOf(filter.outcome()),
+                blankToNull(filter.code()), blankToNull(filter.participant()), blankToNull(filter.messageId()),
+                blankToNull(filter.correlationId()), blankToNull(hash), Math.max(filter.page(), 0), Math.max(1, Math.min(filter.size(), 500)));
+        read(officer, "search " + query.describe());
+        AuditQueries.Page result = queries.find(query);
+        return new Page(result.total(), query.page(), query.size(), result.entries());
+    }
+
+    /** One entry by sequence number. */
+    public Optional<Map<String, Object>> entry(String officer, long seq) {
+        read(officer, "entry seq=" + seq);
+        return jdbc.sql("SELECT * FROM audit_entry WHERE seq = ?").param(seq).query((rs, row) -> AuditQueries.entry(rs)).optional();
+    }
+
+    /** Every step of one exchange: the message and those correlated to it. */
+    public List<Map<String, Object>> exchange(String officer, String messageId) {
+        read(officer, "exchange messageId=" + messageId);
+        return queries.exchange(messageId);
+    }
+
+    /** The in-place verification, as {@code GET /api/v1/audit/verify} answers it. */
+    public Map<String, Object> verify(String officer) {
+        read(officer, "verify");
+        return chain.verifyInPlace();
+    }
+
+    /** The last signed checkpoint (seq, hash, at), without verifying anything. */
+    public Optional<Map<String, Object>> lastCheckpoint() {
+        return jdbc.sql("SELECT seq, head_hash, at FROM audit_checkpoint ORDER BY seq DESC LIMIT 1").query((rs, row) -> {
+            Map<String, Object> checkpoint = new LinkedHashMap<>();
+            checkpoint.put("seq", rs.getLong("seq"));
+            checkpoint.put("hash", rs.getString("head_hash"));
+            checkpoint.put("at", SqlTimes.instant(rs, "at").toString());
+            return checkpoint;
+        }).optional();
+    }
+
+    /** The JSON Lines export of {@code GET /api/v1/audit/export}; audited before it streams. */
+    public void export(String officer, OutputStream out) throws IOException {
+        read(officer, "export");
+        chain.export(out);
+    }
+
+    /** "Who received my data": the same rows as {@code POST /api/v1/audit/person-report}. */
+    public Map<String, Object> personReport(String officer, String franceTravailId) {
+        String personHash = personHash(franceTravailId);
+        read(officer, "person-report person=" + personHash.substring(0, 12));
+        List<Map<String, Object>> rows = queries.personReport(personHash, chain.participantId()).stream().map(entry -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            boolean sentFromHere = "DELIVERED".equals(entry.get("step"));
+            row.put("at", entry.get("at"));
+            row.put("from", entry.get("sender"));
+            row.put("to", entry.get("recipient"));
+            row.put("direction", sentFromHere ? "sent" : "received");
+            row.put("messageType", entry.get("messageType"));
+            row.put("dataCategories", entry.get("dataCategories"));
+            row.put("consentId", entry.get("consentId"));
+            row.put("purpose", entry.get("purpose"));
+            row.put("messageId", entry.get("messageId"));
+            return row;
+        }).toList();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("node", chain.participantId());
+        body.put("personHash", personHash);
+        body.put("recipients", rows.stream().map(row -> row.get("to")).distinct().sorted().toList());
+        body.put("exchanges", rows);
+        return body;
+    }
+
+    /** Records a read by an officer of something other than the log itself (consents, dead letters). */
+    public void recordRead(String officer, String what) {
+        read(officer, what);
+    }
+
+    private void read(String officer, String what) {
+        audit.append(new AuditEntry(clock.instant(), AuditStep.LOG_READ, null, null, null, null, null, null, null, null, null,
+                null, officer + ": " + what, null));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+}

@@ -1,0 +1,94 @@
+package fr.liaison.gateway.officer;
+
+import fr.liaison.gateway.store.SqlTimes;
+import fr.liaison.routes.audit.AuditEntry;
+import fr.liaison.routes.audit.AuditStep;
+import fr.liaison.routes.audit.AuditTrail;
+import fr.liaison.routes.exchange.Direction;
+import fr.liaison.routes.exchange.MessageStatus;
+import fr.liaison.routes.exchange.MessageStore;
+import fr.liaison.routes.exchange.StoredMessage;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.ProducerTemplate;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * Outbound messages whose delivery failed, and their re-submission by an officer: the message is
+ * put back on the outbound queue, its status back to ACCEPTED with a step RESUBMITTED, audited
+ * with the officer's name. Refused when the payload was purged or the consent no longer holds.
+ */
+@Service
+class DeadLetters {
+
+    private final JdbcClient jdbc;
+    private final MessageStore messages;
+    private final AuditTrail audit;
+    private final ProducerTemplate producer;
+    private final String outboundQueue;
+    private final ErrorCatalogue catalogue;
+    private final Clock clock;
+
+    DeadLetters(JdbcClient jdbc, MessageStore messages, AuditTrail audit, ProducerTemplate producer,
+            @Value("${liaison.endpoints.outbound-queue}") String outboundQueue, ErrorCatalogue catalogue, Clock clock) {
+        this.jdbc = jdbc;
+        this.messages = messages;
+        this.audit = audit;
+        this.producer = producer;
+        this.outboundQueue = outboundQueue;
+        this.catalogue = catalogue;
+        this.clock = clock;
+    }
+
+    List<Map<String, Object>> failed(int limit) {
+        return jdbc.sql("""
+                SELECT message_id, message_type, recipient, purpose, error_code, created_at, updated_at,
+                    CASE WHEN payload IS NULL THEN 0 ELSE 1 END AS has_payload
+                FROM message WHERE direction = 'OUTBOUND' AND status = 'FAILED' ORDER BY updated_at DESC LIMIT ?""")
+                .param(limit).query((rs, row) -> {
+                    Map<String, Object> message = new LinkedHashMap<>();
+                    message.put("messageId", rs.getString("message_id"));
+                    message.put("messageType", rs.getString("message_type"));
+                    message.put("recipient", rs.getString("recipient"));
+                    message.put("purpose", rs.getString("purpose"));
+                    message.put("errorCode", rs.getString("error_code"));
+                    message.put("reason", catalogue.meaning(rs.getString("error_code")));
+                    message.put("createdAt", SqlTimes.instant(rs, "created_at").toString());
+                    message.put("failedAt", SqlTimes.instant(rs, "updated_at").toString());
+                    message.put("resubmittable", rs.getInt("has_payload") == 1);
+                    return message;
+                }).list();
+    }
+
+    /** Puts a failed message back on the outbound queue; the answer says what happened, in words. */
+    String resubmit(String officer, String messageId) {
+        StoredMessage stored = messages.find(messageId, Direction.OUTBOUND).orElse(null);
+        if (stored == null || stored.status() != MessageStatus.FAILED) {
+            return "Message " + messageId + " is not a failed outbound message: nothing was re-submitted.";
+        }
+        if (stored.payload() == null) {
+            return "Message " + messageId + " can no longer be re-submitted: its content was purged after the retention period.";
+        }
+        if (stored.consentId() != null) {
+            Boolean holds = jdbc.sql("SELECT revoked_at IS NULL AND expires_at > ? FROM consent WHERE consent_id = ?")
+                    .params(SqlTimes.time(clock.instant()), stored.consentId()).query(Boolean.class).optional().orElse(false);
+            if (!holds) {
+                return "Message " + messageId + " was not re-submitted: its consent is revoked, expired or unknown.";
+            }
+        }
+        Instant now = clock.instant();
+        messages.updateStatus(messageId, Direction.OUTBOUND, MessageStatus.ACCEPTED, AuditStep.RESUBMITTED.name(), null, now);
+        audit.append(new AuditEntry(now, AuditStep.RESUBMITTED, stored.messageId(), stored.correlationId(), stored.messageType(),
+                stored.sender(), stored.recipient(), stored.purpose(), stored.dataCategories(), stored.consentId(), null, null, officer,
+                stored.personHash()));
+        producer.sendBody(outboundQueue, messageId);
+        return "Message " + messageId + " was re-submitted: it is back on the delivery queue (status ACCEPTED).";
+    }
+}

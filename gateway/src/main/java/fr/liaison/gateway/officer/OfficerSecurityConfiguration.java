@@ -1,0 +1,35 @@
+package fr.liaison.gateway.officer;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * The officer pages' own security chain, ahead of the API's: form login with the same officers
+ * (role OFFICER) as the officer's API, a session, CSRF protection on every form. A local client's
+ * bearer token means nothing here (it is not an officer's login): such a request is sent to the
+ * login page like any anonymous one.
+ */
+@Configuration(proxyBeanMethods = false)
+class OfficerSecurityConfiguration {
+
+    static final String OFFICER = "OFFICER";
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain officerPages(HttpSecurity http) throws Exception {
+        http.securityMatcher("/officer", "/officer/**", "/login", "/logout", "/css/**", "/js/**", "/favicon.ico")
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers("/css/**", "/js/**", "/favicon.ico", "/login").permitAll()
+                        .anyRequest().hasRole(OFFICER))
+                .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/officer/audit", false).failureUrl("/login?error"))
+                .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout"))
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))
+                .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(
+                        "default-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'")));
+        return http.build();
+    }
+}

@@ -1,0 +1,79 @@
+package fr.liaison.gateway.ops;
+
+import fr.liaison.gateway.config.LiaisonProperties;
+import fr.liaison.routes.keys.ParticipantKeys;
+import fr.liaison.routes.keys.Pem;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Expiry of this node's certificates (signing, encryption, TLS) and of the network CA: gauges
+ * {@code liaison.certificate.expiry} (days until notAfter, tag {@code certificate}) and a WARN
+ * line at startup and then periodically for each one expiring within
+ * {@code liaison.ops.certificate-warning} (30 days by default), or already expired.
+ */
+@Component
+class CertificateExpiry implements MeterBinder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CertificateExpiry.class);
+
+    private final Map<String, X509Certificate> certificates = new LinkedHashMap<>();
+    private final Duration warning;
+    private final Clock clock;
+
+    CertificateExpiry(ParticipantKeys keys, LiaisonProperties properties, OpsProperties ops, Clock clock) {
+        certificates.put("signing", keys.signingCertificate());
+        certificates.put("encryption", keys.encryptionCertificate());
+        certificates.put("tls", keys.tlsCertificate());
+        if (properties.directory() != null && properties.directory().caCertificate() != null) {
+            certificates.put("network-ca", Pem.certificate(properties.directory().caCertificate()));
+        }
+        this.warning = ops.certificateWarning();
+        this.clock = clock;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        certificates.forEach((name, certificate) -> Gauge.builder("liaison.certificate.expiry", () -> daysLeft(certificate))
+                .description("Days until the certificate's notAfter (negative: expired)").baseUnit("days")
+                .tag("certificate", name).register(registry));
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void atStartup() {
+        check();
+    }
+
+    @Scheduled(initialDelayString = "${liaison.ops.certificate-check-interval:PT12H}",
+            fixedDelayString = "${liaison.ops.certificate-check-interval:PT12H}")
+    void check() {
+        Instant now = clock.instant();
+        certificates.forEach((name, certificate) -> {
+            Instant notAfter = certificate.getNotAfter().toInstant();
+            if (notAfter.isBefore(now.plus(warning))) {
+                LOG.warn("certificate {} (serial {}) {} on {}: {} days left", name, certificate.getSerialNumber().toString(16),
+                        notAfter.isBefore(now) ? "expired" : "expires", notAfter, Duration.between(now, notAfter).toDays());
+            }
+        });
+    }
+
+    double daysLeft(X509Certificate certificate) {
+        return Duration.between(clock.instant(), certificate.getNotAfter().toInstant()).toSeconds() / 86400.0;
+    }
+}

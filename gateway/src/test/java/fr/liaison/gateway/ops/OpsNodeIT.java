@@ -1,0 +1,159 @@
+package fr.liaison.gateway.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import fr.liaison.gateway.cli.SampleMessages;
+import fr.liaison.schemas.v1.DataCategory;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Operations of two real nodes, FT-17 and CD-17, exchanging over mutual TLS: readiness and the
+ * Prometheus scrape on the local listener, the OpenAPI document equal to the committed one, and
+ * the JSON log output of a full exchange, which names the message id and never the person nor
+ * the payload.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(OutputCaptureExtension.class)
+class OpsNodeIT {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final List<DataCategory> DIAGNOSIS_CATEGORIES = List.of(DataCategory.EMPLOYMENT_SITUATION,
+            DataCategory.BARRIER_MOBILITE, DataCategory.BARRIER_SANTE, DataCategory.BARRIER_LOGEMENT, DataCategory.HEALTH_DETAIL);
+    /** Personal data and payload fragments of schemas/samples/v1/valid/shared-diagnosis.xml and consent.xml. */
+    private static final List<String> NEVER_LOGGED = List.of("Lombalgie", "kinésithérapie", "Séances");
+
+    private final SampleMessages samples = new SampleMessages(TestNode.SAMPLES, Clock.systemUTC());
+
+    private TestNode ft;
+    private TestNode cd;
+
+    @BeforeAll
+    void startNodes() {
+        TestNode.requireFreePorts(8443, 8444);
+        Map<String, Object> json = Map.of("logging.structured.format.console", "ecs");
+        ft = TestNode.start("FT-17", "ops", 21, json);
+        cd = TestNode.start("CD-17", "ops", 22, json);
+    }
+
+    @AfterAll
+    void stopNodes() {
+        for (TestNode node : new TestNode[] {cd, ft}) {
+            if (node != null) {
+                node.close();
+            }
+        }
+    }
+
+    @Test
+    void fullExchangeLogsJsonWithTheMessageIdAndNeverThePersonOrThePayload(CapturedOutput output) throws Exception {
+        String consentId = UUID.randomUUID().toString();
+        assertThat(ft.send(ft.authorized("/api/v1/consents").header("Content-Type", "application/xml").POST(
+                HttpRequest.BodyPublishers.ofByteArray(samples.consent(consentId, "FT-17", List.of("CD-17"), DIAGNOSIS_CATEGORIES))))
+                .statusCode()).isEqualTo(201);
+        SampleMessages.Fresh diagnosis = samples.message("shared-diagnosis.xml", "FT-17", "CD-17", consentId, null);
+        assertThat(ft.send(ft.authorized("/api/v1/messages").header("Content-Type", "application/xml")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(diagnosis.xml()))).statusCode()).isEqualTo(202);
+        await().atMost(PATIENCE).until(() -> status(cd, diagnosis.messageId()), "RECEIVED"::equals); // waiting in CD-17's inbox
+        await().atMost(PATIENCE).until(() -> status(ft, diagnosis.messageId()), "DELIVERED"::equals);
+        SampleMessages.Fresh refused = samples.message("shared-diagnosis.xml", "FT-17", "CD-17", UUID.randomUUID().toString(), null);
+        assertThat(ft.send(ft.authorized("/api/v1/messages").header("Content-Type", "application/xml")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(refused.xml()))).statusCode()).isEqualTo(403);
+
+        String logs = output.getAll();
+        assertThat(logs).contains(diagnosis.messageId());
+        List<String> forbidden = new ArrayList<>(NEVER_LOGGED);
+        forbidden.addAll(personOf(diagnosis.xml()));
+        for (String value : forbidden) {
+            assertThat(logs).as("log output must not contain %s", value).doesNotContain(value);
+        }
+        // Structured: the lines naming the message are JSON objects carrying it as the MDC field messageId.
+        List<JsonNode> withId = new ArrayList<>();
+        for (String line : logs.split("\\R")) {
+            if (line.startsWith("{") && line.contains(diagnosis.messageId())) {
+                withId.add(JSON.readTree(line));
+            }
+        }
+        assertThat(withId).isNotEmpty();
+        assertThat(withId).anySatisfy(line -> assertThat(line.path("messageId").asString()).isEqualTo(diagnosis.messageId()));
+    }
+
+    @Test
+    void prometheusScrapeShowsExchangeCountersQueuesAndCertificateExpiryWithoutAToken() throws Exception {
+        HttpResponse<byte[]> scrape = ft.send(ft.anonymous("/actuator/prometheus").GET());
+        String text = new String(scrape.body(), StandardCharsets.UTF_8);
+        assertThat(scrape.statusCode()).as(text).isEqualTo(200);
+        assertThat(text).contains("liaison_messages{").contains("direction=\"OUTBOUND\"").contains("status=\"DELIVERED\"")
+                .contains("liaison_queue_depth{").contains("queue=\"liaison.dead-letter\"")
+                .contains("liaison_certificate_expiry_days{").contains("certificate=\"tls\"").contains("certificate=\"network-ca\"");
+    }
+
+    @Test
+    void livenessAndReadinessAnswerWithoutAToken() throws Exception {
+        for (String probe : List.of("/actuator/health/liveness", "/actuator/health/readiness")) {
+            HttpResponse<byte[]> answer = ft.send(ft.anonymous(probe).GET());
+            assertThat(answer.statusCode()).as(probe).isEqualTo(200);
+            assertThat(JSON.readTree(answer.body()).path("status").asString()).isEqualTo("UP");
+        }
+    }
+
+    @Test
+    void servedOpenApiDocumentIsTheCommittedOne() throws Exception {
+        HttpResponse<byte[]> served = ft.send(ft.anonymous("/v3/api-docs").GET());
+        assertThat(served.statusCode()).isEqualTo(200);
+        JsonNode document = JSON.readTree(served.body());
+        Path committed = TestNode.SAMPLES.getParent().getParent().resolve("docs/openapi.json");
+        if (!Files.exists(committed) || Boolean.getBoolean("liaison.openapi.write")) {
+            Files.writeString(committed, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document) + "\n");
+        }
+        assertThat(document).as("docs/openapi.json is stale: rerun this test with -Dliaison.openapi.write=true")
+                .isEqualTo(JSON.readTree(Files.readAllBytes(committed)));
+        assertThat(document.path("paths").has("/api/v1/messages")).isTrue();
+        assertThat(document.path("components").path("schemas").path("Problem").path("properties").path("code").path("enum"))
+                .isNotEmpty();
+    }
+
+    private static String status(TestNode node, String messageId) throws Exception {
+        HttpResponse<byte[]> answer = node.send(node.authorized("/api/v1/messages/" + messageId).header("Accept", "application/json").GET());
+        return answer.statusCode() == 200 ? JSON.readTree(answer.body()).path("status").asString() : null;
+    }
+
+    /** The France Travail id and names in a message (its person element), read from the XML. */
+    private static List<String> personOf(byte[] xml) throws Exception {
+        var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        var document = factory.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(xml));
+        List<String> values = new ArrayList<>();
+        for (String name : List.of("franceTravailId", "lastName", "firstName", "birthDate")) {
+            var nodes = document.getElementsByTagNameNS("urn:liaison:messages:v1", name);
+            for (int i = 0; i < nodes.getLength(); i++) {
+                values.add(nodes.item(i).getTextContent());
+            }
+        }
+        assertThat(values).as("the sample names a person").isNotEmpty();
+        return values;
+    }
+}

@@ -1,0 +1,93 @@
+package fr.liaison.routes.resources;
+
+import fr.liaison.schemas.MessageCodec;
+import fr.liaison.schemas.MessageFormat;
+import fr.liaison.schemas.v1.Contact;
+import fr.liaison.schemas.v1.ResourceDirectoryEntry;
+import fr.liaison.schemas.v1.Thematique;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A node's copy of the social-resources directories departments publish to it (Axe 1): kept
+ * current from ResourceDirectoryEntry messages (new, changed, withdrawn), searched by category and
+ * commune, and exported in data·inclusion's v1 service shape.
+ */
+public final class ResourceDirectory {
+
+    private final ResourceStore store;
+    private final MessageCodec codec;
+
+    public ResourceDirectory(ResourceStore store, MessageCodec codec) {
+        this.store = store;
+        this.codec = codec;
+    }
+
+    /** Applies a published entry; an older version than the one kept is ignored. */
+    public void apply(ResourceDirectoryEntry entry) {
+        String publisher = entry.getHeader().getSender();
+        var kept = store.find(publisher, entry.getId());
+        if (kept.isPresent() && kept.get().updatedOn().isAfter(entry.getUpdatedOn())) {
+            return;
+        }
+        if (Boolean.TRUE.equals(entry.isWithdrawn())) {
+            store.remove(publisher, entry.getId());
+            return;
+        }
+        Set<String> thematiques = new TreeSet<>();
+        entry.getThematiques().forEach(t -> thematiques.add(t.value()));
+        store.save(new ResourceRecord(entry.getId(), publisher, entry.getName(), thematiques, new TreeSet<>(entry.getAreaServed()),
+                entry.getUpdatedOn(), codec.toXml(entry)));
+    }
+
+    /**
+     * Resources of a data·inclusion category ({@code mobilite}) or thematique
+     * ({@code mobilite--acceder-a-un-vehicule}), serving an INSEE commune (directly, through its
+     * department, or as {@code france}); either filter may be null.
+     */
+    public List<ResourceRecord> search(String category, String commune) {
+        return store.all().stream()
+                .filter(r -> category == null || r.thematiques().stream().anyMatch(t -> t.equals(category) || t.startsWith(category + "--")))
+                .filter(r -> commune == null || serves(r, commune))
+                .sorted(Comparator.comparing(ResourceRecord::name))
+                .toList();
+    }
+
+    private static boolean serves(ResourceRecord resource, String commune) {
+        String department = commune.length() >= 2 ? commune.substring(0, commune.startsWith("97") ? 3 : 2) : commune;
+        return resource.areas().contains(commune) || resource.areas().contains(department) || resource.areas().contains("france");
+    }
+
+    /** The resource as a data·inclusion v1 service (the members this directory carries). */
+    public Map<String, Object> toDataInclusion(ResourceRecord resource) {
+        ResourceDirectoryEntry entry = (ResourceDirectoryEntry) codec.read(resource.xml(), MessageFormat.XML).message();
+        Map<String, Object> service = new LinkedHashMap<>();
+        service.put("source", "liaison-" + resource.publisher().toLowerCase());
+        service.put("structure_id", entry.getProvider().getStructureId());
+        service.put("id", entry.getId());
+        service.put("nom", entry.getName());
+        service.put("description", entry.getDescription());
+        service.put("date_maj", entry.getUpdatedOn().toString());
+        service.put("type", entry.getServiceType() == null ? null : entry.getServiceType().value());
+        List<String> thematiques = new ArrayList<>();
+        for (Thematique thematique : entry.getThematiques()) {
+            thematiques.add(thematique.value());
+        }
+        service.put("thematiques", thematiques);
+        service.put("frais", entry.getFees() == null ? null : entry.getFees().value());
+        service.put("frais_precisions", entry.getFeesDetail());
+        service.put("conditions_acces", entry.getAccessConditions());
+        service.put("zone_eligibilite", entry.getAreaServed());
+        Contact contact = entry.getContact();
+        service.put("contact_nom_prenom", contact == null ? null : contact.getName());
+        service.put("telephone", contact == null ? null : contact.getPhone());
+        service.put("courriel", contact == null ? null : contact.getEmail());
+        return service;
+    }
+}
