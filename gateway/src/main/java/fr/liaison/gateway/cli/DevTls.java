@@ -13,12 +13,12 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /** A TLS client context with a development participant's TLS identity, trusting the network CA. */
-final class DevTls {
+public final class DevTls {
 
     private DevTls() {
     }
 
-    static SSLContext clientContext(Path certsDev, String participantId) throws GeneralSecurityException, java.io.IOException {
+    public static SSLContext clientContext(Path certsDev, String participantId) throws GeneralSecurityException, java.io.IOException {
         Path identity = Files.isDirectory(certsDev.resolve(participantId)) ? certsDev.resolve(participantId)
                 : certsDev.resolve("test").resolve(participantId);
         char[] password = new char[0];

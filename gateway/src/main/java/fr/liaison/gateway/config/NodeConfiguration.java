@@ -56,7 +56,9 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class NodeConfiguration {
 
+    /** The node's time; a test may provide its own to move deadlines without waiting. */
     @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean(Clock.class)
     Clock clock() {
         return Clock.systemUTC();
     }

@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
  * pushes, notified to it. Software that pulls sees them in {@code GET /api/v1/referrals}.
  */
 @Component
-class ReferralDeadlines {
+public class ReferralDeadlines {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReferralDeadlines.class);
 
@@ -39,8 +39,9 @@ class ReferralDeadlines {
         this.software = software;
     }
 
+    /** Applies what is due now; scheduled, and callable by tests that move the clock. */
     @Scheduled(initialDelayString = "PT30S", fixedDelayString = "${liaison.referral-deadline-check:PT1M}")
-    List<ReferralLifecycle.Notice> run() {
+    public List<ReferralLifecycle.Notice> run() {
         List<ReferralLifecycle.Notice> notices = lifecycle.applyDeadlines();
         for (ReferralLifecycle.Notice notice : notices) {
             Referral referral = notice.referral();

@@ -5,6 +5,7 @@ import fr.liaison.routes.directory.Directory;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 import fr.liaison.schemas.v1.FollowUpEvent;
+import fr.liaison.schemas.v1.FollowUpEventType;
 import fr.liaison.schemas.v1.LiaisonMessage;
 import fr.liaison.schemas.v1.MessageHeader;
 import fr.liaison.schemas.v1.ReferralResponse;
@@ -63,13 +64,25 @@ public final class ReferralLifecycle {
         // Which copy: the responder follows the referral as RECIPIENT, its sender as SENDER.
         boolean outgoing = self.equals(header.getSender());
         Referral.Role role = outgoing == (message instanceof ReferralResponse) ? Referral.Role.RECIPIENT : Referral.Role.SENDER;
+        boolean withdrawal = message instanceof FollowUpEvent e && e.getEventType() == FollowUpEventType.REFERRAL_WITHDRAWN;
         if (message instanceof FollowUpEvent) {
-            // Follow-up events come from the accompanying side (the referral's recipient) to its sender.
-            role = outgoing ? Referral.Role.RECIPIENT : Referral.Role.SENDER;
+            // Follow-up events come from the accompanying side (the referral's recipient) to its
+            // sender; a withdrawal comes from the referral's sender.
+            role = outgoing != withdrawal ? Referral.Role.RECIPIENT : Referral.Role.SENDER;
         }
         String counterpart = outgoing ? header.getRecipient() : header.getSender();
         Optional<Referral> found = store.find(header.getCorrelationId(), role).filter(r -> r.counterpart().equals(counterpart));
-        if (message instanceof ReferralResponse response) {
+        if (withdrawal) {
+            Referral referral = found.orElseThrow(() -> new LiaisonException(ErrorCode.REFERRAL_UNKNOWN,
+                    "no referral " + header.getCorrelationId() + " with " + counterpart));
+            if (!referral.state().awaitingAnswer()) {
+                throw new LiaisonException(ErrorCode.REFERRAL_CLOSED, "only a referral awaiting its answer can be withdrawn; it is "
+                        + referral.state());
+            }
+            if (apply) {
+                store.update(referral.with(ReferralState.WITHDRAWN, now));
+            }
+        } else if (message instanceof ReferralResponse response) {
             Referral referral = found.orElseThrow(() -> new LiaisonException(ErrorCode.REFERRAL_UNKNOWN,
                     "no referral " + header.getCorrelationId() + " with " + counterpart));
             if (referral.state() == ReferralState.EXPIRED) {

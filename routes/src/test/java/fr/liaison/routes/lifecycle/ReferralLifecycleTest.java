@@ -139,6 +139,25 @@ class ReferralLifecycleTest {
                 .isEqualTo(ErrorCode.REFERRAL_CLOSED);
     }
 
+    @Test
+    void theSenderMayWithdrawAPendingReferralButNotAnAnsweredOne() throws Exception {
+        String id = sendReferral();
+        FollowUpEvent withdrawal = sample("follow-up-event.xml", FollowUpEvent.class, "CCAS-29232", "FT-29", id);
+        withdrawal.setEventType(FollowUpEventType.REFERRAL_WITHDRAWN);
+        withdrawal.setExitReason(null);
+        withdrawal.setReorientation(null);
+
+        ccas.check(withdrawal);
+        ccas.record(withdrawal);
+        ft.check(withdrawal);
+        ft.record(withdrawal);
+
+        assertThat(atCcas.find(id, Referral.Role.SENDER)).get().extracting(Referral::state).isEqualTo(ReferralState.WITHDRAWN);
+        assertThat(atFt.find(id, Referral.Role.RECIPIENT)).get().extracting(Referral::state).isEqualTo(ReferralState.WITHDRAWN);
+        assertThat(codeOf(() -> ft.check(unchecked(() -> response(id, ReferralDecision.ACCEPTED))))).isEqualTo(ErrorCode.REFERRAL_CLOSED);
+        assertThat(codeOf(() -> ccas.check(withdrawal))).isEqualTo(ErrorCode.REFERRAL_CLOSED);
+    }
+
     private interface Maker<T> {
         T make() throws Exception;
     }
