@@ -36,9 +36,12 @@ class SoapConfiguration {
     @Bean
     EndpointImpl gatewaySoapEndpoint(Bus bus, GatewaySoapService service, LocalClients clients) {
         EndpointImpl endpoint = new EndpointImpl(bus, service);
+        endpoint.setProperties(new java.util.HashMap<>());
         endpoint.setWsdlLocation("classpath:wsdl/liaison-gateway-v1.wsdl");
         endpoint.setServiceName(new QName(SoapFaults.NAMESPACE, "LiaisonGatewayService"));
         endpoint.setEndpointName(new QName(SoapFaults.NAMESPACE, "LiaisonGatewaySoap12Port"));
+        // JAXB must not judge the message: the codec validates it from the raw element (RawBodyCapture).
+        endpoint.getProperties().put("set-jaxb-validation-event-handler", Boolean.FALSE);
         endpoint.getInInterceptors().add(new SoapAuthentication(clients));
         endpoint.getInInterceptors().add(new RawBodyCapture());
         endpoint.getOutFaultInterceptors().add(new CatalogueFaults());

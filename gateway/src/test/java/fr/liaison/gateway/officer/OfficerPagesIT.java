@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import fr.liaison.gateway.LiaisonNodeApplication;
 import fr.liaison.gateway.cli.DevNodeDefaults;
 import fr.liaison.gateway.cli.SampleMessages;
+import fr.liaison.routes.exchange.Direction;
+import fr.liaison.routes.exchange.MessageStatus;
+import fr.liaison.routes.exchange.StoredMessage;
 import fr.liaison.schemas.v1.DataCategory;
 
 import java.io.IOException;
@@ -22,11 +25,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
@@ -139,11 +144,14 @@ class OfficerPagesIT {
         HttpResponse<String> refusal = api("POST", "/api/v1/messages", refused.xml());
         assertThat(refusal.statusCode()).as(refusal.body()).isEqualTo(403);
         refusedId = refused.messageId();
-        // An answer to a referral: its decision and first appointment date become indicator facts.
-        SampleMessages.Fresh response = samples.message("referral-response.xml", NODE, "FT-25", consentId, UUID.randomUUID().toString());
-        HttpResponse<String> answered = api("POST", "/api/v1/messages", response.xml());
-        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(202);
+        // An answer to a referral, as if received from FT-25 (a second node would be needed to really send one): its
+        // decision and first appointment date become indicator facts when it is stored.
+        SampleMessages.Fresh response = samples.message("referral-response.xml", "FT-25", NODE, consentId, deadLetterId);
         responseId = response.messageId();
+        Instant now = Instant.now();
+        context.getBean(IndicatorFacts.class).stored(new StoredMessage(responseId, Direction.INBOUND, "REFERRAL_RESPONSE", "FT-25", NODE,
+                deadLetterId, "ACCOMPAGNEMENT_GLOBAL", Set.of(), consentId, null, MessageStatus.RECEIVED, null, now, now, response.xml(),
+                List.of()));
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> api("GET", "/api/v1/messages/" + deadLetterId, null).body().contains("\"FAILED\""));
     }

@@ -108,6 +108,7 @@ class OpsNodeIT {
         assertThat(scrape.statusCode()).as(text).isEqualTo(200);
         assertThat(text).contains("liaison_messages{").contains("direction=\"OUTBOUND\"").contains("status=\"DELIVERED\"")
                 .contains("liaison_queue_depth{").contains("queue=\"liaison.dead-letter\"")
+                .contains("liaison_route_exchanges_total{").contains("liaison_route_duration_seconds_count{")
                 .contains("liaison_certificate_expiry_days{").contains("certificate=\"tls\"").contains("certificate=\"network-ca\"");
     }
 

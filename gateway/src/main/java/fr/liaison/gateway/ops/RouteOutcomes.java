@@ -1,0 +1,103 @@
+package fr.liaison.gateway.ops;
+
+import fr.liaison.schemas.error.LiaisonException;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.CamelEvent.ExchangeCompletedEvent;
+import org.apache.camel.spi.CamelEvent.ExchangeFailedEvent;
+import org.apache.camel.support.EventNotifierSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.stereotype.Component;
+
+/**
+ * One line and two meters per message and exchange route: when a route (outbound-submit,
+ * outbound-deliver, inbound-receive, local-deliver, ...) finishes with a message, an INFO line
+ * names the route, the outcome and the error code, with the message id in the MDC; the counter
+ * {@code liaison.route.exchanges} (tags route, outcome = completed|refused|failed, code) and the
+ * timer {@code liaison.route.duration} (tag route: outbound-deliver is sealing + sending + receipt,
+ * inbound-receive is opening + checks + receipt) follow. Never the body nor an exception message.
+ */
+@Component
+class RouteOutcomes extends EventNotifierSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouteOutcomes.class);
+
+    private final MeterRegistry registry;
+
+    RouteOutcomes(MeterRegistry registry) {
+        this.registry = registry;
+        setIgnoreCamelContextEvents(true);
+        setIgnoreRouteEvents(true);
+        setIgnoreServiceEvents(true);
+        setIgnoreExchangeCreatedEvent(true);
+        setIgnoreExchangeSendingEvents(true);
+        setIgnoreExchangeSentEvents(true);
+        setIgnoreStepEvents(true);
+        setIgnoreExchangeRedeliveryEvents(true);
+    }
+
+    @Override
+    public boolean isEnabled(CamelEvent event) {
+        return event instanceof ExchangeCompletedEvent || event instanceof ExchangeFailedEvent;
+    }
+
+    @Override
+    public void notify(CamelEvent event) {
+        Exchange exchange = ((CamelEvent.ExchangeEvent) event).getExchange();
+        String route = exchange.getFromRouteId();
+        if (route == null) {
+            return;
+        }
+        Throwable failure = exchange.getException();
+        LiaisonException refusal = refusal(failure);
+        String outcome = failure == null ? "completed" : refusal != null ? "refused" : "failed";
+        String code = refusal != null ? refusal.code().code() : "";
+        long millis = System.currentTimeMillis() - exchange.getClock().getCreated();
+        Counter.builder("liaison.route.exchanges").description("Exchanges finished by each route, by outcome")
+                .tag("route", route).tag("outcome", outcome).tag("code", code).register(registry).increment();
+        Timer.builder("liaison.route.duration").description("Time an exchange spent in the route")
+                .tag("route", route).register(registry).record(millis, TimeUnit.MILLISECONDS);
+        String messageId = MessageIdMdc.messageId(exchange);
+        String previous = MDC.get(MessageIdMdc.KEY);
+        if (messageId != null) {
+            MDC.put(MessageIdMdc.KEY, messageId);
+        }
+        try {
+            if (failure == null) {
+                LOG.info("route {} completed in {} ms", route, millis);
+            } else if (refusal != null) {
+                LOG.info("route {} refused the message: {}", route, code);
+            } else {
+                LOG.warn("route {} failed: {}", route, failure.getClass().getName());
+            }
+        } finally {
+            if (previous == null) {
+                MDC.remove(MessageIdMdc.KEY);
+            } else {
+                MDC.put(MessageIdMdc.KEY, previous);
+            }
+        }
+    }
+
+    private static LiaisonException refusal(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof LiaisonException e) {
+                return e;
+            }
+            if (!(t instanceof CamelExecutionException) && t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+}
