@@ -6,6 +6,8 @@ import fr.liaison.routes.receipt.Receipts;
 import fr.liaison.schemas.MessageCodec;
 import fr.liaison.schemas.MessageFormat;
 import fr.liaison.schemas.v1.DataCategory;
+import fr.liaison.schemas.v1.FollowUpEvent;
+import fr.liaison.schemas.v1.FollowUpEventType;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -196,7 +198,30 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         show(ft, response.messageId());
         show(ccas, response.messageId());
 
-        section("4. Shared diagnosis FT-29 -> CD-29, minimised for a departmental council (it keeps the details the consent covers)");
+        section("4. The accompaniment starts: follow-up events FT-29 -> CCAS-29232 move the referral's lifecycle on both nodes");
+        for (FollowUpEventType type : List.of(FollowUpEventType.FIRST_APPOINTMENT_SET, FollowUpEventType.ACCOMPANIMENT_STARTED)) {
+            var event = messages.message("follow-up-event.xml", ft.id(), ccas.id(), consentId, referral.messageId());
+            submit(ft, followUp(event.xml(), type));
+            awaitStatus(ft, event.messageId(), "DELIVERED");
+        }
+        JsonNode followed = referralOf(ccas, referral.messageId());
+        out().printf("   at CCAS-29232 the referral is %s (sent %s, answered %s, first appointment %s, deadline was %s)%n",
+                followed.path("state").asString(), followed.path("sentAt").asString(), followed.path("answeredAt").asString(),
+                followed.path("firstAppointment").asString(), followed.path("dueAt").asString());
+        out().printf("   at FT-29      the referral is %s%n", referralOf(ft, referral.messageId()).path("state").asString());
+
+        section("5. Axe 1: the department publishes a social resource; France Travail's software looks up mobility help in Quimper");
+        var resource = messages.message("resource-directory-entry.xml", cd.id(), null, null, null);
+        JsonNode published = post(cd, "/api/v1/messages", resource.xml());
+        out().printf("   CD-29 published it to %d participants (the conventions name FT-29 and CCAS-29232)%n",
+                published.path("messageIds").size());
+        JsonNode found = awaitResources(ft, "/api/v1/resources?category=mobilite&commune=29232");
+        for (JsonNode hit : found) {
+            out().printf("   FT-29: GET /api/v1/resources?category=mobilite&commune=29232 -> %s \"%s\" (%s)%n", hit.path("id").asString(),
+                    hit.path("name").asString(), hit.path("publisher").asString());
+        }
+
+        section("6. Shared diagnosis FT-29 -> CD-29, minimised for a departmental council (it keeps the details the consent covers)");
         var diagnosis = messages.message("shared-diagnosis.xml", ft.id(), cd.id(), consentId, referral.messageId());
         submit(ft, diagnosis.xml());
         awaitStatus(ft, diagnosis.messageId(), "DELIVERED");
@@ -205,7 +230,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         send(cd, "POST", "/api/v1/inbox/" + diagnosis.messageId() + "/ack", null);
         show(cd, diagnosis.messageId());
 
-        section("5. A referral CCAS-29232 -> CD-29 under a consent that names only FT-29: refused, nothing sent");
+        section("7. A referral CCAS-29232 -> CD-29 under a consent that names only FT-29: refused, nothing sent");
         String narrowConsent = UUID.randomUUID().toString();
         post(ccas, "/api/v1/consents", messages.consent(narrowConsent, ccas.id(), List.of(ft.id()),
                 List.of(DataCategory.IDENTITY, DataCategory.BARRIER_MOBILITE, DataCategory.BARRIER_LOGEMENT)));
@@ -216,7 +241,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         show(ccas, refused.messageId());
         out().printf("   CD-29 knows nothing of it: HTTP %d%n", send(cd, "GET", "/api/v1/messages/" + refused.messageId(), null).statusCode());
 
-        section("6. The other way round, CD-29 -> FT-29: a France Travail node never receives the health detail nor free-text details");
+        section("8. The other way round, CD-29 -> FT-29: a France Travail node never receives the health detail nor free-text details");
         var back = messages.message("shared-diagnosis.xml", cd.id(), ft.id(), consentId, referral.messageId());
         submit(cd, back.xml());
         awaitStatus(cd, back.messageId(), "DELIVERED");
@@ -225,7 +250,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 categories(back.xml()), categories(minimised.body()), !contains(minimised.body(), "<healthDetail>"),
                 !contains(minimised.body(), "<detail>"));
 
-        section("7. A forged envelope: CD-29 signs a referral that names CCAS-29232 as sender and posts it to FT-29 over mutual TLS");
+        section("9. A forged envelope: CD-29 signs a referral that names CCAS-29232 as sender and posts it to FT-29 over mutual TLS");
         var forged = messages.message("referral.xml", ccas.id(), ft.id(), consentId, null);
         byte[] envelope = new EnvelopeSealer(network.keys(cd.id())).seal(forged.xml(),
                 network.directory().require(ft.id()).encryptionCertificate());
@@ -237,7 +262,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         out().printf("   FT-29 answered HTTP %d with a receipt it signed: %s %s; its software never saw it%n", reply.statusCode(),
                 receipt.outcome(), receipt.errorCode());
 
-        section("8. The person withdraws consent at the CCAS: the revocation reaches every node that received data under it");
+        section("10. The person withdraws consent at the CCAS: the revocation reaches every node that received data under it");
         JsonNode revoked = post(ccas, "/api/v1/consents/" + consentId + "/revocation",
                 "{\"reason\": \"withdrawn by the person\"}".getBytes(StandardCharsets.UTF_8), "application/json");
         out().printf("   CCAS-29232 revoked it and sent %d revocation(s)%n", revoked.path("revocationsSent").asInt());
@@ -247,6 +272,38 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         HttpResponse<String> lateAnswer = send(ft, "POST", "/api/v1/messages", late.xml());
         out().printf("   FT-29 now refuses a new message under it: HTTP %d %s%n", lateAnswer.statusCode(),
                 JSON.readTree(lateAnswer.body()).path("code").asString());
+    }
+
+    private JsonNode referralOf(Node node, String referralId) throws IOException, InterruptedException {
+        for (JsonNode referral : get(node, "/api/v1/referrals")) {
+            if (referral.path("referralId").asString().equals(referralId)) {
+                return referral;
+            }
+        }
+        throw new IllegalStateException(node.id() + " does not follow referral " + referralId);
+    }
+
+    private JsonNode awaitResources(Node node, String query) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(DELIVERY);
+        while (Instant.now().isBefore(deadline)) {
+            JsonNode found = get(node, query);
+            if (found.size() > 0) {
+                return found;
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        throw new IllegalStateException("the resource never reached " + node.id());
+    }
+
+    /** The follow-up sample turned into the given event (no exit reason, so no category). */
+    private static byte[] followUp(byte[] xml, FollowUpEventType type) {
+        MessageCodec codec = MessageCodec.v1();
+        FollowUpEvent event = (FollowUpEvent) codec.read(xml, MessageFormat.XML).message();
+        event.setEventType(type);
+        event.setExitReason(null);
+        event.setReorientation(null);
+        event.getHeader().setDataCategories(null);
+        return codec.toXml(event);
     }
 
     private void awaitRevocation(Node node, String consentId) throws IOException, InterruptedException {

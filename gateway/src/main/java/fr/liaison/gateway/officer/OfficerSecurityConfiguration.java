@@ -27,6 +27,12 @@ class OfficerSecurityConfiguration {
                         .anyRequest().hasRole(OFFICER))
                 .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/officer/audit", false).failureUrl("/login?error"))
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout"))
+                // Refusals (a form without its CSRF token, a page of another role) are answered here, plainly.
+                .exceptionHandling(errors -> errors.accessDeniedHandler((request, response, e) -> {
+                    response.setStatus(403);
+                    response.setContentType("text/plain;charset=UTF-8");
+                    response.getWriter().write("Forbidden. If you sent a form, reload its page and try again.\n");
+                }))
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))
                 .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(
                         "default-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'")));

@@ -1,8 +1,10 @@
 package fr.liaison.gateway.soap;
 
+import fr.liaison.gateway.api.Problems;
 import fr.liaison.schemas.error.ErrorCode;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,9 +44,14 @@ final class CatalogueFaults extends AbstractSoapInterceptor {
         if (!(message.getContent(Exception.class) instanceof Fault fault)) {
             return;
         }
-        if (carriesFaultDetail(fault)) {
+        String carried = carriedCode(fault);
+        if (carried != null) {
             if (fault.getStatusCode() == 401) {
                 challenge(message);
+            }
+            if (fault instanceof SoapFault soap && Arrays.stream(ErrorCode.values())
+                    .anyMatch(c -> c.code().equals(carried) && Problems.status(c).is4xxClientError())) {
+                soap.setFaultCode(message.getVersion().getSender()); // the request was refused, the node did not fail
             }
             return;
         }
@@ -67,18 +74,21 @@ final class CatalogueFaults extends AbstractSoapInterceptor {
         message.setContent(Exception.class, replacement);
     }
 
-    private static boolean carriesFaultDetail(Fault fault) {
+    /** The catalogue code of the fault's FaultDetail, if it has one. */
+    private static String carriedCode(Fault fault) {
         Element detail = fault.getDetail();
-        if (detail == null) {
-            return false;
-        }
-        for (Node node = detail.getFirstChild(); node != null; node = node.getNextSibling()) {
+        for (Node node = detail == null ? null : detail.getFirstChild(); node != null; node = node.getNextSibling()) {
             if (node instanceof Element child && SoapFaults.NAMESPACE.equals(child.getNamespaceURI())
                     && "FaultDetail".equals(child.getLocalName())) {
-                return true;
+                for (Node part = child.getFirstChild(); part != null; part = part.getNextSibling()) {
+                    if (part instanceof Element field && "code".equals(field.getLocalName())) {
+                        return field.getTextContent().strip();
+                    }
+                }
+                return "";
             }
         }
-        return false;
+        return null;
     }
 
     private static boolean isSender(SoapFault fault) {

@@ -361,7 +361,7 @@ class OfficerPagesIT {
         assertThat(browser.getPageSource()).doesNotContain(PERSON);
         assertEveryFieldHasALabel();
         screenshot("11-consents");
-        browser.findElement(By.cssSelector("#consents tbody a")).click();
+        browser.findElement(By.xpath("//table[@id='consents']//tr[td[contains(., 'FT-25')]]//a")).click();
         assertThat(browser.findElement(By.tagName("h1")).getText()).startsWith("Consent");
         assertThat(browser.getPageSource()).contains(deadLetterId);
         screenshot("12-consent");

@@ -83,6 +83,11 @@ class OpsNodeIT {
         assertThat(ft.send(ft.authorized("/api/v1/messages").header("Content-Type", "application/xml")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(refused.xml()))).statusCode()).isEqualTo(403);
 
+        String scrape = new String(ft.send(ft.anonymous("/actuator/prometheus").GET()).body(), StandardCharsets.UTF_8);
+        assertThat(scrape).containsPattern("liaison_route_exchanges_total\\{[^}]*outcome=\"completed\"[^}]*route=\"outbound-deliver\"")
+                .containsPattern("liaison_route_exchanges_total\\{code=\"GW-CONSENT-001\",outcome=\"refused\"[^}]*route=\"outbound-submit\"")
+                .contains("liaison_route_duration_seconds_count{");
+
         String logs = output.getAll();
         assertThat(logs).contains(diagnosis.messageId());
         List<String> forbidden = new ArrayList<>(NEVER_LOGGED);
@@ -108,7 +113,6 @@ class OpsNodeIT {
         assertThat(scrape.statusCode()).as(text).isEqualTo(200);
         assertThat(text).contains("liaison_messages{").contains("direction=\"OUTBOUND\"").contains("status=\"DELIVERED\"")
                 .contains("liaison_queue_depth{").contains("queue=\"liaison.dead-letter\"")
-                .contains("liaison_route_exchanges_total{").contains("liaison_route_duration_seconds_count{")
                 .contains("liaison_certificate_expiry_days{").contains("certificate=\"tls\"").contains("certificate=\"network-ca\"");
     }
 

@@ -141,7 +141,7 @@ class SoapGatewayIT {
                 .POST(HttpRequest.BodyPublishers.ofString("<s:Envelope xmlns:s=\"" + SOAP11 + "\"><s:Body><g:SubmitMessage xmlns:g=\"urn:liaison:gateway:v1\">"
                         + message + "</g:SubmitMessage></s:Body></s:Envelope>")));
         String schemaFault = new String(schema.body(), StandardCharsets.UTF_8);
-        assertThat(schemaFault).contains("<g:code>GW-SCHEMA-001</g:code>").contains("unknownElement").doesNotContain("0451827K");
+        assertThat(schemaFault).containsPattern("<(\\w+:)?faultcode>\\w+:Client<").contains("GW-SCHEMA-001</").contains("unknownElement").doesNotContain("0451827K");
 
         GetMessageStatus unknown = new GetMessageStatus();
         unknown.setMessageId(UUID.randomUUID().toString());
