@@ -134,7 +134,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         out().printf("Starting %d nodes (separate JVMs, embedded Artemis and H2 each, logs in %s)%n", NODES.size(), workDir);
         for (String id : NODES) {
             List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-jar", jar, "node",
-                    "--participant", id, "--certs-dev", certsDev.toString(), "--work-dir", workDir.resolve(id).toString()));
+                    "--participant", id, "--certs-dev", certsDev.toString(), "--work-dir", workDir.resolve(id).toString(),
+                    "--liaison.demo.seed-history=true"));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(workDir.resolve(id + ".log").toFile());
             if ("FT-29".equals(id)) {

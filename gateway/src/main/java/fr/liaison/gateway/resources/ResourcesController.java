@@ -1,6 +1,18 @@
 package fr.liaison.gateway.resources;
 
+import fr.liaison.gateway.config.LiaisonProperties;
+import fr.liaison.routes.camel.ExchangeHeaders;
 import fr.liaison.routes.resources.ResourceDirectory;
+import fr.liaison.routes.resources.ResourcePublication;
+import fr.liaison.schemas.MessageCodec;
+
+import java.time.Clock;
+import java.util.ArrayList;
+
+import org.apache.camel.ProducerTemplate;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestBody;
 import fr.liaison.routes.resources.ResourceRecord;
 
 import java.util.LinkedHashMap;
@@ -19,9 +31,20 @@ import org.springframework.web.bind.annotation.RestController;
 class ResourcesController {
 
     private final ResourceDirectory resources;
+    private final ResourcePublication publication;
+    private final ProducerTemplate producer;
+    private final MessageCodec codec;
+    private final Clock clock;
+    private final String participantId;
 
-    ResourcesController(ResourceDirectory resources) {
+    ResourcesController(ResourceDirectory resources, ResourcePublication publication, ProducerTemplate producer, MessageCodec codec,
+            Clock clock, LiaisonProperties properties) {
         this.resources = resources;
+        this.publication = publication;
+        this.producer = producer;
+        this.codec = codec;
+        this.clock = clock;
+        this.participantId = properties.participantId();
     }
 
     /** By data·inclusion category or thematique, and INSEE commune (its department and "france" count). */
@@ -35,6 +58,31 @@ class ResourcesController {
     List<Map<String, Object>> dataInclusion(@RequestParam(required = false) String category,
             @RequestParam(required = false) String commune) {
         return resources.search(blank(category), blank(commune)).stream().map(resources::toDataInclusion).toList();
+    }
+
+    /**
+     * Imports data·inclusion v1 services: each one whose thematiques match the v1 list becomes a
+     * ResourceDirectoryEntry this node publishes, through the same pipeline as any message.
+     */
+    @PostMapping(path = "/data-inclusion", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> importDataInclusion(@RequestBody List<Map<String, Object>> services,
+            @RequestAttribute("liaison.client") String client) {
+        List<String> published = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (Map<String, Object> service : services) {
+            var entry = resources.fromDataInclusion(service, participantId, clock);
+            if (entry.isEmpty()) {
+                skipped.add(String.valueOf(service.get("id")));
+                continue;
+            }
+            for (byte[] copy : publication.copies(codec.toXml(entry.get()))) {
+                published.add(producer.requestBodyAndHeader("direct:outbound-submit", copy, ExchangeHeaders.CLIENT, client, String.class));
+            }
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("messageIds", published);
+        result.put("skippedWithoutMatchingThematique", skipped);
+        return result;
     }
 
     private static String blank(String value) {

@@ -49,9 +49,8 @@ final class CatalogueFaults extends AbstractSoapInterceptor {
             if (fault.getStatusCode() == 401) {
                 challenge(message);
             }
-            if (fault instanceof SoapFault soap && Arrays.stream(ErrorCode.values())
-                    .anyMatch(c -> c.code().equals(carried) && Problems.status(c).is4xxClientError())) {
-                soap.setFaultCode(message.getVersion().getSender()); // the request was refused, the node did not fail
+            if (Arrays.stream(ErrorCode.values()).anyMatch(c -> c.code().equals(carried) && Problems.status(c).is4xxClientError())) {
+                fault.setFaultCode(message.getVersion().getSender()); // the request was refused, the node did not fail
             }
             return;
         }

@@ -228,8 +228,8 @@ class OfficerPagesIT {
         assertThat(browser.getTitle()).isEqualTo("Audit log — Liaison officer — " + NODE);
         assertThat(browser.findElement(By.id("entries")).getText()).contains("CONSENT_RECORDED", "ACCEPTED", "DEAD_LETTERED");
         assertEveryFieldHasALabel();
-        assertSkipLinkComesFirst();
         screenshot("02-audit-log");
+        assertSkipLinkComesFirst();
 
         new Select(browser.findElement(By.id("step"))).selectByValue("REFUSED");
         browser.findElement(By.id("apply-filter")).click();

@@ -64,6 +64,71 @@ public final class ResourceDirectory {
         return resource.areas().contains(commune) || resource.areas().contains(department) || resource.areas().contains("france");
     }
 
+    /**
+     * A data·inclusion v1 service as a ResourceDirectoryEntry this node publishes, keeping only the
+     * thematiques of the v1 list; empty when none of them matches. The entry is then validated and
+     * sent like any message, so a bad value is refused with its code.
+     */
+    public java.util.Optional<ResourceDirectoryEntry> fromDataInclusion(Map<String, Object> service, String publisher,
+            java.time.Clock clock) {
+        List<Thematique> thematiques = new ArrayList<>();
+        if (service.get("thematiques") instanceof List<?> values) {
+            for (Object value : values) {
+                try {
+                    thematiques.add(Thematique.fromValue(String.valueOf(value)));
+                } catch (IllegalArgumentException e) {
+                    // a thematique outside the v1 list: not carried
+                }
+            }
+        }
+        if (thematiques.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        ResourceDirectoryEntry entry = new ResourceDirectoryEntry();
+        fr.liaison.schemas.v1.MessageHeader header = new fr.liaison.schemas.v1.MessageHeader();
+        header.setMessageId(java.util.UUID.randomUUID().toString());
+        header.setCreatedAt(clock.instant().atOffset(java.time.ZoneOffset.UTC).withNano(0));
+        header.setSender(publisher);
+        header.setMessageType(fr.liaison.schemas.v1.MessageType.RESOURCE_DIRECTORY_ENTRY);
+        header.setPurpose(fr.liaison.schemas.v1.Purpose.RESSOURCES_SOCIALES);
+        entry.setHeader(header);
+        entry.setId(text(service, "id"));
+        entry.setName(text(service, "nom"));
+        entry.setDescription(text(service, "description"));
+        fr.liaison.schemas.v1.Provider provider = new fr.liaison.schemas.v1.Provider();
+        provider.setStructureId(text(service, "structure_id"));
+        provider.setName(service.get("source") == null ? publisher : text(service, "source"));
+        entry.setProvider(provider);
+        if (service.get("type") != null) {
+            entry.setServiceType(fr.liaison.schemas.v1.ServiceType.fromValue(text(service, "type")));
+        }
+        entry.setThematiques(thematiques);
+        List<String> areas = new ArrayList<>();
+        if (service.get("zone_eligibilite") instanceof List<?> zones) {
+            zones.forEach(zone -> areas.add(String.valueOf(zone)));
+        } else if (service.get("code_insee") != null) {
+            areas.add(text(service, "code_insee"));
+        }
+        entry.setAreaServed(areas);
+        if (service.get("telephone") != null || service.get("courriel") != null || service.get("contact_nom_prenom") != null) {
+            Contact contact = new Contact();
+            contact.setName(text(service, "contact_nom_prenom"));
+            contact.setPhone(text(service, "telephone"));
+            contact.setEmail(text(service, "courriel"));
+            entry.setContact(contact);
+        }
+        entry.setAccessConditions(text(service, "conditions_acces"));
+        entry.setFees(fr.liaison.schemas.v1.Fees.fromValue(service.get("frais") == null ? "gratuit" : text(service, "frais")));
+        entry.setFeesDetail(text(service, "frais_precisions"));
+        entry.setUpdatedOn(java.time.LocalDate.parse(text(service, "date_maj")));
+        return java.util.Optional.of(entry);
+    }
+
+    private static String text(Map<String, Object> service, String member) {
+        Object value = service.get(member);
+        return value == null ? null : String.valueOf(value);
+    }
+
     /** The resource as a data·inclusion v1 service (the members this directory carries). */
     public Map<String, Object> toDataInclusion(ResourceRecord resource) {
         ResourceDirectoryEntry entry = (ResourceDirectoryEntry) codec.read(resource.xml(), MessageFormat.XML).message();

@@ -69,6 +69,22 @@ class ResourceDirectoryTest {
     }
 
     @Test
+    void importsADataInclusionServiceAsAValidEntryKeepingOnlyKnownThematiques() throws Exception {
+        directory.apply(entry());
+        Map<String, Object> service = new java.util.LinkedHashMap<>(directory.toDataInclusion(directory.search(null, null).get(0)));
+        service.put("thematiques", List.of("mobilite--acceder-a-un-vehicule", "not-a-category--at-all"));
+
+        ResourceDirectoryEntry imported = directory.fromDataInclusion(service, "CD-29", Clock.systemUTC()).orElseThrow();
+        ResourceDirectoryEntry validated = (ResourceDirectoryEntry) CODEC.read(CODEC.toXml(imported), MessageFormat.XML).message();
+
+        assertThat(validated.getId()).isEqualTo("cd29-mobilite-0042");
+        assertThat(validated.getThematiques()).extracting(t -> t.value()).containsExactly("mobilite--acceder-a-un-vehicule");
+        assertThat(validated.getAreaServed()).containsExactly("29232", "29019");
+        service.put("thematiques", List.of("not-a-category--at-all"));
+        assertThat(directory.fromDataInclusion(service, "CD-29", Clock.systemUTC())).isEmpty();
+    }
+
+    @Test
     void aResourceWithoutRecipientIsPublishedToEveryParticipantItsConventionsName() throws Exception {
         ResourcePublication publication = new ResourcePublication(CODEC, DevNetwork::directory, "CD-29", Clock.systemUTC());
 
