@@ -134,7 +134,7 @@ class OpsNodeIT {
         if (!Files.exists(committed) || Boolean.getBoolean("liaison.openapi.write")) {
             Files.writeString(committed, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document) + "\n");
         }
-        assertThat(document).as("docs/openapi.json is stale: rerun this test with -Dliaison.openapi.write=true")
+        assertThat(document).as("docs/openapi.json differs from the served document: delete it and rerun OpsNodeIT to regenerate it, then review the diff")
                 .isEqualTo(JSON.readTree(Files.readAllBytes(committed)));
         assertThat(document.path("paths").has("/api/v1/messages")).isTrue();
         assertThat(document.path("components").path("schemas").path("Problem").path("properties").path("code").path("enum"))
