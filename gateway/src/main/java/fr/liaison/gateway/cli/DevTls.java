@@ -24,7 +24,10 @@ public final class DevTls {
         char[] password = new char[0];
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, password);
-        keys.setKeyEntry("tls", Pem.privateKey(identity.resolve("tls.key.pem")), password,
+        // As a JDK key object: SunJSSE signs the handshake with it.
+        java.security.PrivateKey key = java.security.KeyFactory.getInstance("EC")
+                .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(Pem.privateKey(identity.resolve("tls.key.pem")).getEncoded()));
+        keys.setKeyEntry("tls", key, password,
                 new Certificate[] {Pem.certificate(identity.resolve("tls.crt.pem"))});
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, password);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import fr.liaison.gateway.LiaisonNodeApplication;
 import fr.liaison.gateway.cli.DevNodeDefaults;
+import fr.liaison.gateway.cli.DevTls;
 import fr.liaison.gateway.cli.SampleMessages;
 import fr.liaison.routes.audit.Pseudonymiser;
 import fr.liaison.routes.audit.chain.AuditChainVerifier;
@@ -19,7 +20,6 @@ import fr.liaison.routes.directory.SignedDirectory;
 import fr.liaison.routes.envelope.EnvelopeSealer;
 import fr.liaison.routes.keys.KeyMaterial;
 import fr.liaison.routes.keys.ParticipantKeys;
-import fr.liaison.routes.keys.Pem;
 import fr.liaison.routes.receipt.Receipt;
 import fr.liaison.routes.receipt.Receipts;
 import fr.liaison.routes.signing.SignedContent;
@@ -39,11 +39,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,9 +50,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -565,22 +558,6 @@ class AuditApiIT {
     }
 
     private static SSLContext tlsContext(String participantId) throws Exception {
-        Path identity = CERTS_DEV.resolve(participantId);
-        char[] password = "it".toCharArray();
-        PrivateKey bcKey = Pem.privateKey(identity.resolve("tls.key.pem"));
-        PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(bcKey.getEncoded()));
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("tls", key, password, new Certificate[] {Pem.certificate(identity.resolve("tls.crt.pem"))});
-        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keyManagers.init(keys, password);
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("network-ca", Pem.certificate(CERTS_DEV.resolve("network-ca.crt.pem")));
-        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trustManagers.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
-        return context;
+        return DevTls.clientContext(CERTS_DEV, participantId);
     }
 }
