@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "liaison", mixinStandardHelpOptions = true, version = "Liaison 0.1.0",
         description = "Gateway node for consent-gated exchanges between France Travail, departmental councils and CCAS.",
-        subcommands = {DemoCommand.class, NodeCommand.class, EnvelopeDemoCommand.class, SealCommand.class, OpenCommand.class, ValidateCommand.class,
+        subcommands = {DemoCommand.class, NodeCommand.class, DirectoryCommand.class, EnvelopeDemoCommand.class, SealCommand.class, OpenCommand.class, ValidateCommand.class,
                 AuditVerifyCommand.class,
                 CommandLine.HelpCommand.class})
 public final class LiaisonCommand implements Runnable {

@@ -9,11 +9,21 @@ public final class DirectoryHolder {
 
     private final AtomicReference<Directory> current;
 
-    DirectoryHolder(Directory directory) {
+    public DirectoryHolder(Directory directory) {
         this.current = new AtomicReference<>(directory);
     }
 
     public Directory current() {
         return current.get();
+    }
+
+    /**
+     * Applies a newer verified version, whole; an equal or older one changes nothing.
+     *
+     * @return whether it was applied
+     */
+    public boolean apply(Directory newer) {
+        Directory before = current.get();
+        return newer.version() > before.version() && current.compareAndSet(before, newer);
     }
 }

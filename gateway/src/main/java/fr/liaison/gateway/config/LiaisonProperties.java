@@ -64,11 +64,17 @@ public record LiaisonProperties(String participantId, Path workDir, Keys keys, D
     }
 
     /**
-     * @param file the signed directory (CMS SignedData of the directory JSON)
+     * @param file the signed directory (CMS SignedData of the directory JSON) read at start-up
      * @param operatorCertificate the network operator's certificate, which must have signed it
      * @param caCertificate the network CA
+     * @param url where the network operator publishes the signed directory (https:, http: or file:);
+     *     absent: {@code file} is read again at each refresh
+     * @param refreshInterval how often the published directory is fetched
+     * @param maxAge readiness goes down when the directory in force was issued longer ago than this;
+     *     absent: no limit
      */
-    public record DirectorySource(Path file, Path operatorCertificate, Path caCertificate) {
+    public record DirectorySource(Path file, Path operatorCertificate, Path caCertificate, java.net.URI url,
+            @DefaultValue("PT5M") Duration refreshInterval, Duration maxAge) {
     }
 
     /** @param address the address to listen on; @param port the port */

@@ -47,6 +47,8 @@ public enum ErrorCode {
     DIRECTORY_SIGNATURE_INVALID("GW-DIRECTORY-001", "The participant directory is not signed by the network operator."),
     DIRECTORY_MALFORMED("GW-DIRECTORY-002", "The participant directory cannot be read."),
     DIRECTORY_UNKNOWN_PARTICIPANT("GW-DIRECTORY-003", "The participant is not in the directory."),
+    DIRECTORY_ROLLBACK("GW-DIRECTORY-004", "The directory is not newer than the version this node applies: rollback refused."),
+    DIRECTORY_UNREACHABLE("GW-DIRECTORY-005", "The published directory could not be fetched; the last good version stays in force."),
 
     // Consent gate (sender) and consent proof check (recipient)
     CONSENT_MISSING("GW-CONSENT-001", "No consent with this reference is known for the message's person."),
