@@ -1,6 +1,8 @@
 package fr.liaison.gateway.ops;
 
+import fr.liaison.gateway.config.DirectoryHolder;
 import fr.liaison.gateway.config.LiaisonProperties;
+import fr.liaison.routes.directory.Participant;
 import fr.liaison.routes.keys.ParticipantKeys;
 import fr.liaison.routes.keys.Pem;
 
@@ -26,7 +28,9 @@ import org.springframework.stereotype.Component;
  * Expiry of this node's certificates (signing, encryption, TLS) and of the network CA: gauges
  * {@code liaison.certificate.expiry} (days until notAfter, tag {@code certificate}) and a WARN
  * line at startup and then periodically for each one expiring within
- * {@code liaison.ops.certificate-warning} (30 days by default), or already expired.
+ * {@code liaison.ops.certificate-warning} (30 days by default), or already expired. The peers'
+ * certificates, as the directory in force lists them, likewise: gauges
+ * {@code liaison.peer.certificate.expiry} (tags {@code peer}, {@code certificate}) and WARN lines.
  */
 @Component
 class CertificateExpiry implements MeterBinder {
@@ -36,8 +40,12 @@ class CertificateExpiry implements MeterBinder {
     private final Map<String, X509Certificate> certificates = new LinkedHashMap<>();
     private final Duration warning;
     private final Clock clock;
+    private final DirectoryHolder directory;
+    private final String self;
 
-    CertificateExpiry(ParticipantKeys keys, LiaisonProperties properties, OpsProperties ops, Clock clock) {
+    CertificateExpiry(ParticipantKeys keys, LiaisonProperties properties, OpsProperties ops, Clock clock, DirectoryHolder directory) {
+        this.directory = directory;
+        this.self = keys.participantId();
         certificates.put("signing", keys.signingCertificate());
         certificates.put("encryption", keys.encryptionCertificate());
         certificates.put("tls", keys.tlsCertificate());
@@ -53,6 +61,28 @@ class CertificateExpiry implements MeterBinder {
         certificates.forEach((name, certificate) -> Gauge.builder("liaison.certificate.expiry", () -> daysLeft(certificate))
                 .description("Days until the certificate's notAfter (negative: expired)").baseUnit("days")
                 .tag("certificate", name).register(registry));
+        for (Participant peer : directory.current().participants()) {
+            if (peer.id().equals(self)) {
+                continue;
+            }
+            for (String use : USES) {
+                // Read from the directory in force at each scrape: a rollover or a new version shows at once.
+                Gauge.builder("liaison.peer.certificate.expiry", () -> directory.current().find(peer.id())
+                                .map(p -> certificate(p, use)).map(this::daysLeft).orElse(Double.NaN))
+                        .description("Days until a peer's certificate's notAfter (negative: expired)").baseUnit("days")
+                        .tag("peer", peer.id()).tag("certificate", use).register(registry);
+            }
+        }
+    }
+
+    private static final java.util.List<String> USES = java.util.List.of("signing", "encryption", "tls");
+
+    private static X509Certificate certificate(Participant participant, String use) {
+        return switch (use) {
+            case "signing" -> participant.signingCertificate();
+            case "encryption" -> participant.encryptionCertificate();
+            default -> participant.tlsCertificate();
+        };
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -71,6 +101,20 @@ class CertificateExpiry implements MeterBinder {
                         notAfter.isBefore(now) ? "expired" : "expires", notAfter, Duration.between(now, notAfter).toDays());
             }
         });
+        for (Participant peer : directory.current().participants()) {
+            for (String use : USES) {
+                X509Certificate certificate = certificate(peer, use);
+                if (peer.id().equals(self) || certificate == null) {
+                    continue;
+                }
+                Instant notAfter = certificate.getNotAfter().toInstant();
+                if (notAfter.isBefore(now.plus(warning))) {
+                    LOG.warn("peer {} certificate {} (serial {}) {} on {}: {} days left", peer.id(), use,
+                            certificate.getSerialNumber().toString(16), notAfter.isBefore(now) ? "expired" : "expires", notAfter,
+                            Duration.between(now, notAfter).toDays());
+                }
+            }
+        }
     }
 
     double daysLeft(X509Certificate certificate) {
