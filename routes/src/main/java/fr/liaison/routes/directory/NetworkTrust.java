@@ -95,6 +95,14 @@ public final class NetworkTrust {
             params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(storeContent)));
             params.setRevocationEnabled(true);
             CertPathValidator.getInstance("PKIX").validate(path, params);
+            // The JDK's PKIX checker honours only the first complete CRL it finds for an issuer (RFC 5280
+            // 6.3.3, reasons mask) and takes them in no fixed order: with several CRLs of the network CA in
+            // the directory, one of them would be ignored at random. Every one of them counts.
+            for (X509CRL crl : crls) {
+                if (crl.isRevoked(certificate) && issuedByNetworkCa(crl)) {
+                    return ErrorCode.SIGNER_REVOKED;
+                }
+            }
             return NO_ERROR_MARKER;
         } catch (CertPathValidatorException e) {
             if (e.getReason() == BasicReason.REVOKED) {
@@ -106,6 +114,18 @@ public final class NetworkTrust {
             return ErrorCode.SIGNER_UNTRUSTED;
         } catch (GeneralSecurityException e) {
             return ErrorCode.SIGNER_UNTRUSTED;
+        }
+    }
+
+    private boolean issuedByNetworkCa(X509CRL crl) {
+        if (!crl.getIssuerX500Principal().equals(networkCa.getSubjectX500Principal())) {
+            return false;
+        }
+        try {
+            crl.verify(networkCa.getPublicKey());
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
         }
     }
 
