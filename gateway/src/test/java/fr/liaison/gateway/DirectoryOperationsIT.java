@@ -91,7 +91,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Running the network with traffic flowing (issue 13): the network operator publishes new signed
+ * Running the network with traffic flowing: the network operator publishes new signed
  * directory versions at a URL and the running nodes follow them without a restart — a participant
  * joins, a certificate is revoked, and an older or badly signed directory is refused while the node
  * keeps working on the last good version. Works on a copy of {@code certs-dev}; the committed files
