@@ -58,7 +58,10 @@ class RouteOutcomes extends EventNotifierSupport {
         if (route == null) {
             return;
         }
-        Throwable failure = exchange.getException();
+        // A refusal the route handled (a rejected envelope, a failed delivery) leaves no exception on
+        // the exchange but the one it caught: it is a refusal all the same.
+        Throwable failure = exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         LiaisonException refusal = refusal(failure);
         String outcome = failure == null ? "completed" : refusal != null ? "refused" : "failed";
         String code = refusal != null ? refusal.code().code() : "";
