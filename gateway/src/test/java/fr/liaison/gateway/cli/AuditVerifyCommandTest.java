@@ -2,8 +2,6 @@ package fr.liaison.gateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import picocli.CommandLine;
-
-class AuditVerifyCommandTest {
+class AuditVerifyCommandTest extends CliTestSupport {
 
     private static final Path CERTS = Path.of(System.getProperty("liaison.certs-dev", "../certs-dev")).toAbsolutePath().normalize();
     /** Exported by FT-29's dev key: 12 entries, checkpoints at 5, 10 and 12 (lines 6, 12 and 15). */
@@ -25,16 +21,6 @@ class AuditVerifyCommandTest {
 
     @TempDir
     Path work;
-
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine commandLine = LiaisonCommand.commandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        return commandLine.execute(args);
-    }
 
     private Path tampered(List<String> lines) throws Exception {
         return Files.write(work.resolve("tampered.jsonl"), lines, StandardCharsets.UTF_8);

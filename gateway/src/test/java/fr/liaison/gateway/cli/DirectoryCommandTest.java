@@ -2,32 +2,18 @@ package fr.liaison.gateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import picocli.CommandLine;
-
-class DirectoryCommandTest {
+class DirectoryCommandTest extends CliTestSupport {
 
     private static final String CERTS = System.getProperty("liaison.certs-dev", "../certs-dev");
 
     @TempDir
     Path work;
-
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine commandLine = LiaisonCommand.commandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        return commandLine.execute(args);
-    }
 
     @Test
     void signsTheCommittedSourceIntoADirectoryThatVerifies() {

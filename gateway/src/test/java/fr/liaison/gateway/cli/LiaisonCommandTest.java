@@ -2,33 +2,19 @@ package fr.liaison.gateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import picocli.CommandLine;
-
-class LiaisonCommandTest {
+class LiaisonCommandTest extends CliTestSupport {
 
     private static final String CERTS = System.getProperty("liaison.certs-dev", "../certs-dev");
     private static final Path SAMPLES = Path.of(System.getProperty("liaison.samples", "../schemas/samples"));
 
     @TempDir
     Path work;
-
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine commandLine = LiaisonCommand.commandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        return commandLine.execute(args);
-    }
 
     @Test
     void sealsThenOpensASampleReferralAndPrintsTheVerifiedSender() throws Exception {
