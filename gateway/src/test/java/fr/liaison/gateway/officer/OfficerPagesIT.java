@@ -41,6 +41,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
@@ -391,6 +393,7 @@ class OfficerPagesIT {
 
         // Signing out ends the session.
         browser.findElement(By.cssSelector("form.logout button")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.urlContains("/login?logout"));
         assertThat(browser.getCurrentUrl()).endsWith("/login?logout");
         browser.get(local.resolve("/officer/audit").toString());
         assertThat(browser.getCurrentUrl()).endsWith("/login");
@@ -398,14 +401,18 @@ class OfficerPagesIT {
 
     // ---------------------------------------------------------------------------------------------
 
+    /** Signs in from a freshly loaded login page, then waits for the answer page (no stale form, no race). */
     private void signIn(String user, String password) {
-        if (!browser.getCurrentUrl().contains("/login")) {
+        if (!browser.getCurrentUrl().endsWith("/login")) {
             browser.get(local.resolve("/login").toString());
         }
         browser.findElement(By.id("username")).clear();
         browser.findElement(By.id("username")).sendKeys(user);
+        browser.findElement(By.id("password")).clear();
         browser.findElement(By.id("password")).sendKeys(password);
         browser.findElement(By.id("sign-in")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.or(
+                ExpectedConditions.urlContains("/officer"), ExpectedConditions.urlContains("/login?error")));
     }
 
     /** Every visible input and select has a label that names it. */
