@@ -234,7 +234,7 @@ class OfficerPagesIT {
         assertSkipLinkComesFirst();
 
         new Select(browser.findElement(By.id("step"))).selectByValue("REFUSED");
-        browser.findElement(By.id("apply-filter")).click();
+        clickThroughToNextPage(By.id("apply-filter"));
         assertThat(browser.getCurrentUrl()).contains("step=REFUSED");
         List<WebElement> rows = browser.findElements(By.cssSelector("#entries tbody tr"));
         assertThat(rows).hasSize(1);
@@ -244,12 +244,12 @@ class OfficerPagesIT {
         browser.get(local.resolve("/officer/audit").toString());
         browser.findElement(By.id("messageId")).sendKeys(deadLetterId);
         browser.findElement(By.id("outcome")).sendKeys("Error");
-        browser.findElement(By.id("apply-filter")).click();
+        clickThroughToNextPage(By.id("apply-filter"));
         assertThat(browser.findElements(By.cssSelector("#entries tbody tr")))
                 .allSatisfy(row -> assertThat(row.getText()).contains("GW-EXCHANGE"));
 
         browser.get(local.resolve("/officer/audit?messageId=" + deadLetterId).toString());
-        browser.findElement(By.cssSelector("#entries a.exchange-link")).click();
+        clickThroughToNextPage(By.cssSelector("#entries a.exchange-link"));
         assertThat(browser.getCurrentUrl()).endsWith("/officer/exchanges/" + deadLetterId);
         String history = browser.findElement(By.id("exchange-history")).getText();
         assertThat(history).contains("ACCEPTED", "SENT", "RETRIED", "DEAD_LETTERED");
@@ -258,7 +258,7 @@ class OfficerPagesIT {
         assertThat(browser.getPageSource()).doesNotContain(PERSON);
         screenshot("04-exchange");
 
-        browser.findElement(By.cssSelector("#exchange-history a")).click();
+        clickThroughToNextPage(By.cssSelector("#exchange-history a"));
         assertThat(browser.findElement(By.tagName("h1")).getText()).startsWith("Audit entry");
         screenshot("05-entry");
 
@@ -274,7 +274,7 @@ class OfficerPagesIT {
     void anOfficerVerifiesTheChainAndExportsIt() throws Exception {
         requireChromium();
         browser.get(local.resolve("/officer/chain").toString());
-        browser.findElement(By.id("verify-now")).click();
+        clickThroughToNextPage(By.id("verify-now"));
         WebElement ok = browser.findElement(By.id("verification-ok"));
         assertThat(ok.getText()).contains("Chain intact");
         assertThat(browser.findElements(By.id("verification-failed"))).isEmpty();
@@ -305,7 +305,7 @@ class OfficerPagesIT {
         screenshot("07-indicators");
 
         new Select(browser.findElement(By.id("purpose"))).selectByValue("ACCOMPAGNEMENT_GLOBAL");
-        browser.findElement(By.id("indicators-submit")).click();
+        clickThroughToNextPage(By.id("indicators-submit"));
         assertThat(browser.getCurrentUrl()).contains("purpose=ACCOMPAGNEMENT_GLOBAL");
         String csvHref = browser.findElement(By.id("csv-link")).getAttribute("href");
         assertThat(csvHref).contains("/officer/indicators.csv").contains("purpose=ACCOMPAGNEMENT_GLOBAL");
@@ -350,7 +350,7 @@ class OfficerPagesIT {
         requireChromium();
         browser.get(local.resolve("/officer/person-report").toString());
         browser.findElement(By.id("franceTravailId")).sendKeys(PERSON);
-        browser.findElement(By.id("person-report-submit")).click();
+        clickThroughToNextPage(By.id("person-report-submit"));
         WebElement report = browser.findElement(By.id("person-report"));
         assertThat(report.getText()).contains("Person hash", "Report of node " + NODE);
         assertThat(browser.getCurrentUrl()).doesNotContain(PERSON);
@@ -363,7 +363,7 @@ class OfficerPagesIT {
         assertThat(browser.getPageSource()).doesNotContain(PERSON);
         assertEveryFieldHasALabel();
         screenshot("11-consents");
-        browser.findElement(By.xpath("//table[@id='consents']//tr[td[contains(., 'FT-25')]]//a")).click();
+        clickThroughToNextPage(By.xpath("//table[@id='consents']//tr[td[contains(., 'FT-25')]]//a"));
         assertThat(browser.findElement(By.tagName("h1")).getText()).startsWith("Consent");
         assertThat(browser.getPageSource()).contains(deadLetterId);
         screenshot("12-consent");
@@ -377,7 +377,7 @@ class OfficerPagesIT {
         String table = browser.findElement(By.id("dead-letters")).getText();
         assertThat(table).contains(deadLetterId, "GW-EXCHANGE-008", "Delivery failed after the last retry.");
         screenshot("13-dead-letters");
-        browser.findElement(By.cssSelector("#dead-letters button[type=submit]")).click();
+        clickThroughToNextPage(By.cssSelector("#dead-letters button[type=submit]"));
         assertThat(browser.findElement(By.id("notice")).getText()).contains("was re-submitted");
         JdbcClient jdbc = context.getBean(JdbcClient.class);
         assertThat(jdbc.sql("SELECT actor FROM audit_entry WHERE step = 'RESUBMITTED' AND message_id = ?").param(deadLetterId)
@@ -387,7 +387,7 @@ class OfficerPagesIT {
                 "SELECT COUNT(*) FROM audit_entry WHERE step = 'DEAD_LETTERED' AND message_id = ?").param(deadLetterId)
                 .query(Long.class).single() == 2);
         browser.get(local.resolve("/officer/chain").toString());
-        browser.findElement(By.id("verify-now")).click();
+        clickThroughToNextPage(By.id("verify-now"));
         assertThat(browser.findElement(By.id("verification-ok")).getText()).contains("Chain intact");
         screenshot("14-chain-after-resubmit");
 
@@ -413,6 +413,16 @@ class OfficerPagesIT {
         browser.findElement(By.id("sign-in")).click();
         new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.or(
                 ExpectedConditions.urlContains("/officer"), ExpectedConditions.urlContains("/login?error")));
+    }
+
+    /**
+     * Clicks a link or submit button and waits until the browser has replaced the page, so what is
+     * read next belongs to the answer page and not to the one being left.
+     */
+    private void clickThroughToNextPage(By target) {
+        WebElement leaving = browser.findElement(By.tagName("html"));
+        browser.findElement(target).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(leaving));
     }
 
     /** Every visible input and select has a label that names it. */
