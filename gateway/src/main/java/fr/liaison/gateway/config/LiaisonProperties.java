@@ -23,7 +23,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param localClients the credentials of the institution's software
  * @param officers the security officers of this node
  * @param webhook where received messages are pushed; absent: they wait in the inbox
- * @param replayWindow how far a message's creation time may be from now, either way
+ * @param replayWindow how far from now an envelope's signing time may be, either way (a message's
+ *     creation time may not be further in the future); older envelopes are refused as stale
  * @param retry delivery retries towards peer nodes and the webhook
  * @param maxEnvelopeBytes largest envelope accepted from another node
  * @param minimisation what each kind of recipient may not receive, overriding the defaults
@@ -97,12 +98,28 @@ public record LiaisonProperties(String participantId, Path workDir, Keys keys, D
     }
 
     /**
-     * @param peerAttempts tries towards a peer node before the message is dead-lettered
-     * @param initialDelay first delay between tries, doubling each time
-     * @param maximumDelay longest delay between tries
+     * Delivery tries towards peer nodes (kept in the broker's journal between tries) and the webhook.
+     *
+     * @param peerAttempts tries towards a peer node, the first included, before the message is dead-lettered
+     * @param initialDelay delay before the second try, doubling each time; each delay is drawn between
+     *     half and all of it
+     * @param maximumDelay longest delay between two tries (the webhook is tried with the same delays, without end)
+     * @param peers a peer's own settings, by participant id; what it leaves out comes from the above
      */
-    public record Retry(@DefaultValue("6") int peerAttempts, @DefaultValue("PT1S") Duration initialDelay,
-            @DefaultValue("PT2M") Duration maximumDelay) {
+    public record Retry(@DefaultValue("16") int peerAttempts, @DefaultValue("PT2S") Duration initialDelay,
+            @DefaultValue("PT15M") Duration maximumDelay, Map<String, PeerRetry> peers) {
+
+        public Retry {
+            peers = peers == null ? Map.of() : Map.copyOf(peers);
+        }
+    }
+
+    /**
+     * @param peerAttempts tries towards this peer, the first included
+     * @param initialDelay delay before the second try
+     * @param maximumDelay longest delay between two tries
+     */
+    public record PeerRetry(Integer peerAttempts, Duration initialDelay, Duration maximumDelay) {
     }
 
     /**

@@ -5,7 +5,6 @@ import fr.liaison.routes.audit.Pseudonymiser;
 import fr.liaison.routes.camel.ExchangeErrorPolicy;
 import fr.liaison.routes.camel.InboundEnvelopeRoutes;
 import fr.liaison.routes.camel.OutboundMessageRoutes;
-import fr.liaison.routes.camel.RetryPolicy;
 import fr.liaison.routes.consent.ConsentGate;
 import fr.liaison.routes.consent.ConsentProofs;
 import fr.liaison.routes.consent.ConsentRegistry;
@@ -14,6 +13,7 @@ import fr.liaison.routes.directory.ParticipantKind;
 import fr.liaison.routes.directory.SignedDirectory;
 import fr.liaison.routes.exchange.ConsentSteps;
 import fr.liaison.routes.exchange.DeliverySteps;
+import fr.liaison.routes.exchange.RetryPolicy;
 import fr.liaison.routes.exchange.InboundSteps;
 import fr.liaison.routes.exchange.LocalDeliverySteps;
 import fr.liaison.routes.exchange.LocalSoftware;
@@ -152,8 +152,20 @@ class NodeConfiguration {
     }
 
     @Bean
-    DeliverySteps deliverySteps(NodeContext node, PeerTransport transport) {
-        return new DeliverySteps(node, transport);
+    RetryPolicy retryPolicy(LiaisonProperties properties) {
+        var retry = properties.retry();
+        var defaults = new RetryPolicy.Schedule(retry.peerAttempts(), retry.initialDelay(), retry.maximumDelay());
+        Map<String, RetryPolicy.Schedule> peers = new java.util.HashMap<>();
+        retry.peers().forEach((peer, own) -> peers.put(peer, new RetryPolicy.Schedule(
+                own.peerAttempts() != null ? own.peerAttempts() : defaults.attempts(),
+                own.initialDelay() != null ? own.initialDelay() : defaults.initialDelay(),
+                own.maximumDelay() != null ? own.maximumDelay() : defaults.maximumDelay())));
+        return new RetryPolicy(defaults, peers);
+    }
+
+    @Bean
+    DeliverySteps deliverySteps(NodeContext node, PeerTransport transport, RetryPolicy retry) {
+        return new DeliverySteps(node, transport, retry);
     }
 
     @Bean
@@ -172,11 +184,8 @@ class NodeConfiguration {
     }
 
     @Bean
-    ExchangeErrorPolicy exchangeErrorPolicy(OutboundSteps outbound, DeliverySteps delivery, InboundSteps inbound,
-            LiaisonProperties properties) {
-        var retry = properties.retry();
-        return new ExchangeErrorPolicy(outbound, delivery, inbound,
-                new RetryPolicy(retry.peerAttempts(), retry.initialDelay(), retry.maximumDelay()));
+    ExchangeErrorPolicy exchangeErrorPolicy(OutboundSteps outbound, DeliverySteps delivery, InboundSteps inbound, RetryPolicy retry) {
+        return new ExchangeErrorPolicy(outbound, delivery, inbound, retry);
     }
 
     @Bean

@@ -119,6 +119,51 @@ class JdbcMessageStore implements MessageStore {
                 .params(time(at), messageId).update() == 1;
     }
 
+    @Override
+    public void keepEnvelope(String messageId, byte[] envelope, Instant sealedAt) {
+        jdbc.sql("UPDATE message SET envelope = ?, sealed_at = ? WHERE message_id = ? AND direction = 'OUTBOUND'")
+                .params(envelope, time(sealedAt), messageId).update();
+    }
+
+    @Override
+    public void forgetEnvelope(String messageId) {
+        jdbc.sql("UPDATE message SET envelope = NULL, sealed_at = NULL WHERE message_id = ? AND direction = 'OUTBOUND'")
+                .param(messageId).update();
+    }
+
+    @Override
+    public Optional<KeptEnvelope> keptEnvelope(String messageId) {
+        return jdbc.sql("SELECT envelope, sealed_at FROM message WHERE message_id = ? AND direction = 'OUTBOUND' AND envelope IS NOT NULL")
+                .param(messageId).query((rs, row) -> new KeptEnvelope(rs.getBytes("envelope"), instant(rs, "sealed_at"))).optional();
+    }
+
+    @Override
+    public void keepReceipt(String messageId, String envelopeDigest, byte[] receipt) {
+        jdbc.sql("UPDATE message SET envelope_digest = ?, receipt = ? WHERE message_id = ? AND direction = 'INBOUND'")
+                .params(envelopeDigest, receipt, messageId).update();
+    }
+
+    @Override
+    public Optional<GivenReceipt> givenReceipt(String messageId) {
+        return jdbc.sql("SELECT sender, envelope_digest, receipt FROM message WHERE message_id = ? AND direction = 'INBOUND'")
+                .param(messageId)
+                .query((rs, row) -> new GivenReceipt(rs.getString("sender"), rs.getString("envelope_digest"), rs.getBytes("receipt")))
+                .optional();
+    }
+
+    @Override
+    public List<String> idsWithStatus(Direction direction, Set<MessageStatus> statuses) {
+        if (statuses.isEmpty()) {
+            return List.of();
+        }
+        String marks = String.join(", ", statuses.stream().map(s -> "?").toList());
+        List<Object> params = new java.util.ArrayList<>();
+        params.add(direction.name());
+        statuses.forEach(s -> params.add(s.name()));
+        return jdbc.sql("SELECT message_id FROM message WHERE direction = ? AND status IN (" + marks + ") ORDER BY created_at, message_id")
+                .params(params).query(String.class).list();
+    }
+
     private static StoredMessage message(ResultSet rs, List<StoredMessage.Step> history) throws SQLException {
         String categories = rs.getString("data_categories");
         Set<String> categorySet = categories == null || categories.isEmpty() ? Set.of()

@@ -34,7 +34,7 @@ class PayloadRetention {
     @Scheduled(initialDelayString = "PT1M", fixedDelayString = "PT1H")
     int purge() {
         int purged = jdbc.sql("""
-                UPDATE message SET payload = NULL
+                UPDATE message SET payload = NULL, envelope = NULL, sealed_at = NULL
                 WHERE payload IS NOT NULL AND updated_at < ? AND status IN ('DELIVERED', 'FAILED', 'REFUSED', 'WITHDRAWN')""")
                 .param(SqlTimes.time(clock.instant().minus(retention))).update();
         if (purged > 0) {

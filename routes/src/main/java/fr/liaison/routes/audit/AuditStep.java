@@ -35,5 +35,7 @@ public enum AuditStep {
     /** A referral reached its deadline unanswered. */
     REFERRAL_EXPIRED,
     /** A security officer put a failed outbound message back on the delivery queue. */
-    RESUBMITTED
+    RESUBMITTED,
+    /** A message received again from its sender: acknowledged with a receipt, not delivered again. */
+    DUPLICATE
 }

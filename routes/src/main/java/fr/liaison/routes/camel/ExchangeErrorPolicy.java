@@ -6,6 +6,7 @@ import fr.liaison.routes.exchange.InboundMessage;
 import fr.liaison.routes.exchange.InboundSteps;
 import fr.liaison.routes.exchange.OutboundMessage;
 import fr.liaison.routes.exchange.OutboundSteps;
+import fr.liaison.routes.exchange.RetryPolicy;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
@@ -27,13 +28,13 @@ public final class ExchangeErrorPolicy extends RouteConfigurationBuilder {
     private final OutboundSteps outbound;
     private final DeliverySteps delivery;
     private final InboundSteps inbound;
-    private final RetryPolicy retry;
+    private final RetryPolicy.Schedule localRetry;
 
     public ExchangeErrorPolicy(OutboundSteps outbound, DeliverySteps delivery, InboundSteps inbound, RetryPolicy retry) {
         this.outbound = outbound;
         this.delivery = delivery;
         this.inbound = inbound;
-        this.retry = retry;
+        this.localRetry = retry.defaults();
     }
 
     @Override
@@ -44,16 +45,20 @@ public final class ExchangeErrorPolicy extends RouteConfigurationBuilder {
                 .process(e -> outbound.refused(failure(e), e.getProperty(ExchangeHeaders.OUTBOUND, OutboundMessage.class),
                         e.getMessage().getHeader(ExchangeHeaders.CLIENT, String.class)));
 
+        // Not reached: tried again later through the queue itself (scheduled by the broker, kept in its
+        // journal, so a restart loses no try and no consumer waits), until the recipient's schedule ends.
         routeConfiguration(OUTBOUND_DELIVERY)
                 .onException(LiaisonException.class).onWhen(e -> retryable(failure(e))).handled(true)
-                .logExhausted(false).logStackTrace(false).logRetryAttempted(true)
-                .maximumRedeliveries(retry.peerAttempts() - 1)
-                .redeliveryDelay(retry.initialDelay().toMillis()).useExponentialBackOff().backOffMultiplier(2.0)
-                .maximumRedeliveryDelay(retry.maximumDelay().toMillis()).useCollisionAvoidance()
-                .onRedelivery(e -> delivery.retrying(e.getMessage().getBody(String.class), failure(e)))
-                .process(e -> delivery.failed(e.getMessage().getBody(String.class),
-                        new LiaisonException(ErrorCode.EXCHANGE_DEAD_LETTER, failure(e).code().code()), AuditStep.DEAD_LETTERED))
-                .to("{{liaison.endpoints.dead-letter-queue}}")
+                .logExhausted(false).logStackTrace(false)
+                .process(this::scheduleNextTry)
+                .choice()
+                    .when(header(ExchangeHeaders.SCHEDULED_DELIVERY).isNotNull())
+                        .to("{{liaison.endpoints.outbound-queue}}")
+                    .otherwise()
+                        .process(e -> delivery.failed(e.getMessage().getBody(String.class),
+                                new LiaisonException(ErrorCode.EXCHANGE_DEAD_LETTER, failure(e).code().code()), AuditStep.DEAD_LETTERED))
+                        .to("{{liaison.endpoints.dead-letter-queue}}")
+                .end()
                 .end()
                 .onException(LiaisonException.class).handled(true).logExhausted(false).logStackTrace(false)
                 .process(e -> delivery.failed(e.getMessage().getBody(String.class), failure(e), AuditStep.FAILED));
@@ -70,8 +75,19 @@ public final class ExchangeErrorPolicy extends RouteConfigurationBuilder {
         routeConfiguration(LOCAL_DELIVERY)
                 .onException(LiaisonException.class).handled(false).logStackTrace(false).logRetryAttempted(true)
                 .maximumRedeliveries(-1)
-                .redeliveryDelay(retry.initialDelay().toMillis()).useExponentialBackOff().backOffMultiplier(2.0)
-                .maximumRedeliveryDelay(retry.maximumDelay().toMillis());
+                .redeliveryDelay(localRetry.initialDelay().toMillis()).useExponentialBackOff().backOffMultiplier(2.0)
+                .maximumRedeliveryDelay(localRetry.maximumDelay().toMillis()).useCollisionAvoidance();
+    }
+
+    private void scheduleNextTry(Exchange exchange) {
+        int triesMade = exchange.getMessage().getHeader(ExchangeHeaders.TRIES_MADE, 1, Integer.class);
+        exchange.getMessage().removeHeader(ExchangeHeaders.SCHEDULED_DELIVERY);
+        // A later try is a new queue entry: the first entry's duplicate id would have it dropped.
+        exchange.getMessage().removeHeader(ExchangeHeaders.DUPLICATE_DETECTION_ID);
+        delivery.nextTry(exchange.getMessage().getBody(String.class), triesMade, failure(exchange)).ifPresent(delay -> {
+            exchange.getMessage().setHeader(ExchangeHeaders.TRIES_MADE, triesMade + 1);
+            exchange.getMessage().setHeader(ExchangeHeaders.SCHEDULED_DELIVERY, System.currentTimeMillis() + delay.toMillis());
+        });
     }
 
     private static LiaisonException failure(Exchange exchange) {

@@ -12,10 +12,23 @@ public final class ExchangeHeaders {
     /** Set on the inbound reply: true when the envelope was rejected. */
     public static final String REJECTED = "LiaisonRejected";
 
+    /** Tries made so far to deliver a queued outbound message. */
+    static final String TRIES_MADE = "LiaisonTriesMade";
+    /**
+     * When the broker may hand a queue entry out again (epoch milliseconds): ActiveMQ Artemis's
+     * scheduled delivery. A broker that ignores it redelivers at once, still within the tries allowed.
+     */
+    static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
+    /**
+     * ActiveMQ Artemis's duplicate detection id: a message id put on a queue a second time (by the
+     * recovery after a restart) is dropped by the broker when the first put went through.
+     */
+    public static final String DUPLICATE_DETECTION_ID = "_AMQ_DUPL_ID";
     static final String OUTBOUND = "liaison.outbound";
     static final String SEALED = "liaison.sealed";
     static final String INBOUND = "liaison.inbound";
     static final String FORWARDS = "liaison.forwards";
+    static final String RECEIPT_GIVEN = "liaison.receipt-given";
 
     private ExchangeHeaders() {
     }

@@ -34,12 +34,15 @@ public final class OutboundMessageRoutes extends RouteBuilder {
                 .process(e -> steps.checkLifecycle(outbound(e))).id("outbound-lifecycle")
                 .process(e -> steps.minimise(outbound(e))).id("outbound-minimise")
                 .process(e -> e.getMessage().setBody(steps.accept(outbound(e)))).id("outbound-accept")
+                .setHeader(ExchangeHeaders.DUPLICATE_DETECTION_ID, body())
                 .to(ExchangePattern.InOnly, "{{liaison.endpoints.outbound-queue}}").id("outbound-enqueue");
 
         from("{{liaison.endpoints.outbound-queue}}").routeId("outbound-deliver").routeConfigurationId(ExchangeErrorPolicy.OUTBOUND_DELIVERY)
+                .filter(e -> delivery.pending(e.getMessage().getBody(String.class))).id("outbound-pending")
                 .process(e -> e.setProperty(ExchangeHeaders.SEALED, delivery.seal(e.getMessage().getBody(String.class)))).id("outbound-seal")
                 .process(e -> delivery.send(sealed(e))).id("outbound-send")
-                .process(e -> delivery.verifyReceipt(sealed(e))).id("outbound-receipt");
+                .process(e -> delivery.verifyReceipt(sealed(e))).id("outbound-receipt")
+                .end();
 
         // Revocations passed on by this node go through the same outbound pipeline as any message.
         from("{{liaison.endpoints.forward-queue}}").routeId("outbound-forward")

@@ -16,6 +16,9 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
 
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
@@ -27,6 +30,8 @@ import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.CMSAttributes;
+import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
@@ -62,9 +67,16 @@ public final class EnvelopeSealer {
     private final String signatureAlgorithm;
     private final DigestCalculatorProvider digests;
     private final SecureRandom random = new SecureRandom();
+    private final Clock clock;
 
     public EnvelopeSealer(ParticipantKeys sender) {
+        this(sender, Clock.systemUTC());
+    }
+
+    /** A sealer whose signing time comes from {@code clock}: the node's clock, as its freshness checks use. */
+    public EnvelopeSealer(ParticipantKeys sender, Clock clock) {
         this.sender = sender;
+        this.clock = clock;
         try {
             this.senderCertificate = new JcaX509CertificateHolder(sender.signingCertificate());
             this.digests = new JcaDigestCalculatorProviderBuilder().setProvider(Providers.bouncyCastle()).build();
@@ -109,11 +121,14 @@ public final class EnvelopeSealer {
     private byte[] sign(byte[] content, byte[] consentProof) throws OperatorCreationException, CMSException, IOException {
         CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
         JcaSignerInfoGeneratorBuilder builder = new JcaSignerInfoGeneratorBuilder(digests);
+        ASN1EncodableVector attributes = new ASN1EncodableVector();
+        // Whole seconds: the signing time is a UTCTime, and the receiver's replay window is read from it.
+        attributes.add(new Attribute(CMSAttributes.signingTime,
+                new DERSet(new Time(Date.from(clock.instant().truncatedTo(ChronoUnit.SECONDS))))));
         if (consentProof != null) {
-            ASN1EncodableVector attributes = new ASN1EncodableVector();
             attributes.add(new Attribute(EnvelopeAttributes.CONSENT_PROOF, new DERSet(new DEROctetString(consentProof))));
-            builder.setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)));
         }
+        builder.setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)));
         generator.addSignerInfoGenerator(builder.build(
                 new JcaContentSignerBuilder(signatureAlgorithm).setProvider(Providers.bouncyCastle())
                         .setSecureRandom(random).build(sender.signingKey()),

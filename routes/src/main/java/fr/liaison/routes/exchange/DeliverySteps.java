@@ -10,7 +10,11 @@ import fr.liaison.routes.receipt.Receipts;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * The asynchronous part of sending, run from the outbound queue: seal for the recipient, post to
@@ -22,21 +26,49 @@ public final class DeliverySteps {
     private final NodeContext node;
     private final EnvelopeSealer sealer;
     private final PeerTransport transport;
+    private final RetryPolicy retry;
+    private final RandomGenerator jitter = new SplittableRandom();
 
-    public DeliverySteps(NodeContext node, PeerTransport transport) {
+    public DeliverySteps(NodeContext node, PeerTransport transport, RetryPolicy retry) {
         this.node = node;
-        this.sealer = new EnvelopeSealer(node.keys());
+        this.sealer = new EnvelopeSealer(node.keys(), node.clock());
         this.transport = transport;
+        this.retry = retry;
     }
 
-    /** The message as queued, sealed for its recipient with its consent proof. */
+    /**
+     * Whether a queued message still waits for delivery. A queue entry can come twice (put back
+     * after a restart, or taken again after a crash in flight); a message already delivered, or
+     * refused by its recipient, is not sent again.
+     */
+    public boolean pending(String messageId) {
+        return node.messages().find(messageId, Direction.OUTBOUND)
+                .map(stored -> stored.status() == MessageStatus.ACCEPTED || stored.status() == MessageStatus.SENT)
+                .orElse(false);
+    }
+
+    /**
+     * The message as queued, sealed for its recipient with its consent proof. The envelope is kept
+     * and sent again as is by later tries, so that a recipient that got it but whose receipt was lost
+     * recognises it and answers with the same receipt; an envelope older than half the replay window
+     * is sealed afresh, so that it is not refused as stale.
+     */
     public SealedMessage seal(String messageId) {
         StoredMessage stored = node.messages().find(messageId, Direction.OUTBOUND).orElseThrow(
                 () -> new LiaisonException(ErrorCode.API_NOT_FOUND, "queued message " + messageId + " is not stored"));
         Participant recipient = node.directory().get().require(stored.recipient());
-        byte[] proof = stored.consentId() == null ? null
-                : node.consents().find(stored.consentId()).map(ConsentRecord::proof).orElse(null);
-        byte[] envelope = sealer.seal(stored.payload(), recipient.encryptionCertificate(), proof);
+        Instant now = node.clock().instant();
+        Instant reusableSince = now.minus(node.replayWindow().dividedBy(2));
+        byte[] envelope = node.messages().keptEnvelope(messageId)
+                .filter(kept -> kept.sealedAt().isAfter(reusableSince))
+                .map(MessageStore.KeptEnvelope::envelope)
+                .orElseGet(() -> {
+                    byte[] proof = stored.consentId() == null ? null
+                            : node.consents().find(stored.consentId()).map(ConsentRecord::proof).orElse(null);
+                    byte[] sealed = sealer.seal(stored.payload(), recipient.encryptionCertificate(), proof);
+                    node.messages().keepEnvelope(messageId, sealed, now);
+                    return sealed;
+                });
         return new SealedMessage(stored, recipient, envelope);
     }
 
@@ -60,6 +92,7 @@ public final class DeliverySteps {
         }
         audit(sealed.stored(), AuditStep.RECEIPT_VERIFIED, null);
         record(sealed.stored(), MessageStatus.DELIVERED, AuditStep.DELIVERED, null);
+        node.messages().forgetEnvelope(sealed.stored().messageId());
     }
 
     /** Delivery ended without success: audited, status FAILED, never retried. */
@@ -68,9 +101,22 @@ public final class DeliverySteps {
                 .ifPresent(stored -> record(stored, MessageStatus.FAILED, step, failure.code().code()));
     }
 
-    /** Another try is coming: audited so the history shows each attempt. */
-    public void retrying(String messageId, LiaisonException cause) {
-        node.messages().find(messageId, Direction.OUTBOUND).ifPresent(stored -> audit(stored, AuditStep.RETRIED, cause.code().code()));
+    /**
+     * After {@code triesMade} tries that did not reach the recipient: the delay before the next,
+     * audited RETRIED so the history shows each attempt, or empty once the recipient's schedule has
+     * no try left (the message is then dead-lettered).
+     */
+    public Optional<Duration> nextTry(String messageId, int triesMade, LiaisonException cause) {
+        Optional<StoredMessage> stored = node.messages().find(messageId, Direction.OUTBOUND);
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        RetryPolicy.Schedule schedule = retry.forPeer(stored.get().recipient());
+        if (!schedule.triesLeftAfter(triesMade)) {
+            return Optional.empty();
+        }
+        audit(stored.get(), AuditStep.RETRIED, cause.code().code());
+        return Optional.of(schedule.delayAfter(triesMade, jitter));
     }
 
     private void record(StoredMessage stored, MessageStatus status, AuditStep step, String code) {

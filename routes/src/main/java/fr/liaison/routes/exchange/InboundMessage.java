@@ -12,6 +12,7 @@ public final class InboundMessage {
     private OpenedEnvelope opened;
     private LiaisonMessage message;
     private String personHash;
+    private boolean duplicate;
 
     InboundMessage(byte[] envelope, String transportSender, String claimedMessageId) {
         this.envelope = envelope;
@@ -64,5 +65,14 @@ public final class InboundMessage {
 
     void personHash(String value) {
         this.personHash = value;
+    }
+
+    /** A second copy of a message this node already holds from the same sender, with the same content. */
+    public boolean duplicate() {
+        return duplicate;
+    }
+
+    void duplicate(boolean value) {
+        this.duplicate = value;
     }
 }

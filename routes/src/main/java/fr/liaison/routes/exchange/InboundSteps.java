@@ -17,6 +17,7 @@ import fr.liaison.schemas.v1.LiaisonMessage;
 import fr.liaison.schemas.v1.ResourceDirectoryEntry;
 import fr.liaison.schemas.v1.MessageHeader;
 
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -39,6 +40,29 @@ public final class InboundSteps {
 
     public InboundMessage receive(byte[] envelope, String transportSender, String claimedMessageId) {
         return new InboundMessage(envelope, transportSender, claimedMessageId);
+    }
+
+    /**
+     * The receipt already given for this very envelope, when its sender sends it again because the
+     * first receipt was lost (a crash or a cut connection): the same receipt is given again, audited
+     * DUPLICATE, and nothing is delivered twice. Byte-identical to an envelope already accepted from
+     * that participant, it needs neither opening nor a freshness check.
+     */
+    public Optional<byte[]> receiptAlreadyGiven(InboundMessage inbound) {
+        if (inbound.messageId().equals(InboundMessage.UNIDENTIFIED)) {
+            return Optional.empty();
+        }
+        Optional<MessageStore.GivenReceipt> given = node.messages().givenReceipt(inbound.messageId())
+                .filter(g -> g.receipt() != null && g.sender().equals(inbound.transportSender()));
+        if (given.isEmpty() || !given.get().envelopeDigest().equals(Receipts.sha256Hex(inbound.envelope()))) {
+            return Optional.empty();
+        }
+        node.messages().find(inbound.messageId(), Direction.INBOUND).ifPresent(this::auditDuplicate);
+        return Optional.of(given.get().receipt());
+    }
+
+    private void auditDuplicate(StoredMessage stored) {
+        node.audit().append(DeliverySteps.entry(stored, AuditStep.DUPLICATE, null, node.clock().instant()).withActor(stored.sender()));
     }
 
     /** Decrypts and verifies; the signer must be the participant the TLS connection authenticated. */
@@ -73,12 +97,21 @@ public final class InboundSteps {
         return inbound;
     }
 
-    /** Creation time within the window either side of now; duplicates are caught when stored. */
+    /**
+     * The envelope was sealed within the replay window either side of now, and the message was not
+     * created in the future beyond it; a copy of a message already held is caught when stored. The
+     * window bounds the envelope, not the message: a message may wait in its sender's queue while
+     * this node is down, and is sealed afresh when its envelope grows old.
+     */
     public InboundMessage checkFreshness(InboundMessage inbound) {
+        Instant now = node.clock().instant();
+        Instant sealed = inbound.opened().signingTime();
+        if (sealed == null || Duration.between(sealed, now).abs().compareTo(node.replayWindow()) > 0) {
+            throw new LiaisonException(ErrorCode.EXCHANGE_STALE, "sealed " + sealed + ", window " + node.replayWindow());
+        }
         Instant created = inbound.message().getHeader().getCreatedAt().toInstant();
-        Duration skew = Duration.between(created, node.clock().instant()).abs();
-        if (skew.compareTo(node.replayWindow()) > 0) {
-            throw new LiaisonException(ErrorCode.EXCHANGE_STALE, "created " + created + ", window " + node.replayWindow());
+        if (created.isAfter(now.plus(node.replayWindow()))) {
+            throw new LiaisonException(ErrorCode.EXCHANGE_STALE, "created " + created + ", in the future");
         }
         return inbound;
     }
@@ -124,13 +157,24 @@ public final class InboundSteps {
         return inbound;
     }
 
-    /** Keeps the message for the local software and audits RECEIVED; a second copy is a replay. */
+    /**
+     * Keeps the message for the local software and audits RECEIVED. A second copy from the same
+     * sender with the same content (sealed again after its first receipt was lost) is a duplicate,
+     * acknowledged and not delivered again; the same id with other content is a replay.
+     */
     public InboundMessage accept(InboundMessage inbound) {
         Instant now = node.clock().instant();
         boolean inserted = node.messages().insert(StoredMessage.of(inbound.message(), Direction.INBOUND, inbound.personHash(),
                 MessageStatus.RECEIVED, AuditStep.RECEIVED.name(), null, now, inbound.opened().content()));
         if (!inserted) {
-            throw new LiaisonException(ErrorCode.EXCHANGE_REPLAYED, "message " + inbound.messageId() + " from " + inbound.transportSender());
+            StoredMessage held = node.messages().find(inbound.messageId(), Direction.INBOUND)
+                    .filter(m -> m.sender().equals(inbound.transportSender()) && m.payload() != null
+                            && MessageDigest.isEqual(m.payload(), inbound.opened().content()))
+                    .orElseThrow(() -> new LiaisonException(ErrorCode.EXCHANGE_REPLAYED,
+                            "message " + inbound.messageId() + " from " + inbound.transportSender()));
+            auditDuplicate(held);
+            inbound.duplicate(true);
+            return inbound;
         }
         node.referrals().record(inbound.message());
         if (inbound.message() instanceof ResourceDirectoryEntry entry) {
@@ -141,9 +185,14 @@ public final class InboundSteps {
         return inbound;
     }
 
-    /** The receipt for an accepted message, signed with this node's signing key. */
+    /**
+     * The receipt for an accepted message, signed with this node's signing key, and kept with the
+     * message to be given again if the same envelope comes again.
+     */
     public byte[] acceptedReceipt(InboundMessage inbound) {
-        return receipt(inbound, Receipt.Outcome.ACCEPTED, null);
+        byte[] receipt = receipt(inbound, Receipt.Outcome.ACCEPTED, null);
+        node.messages().keepReceipt(inbound.messageId(), Receipts.sha256Hex(inbound.envelope()), receipt);
+        return receipt;
     }
 
     /** Audits the rejection and returns the signed rejection receipt. */

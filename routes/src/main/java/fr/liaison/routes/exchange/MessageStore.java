@@ -3,6 +3,7 @@ package fr.liaison.routes.exchange;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Where the node keeps messages and their status; provided by the application (a database). */
 public interface MessageStore {
@@ -28,4 +29,30 @@ public interface MessageStore {
 
     /** Marks an inbox message acknowledged; false if unknown or already acknowledged. */
     boolean acknowledge(String messageId, Instant at);
+
+    /** Keeps the envelope sealed for an outbound message, so that every try sends the same bytes. */
+    void keepEnvelope(String messageId, byte[] envelope, Instant sealedAt);
+
+    /** Forgets the kept envelope: the next try seals afresh (a re-submission, a new recipient key). */
+    void forgetEnvelope(String messageId);
+
+    /** The envelope kept for an outbound message, if any. */
+    Optional<KeptEnvelope> keptEnvelope(String messageId);
+
+    /** Keeps, with an inbound message, the digest of the envelope it came in and the receipt given for it. */
+    void keepReceipt(String messageId, String envelopeDigest, byte[] receipt);
+
+    /** What was given for an inbound message: its sender, envelope digest and receipt, once one was signed. */
+    Optional<GivenReceipt> givenReceipt(String messageId);
+
+    /** Ids of the messages of this direction in one of these statuses, oldest first. */
+    List<String> idsWithStatus(Direction direction, Set<MessageStatus> statuses);
+
+    /** An outbound message's envelope as sealed, and when. */
+    record KeptEnvelope(byte[] envelope, Instant sealedAt) {
+    }
+
+    /** An inbound message's sender, the digest of the envelope accepted, and the receipt given (null until signed). */
+    record GivenReceipt(String sender, String envelopeDigest, byte[] receipt) {
+    }
 }

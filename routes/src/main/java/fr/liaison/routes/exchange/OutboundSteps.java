@@ -14,6 +14,7 @@ import fr.liaison.schemas.error.LiaisonException;
 import fr.liaison.schemas.v1.LiaisonMessage;
 import fr.liaison.schemas.v1.ResourceDirectoryEntry;
 
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -82,13 +83,24 @@ public final class OutboundSteps {
         return outbound;
     }
 
-    /** Keeps the message (nothing accepted is lost) and audits ACCEPTED. */
+    /**
+     * Keeps the message (nothing accepted is lost) and audits ACCEPTED. The very same message
+     * submitted again (the software never got the first answer: a cut connection, a node restart)
+     * is accepted once: the same answer, nothing stored or sent twice. Other content under a known
+     * id is refused.
+     */
     public String accept(OutboundMessage outbound) {
         Instant now = node.clock().instant();
         LiaisonMessage message = outbound.message();
         boolean inserted = node.messages().insert(StoredMessage.of(message, Direction.OUTBOUND, outbound.personHash(),
                 MessageStatus.ACCEPTED, AuditStep.ACCEPTED.name(), null, now, outbound.canonicalXml()));
         if (!inserted) {
+            boolean sameMessage = node.messages().find(outbound.messageId(), Direction.OUTBOUND)
+                    .filter(held -> held.payload() != null && MessageDigest.isEqual(held.payload(), outbound.canonicalXml()))
+                    .isPresent();
+            if (sameMessage) {
+                return outbound.messageId();
+            }
             throw new LiaisonException(ErrorCode.API_IDEMPOTENCY_CONFLICT, "message id " + outbound.messageId() + " was already submitted");
         }
         node.referrals().record(message);

@@ -13,6 +13,9 @@ import fr.liaison.routes.receipt.Receipts;
 import fr.liaison.routes.testing.DevNetwork;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.UUID;
 
 import org.apache.camel.Exchange;
@@ -158,15 +161,14 @@ class InboundReceiveRouteTest {
     }
 
     @Test
-    void messageCreatedOutsideTheReplayWindowIsRejectedAsStale() {
-        byte[] old = Messages.fresh("referral.xml", "CCAS-29232", "FT-29", consent.consentId(),
-                h -> h.setCreatedAt(Messages.now().minus(TestNode.REPLAY_WINDOW).minusMinutes(1)));
-        byte[] future = Messages.fresh("referral.xml", "CCAS-29232", "FT-29", consent.consentId(),
-                h -> h.setCreatedAt(Messages.now().plus(TestNode.REPLAY_WINDOW).plusMinutes(1)));
-
-        for (byte[] xml : new byte[][] {old, future}) {
+    void envelopeSealedOutsideTheReplayWindowIsRejectedAsStale() {
+        Instant now = Instant.now();
+        Instant[] sealedAt = {now.minus(TestNode.REPLAY_WINDOW).minusSeconds(60), now.plus(TestNode.REPLAY_WINDOW).plusSeconds(60)};
+        for (Instant at : sealedAt) {
+            byte[] xml = referral();
             String messageId = Messages.messageId(xml);
-            byte[] envelope = sealForFt(xml);
+            byte[] envelope = new EnvelopeSealer(ccas.keys, Clock.fixed(at, ZoneOffset.UTC))
+                    .seal(xml, DevNetwork.directory().require("FT-29").encryptionCertificate(), consent.proof());
             assertRejected(ft.receive(envelope, "CCAS-29232", messageId), envelope, messageId, "GW-EXCHANGE-002");
         }
         assertThat(enqueued.getReceivedCounter()).isZero();
@@ -174,28 +176,78 @@ class InboundReceiveRouteTest {
     }
 
     @Test
-    void sameEnvelopeReceivedTwiceIsRejectedAsAReplay() throws Exception {
+    void messageClaimingAFutureCreationIsRejectedAsStale() {
+        byte[] future = Messages.fresh("referral.xml", "CCAS-29232", "FT-29", consent.consentId(),
+                h -> h.setCreatedAt(Messages.now().plus(TestNode.REPLAY_WINDOW).plusMinutes(1)));
+        String messageId = Messages.messageId(future);
+        byte[] envelope = sealForFt(future);
+
+        assertRejected(ft.receive(envelope, "CCAS-29232", messageId), envelope, messageId, "GW-EXCHANGE-002");
+        assertThat(ft.store.all()).isEmpty();
+    }
+
+    @Test
+    void messageThatWaitedInItsSendersQueueIsAcceptedWhenFreshlySealed() throws Exception {
+        byte[] old = Messages.fresh("referral.xml", "CCAS-29232", "FT-29", consent.consentId(),
+                h -> h.setCreatedAt(Messages.now().minus(TestNode.REPLAY_WINDOW).minusHours(3)));
+        String messageId = Messages.messageId(old);
+        enqueued.expectedBodiesReceived(messageId);
+
+        Exchange reply = ft.receive(sealForFt(old), "CCAS-29232", messageId);
+
+        assertThat(reply.getMessage().getHeader(ExchangeHeaders.REJECTED)).isNull();
+        enqueued.assertIsSatisfied();
+    }
+
+    @Test
+    void sameEnvelopeReceivedTwiceGetsItsFirstReceiptAndIsNotDeliveredAgain() throws Exception {
         byte[] xml = referral();
         String messageId = Messages.messageId(xml);
         byte[] envelope = sealForFt(xml);
         enqueued.expectedBodiesReceived(messageId);
-        assertThat(ft.receive(envelope, "CCAS-29232", messageId).getMessage().getHeader(ExchangeHeaders.REJECTED)).isNull();
+        byte[] first = ft.receive(envelope, "CCAS-29232", messageId).getMessage().getBody(byte[].class);
 
-        assertRejected(ft.receive(envelope, "CCAS-29232", messageId), envelope, messageId, "GW-EXCHANGE-001");
+        Exchange again = ft.receive(envelope, "CCAS-29232", messageId);
 
+        assertThat(again.getMessage().getHeader(ExchangeHeaders.REJECTED)).isNull();
+        assertThat(again.getMessage().getBody(byte[].class)).isEqualTo(first);
+        assertThat(Receipts.verify(first, DevNetwork.directory(), "FT-29", messageId, envelope).outcome())
+                .isEqualTo(Receipt.Outcome.ACCEPTED);
         enqueued.assertIsSatisfied();
         assertThat(ft.stored(messageId, Direction.INBOUND).status()).isEqualTo(MessageStatus.RECEIVED);
-        assertThat(ft.stepsOf(messageId)).containsExactly(AuditStep.RECEIVED, AuditStep.REJECTED);
+        assertThat(ft.stepsOf(messageId)).containsExactly(AuditStep.RECEIVED, AuditStep.DUPLICATE);
     }
 
     @Test
-    void sameMessageResealedIsStillAReplay() {
+    void sameMessageResealedByItsSenderIsAcknowledgedAndNotDeliveredAgain() throws Exception {
         byte[] xml = referral();
         String messageId = Messages.messageId(xml);
+        enqueued.expectedBodiesReceived(messageId);
         ft.receive(sealForFt(xml), "CCAS-29232", messageId);
         byte[] again = sealForFt(xml);
 
-        assertRejected(ft.receive(again, "CCAS-29232", messageId), again, messageId, "GW-EXCHANGE-001");
+        Exchange reply = ft.receive(again, "CCAS-29232", messageId);
+
+        assertThat(reply.getMessage().getHeader(ExchangeHeaders.REJECTED)).isNull();
+        assertThat(Receipts.verify(reply.getMessage().getBody(byte[].class), DevNetwork.directory(), "FT-29", messageId, again)
+                .outcome()).isEqualTo(Receipt.Outcome.ACCEPTED);
+        enqueued.assertIsSatisfied();
+        assertThat(ft.store.all()).hasSize(1);
+        assertThat(ft.stepsOf(messageId)).containsExactly(AuditStep.RECEIVED, AuditStep.DUPLICATE);
+    }
+
+    @Test
+    void anotherMessageUnderAKnownIdIsRejectedAsAReplay() {
+        byte[] xml = referral();
+        String messageId = Messages.messageId(xml);
+        ft.receive(sealForFt(xml), "CCAS-29232", messageId);
+        byte[] other = Messages.fresh("referral.xml", "CCAS-29232", "FT-29", consent.consentId(), h -> {
+            h.setMessageId(messageId);
+            h.setCreatedAt(Messages.now().minusSeconds(30));
+        });
+        byte[] envelope = sealForFt(other);
+
+        assertRejected(ft.receive(envelope, "CCAS-29232", messageId), envelope, messageId, "GW-EXCHANGE-001");
         assertThat(ft.store.all()).hasSize(1);
     }
 

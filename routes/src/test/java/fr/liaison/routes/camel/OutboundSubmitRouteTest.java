@@ -126,13 +126,33 @@ class OutboundSubmitRouteTest {
     }
 
     @Test
-    void sameMessageIdSubmittedTwiceIsRefusedTheSecondTime() throws Exception {
+    void sameMessageSubmittedTwiceIsAcceptedOnce() throws Exception {
         ConsentRecord consent = ccas.recordConsent();
         byte[] referral = Messages.fresh("referral.xml", "CCAS-29232", "FT-29", consent.consentId());
         String messageId = Messages.messageId(referral);
         ccas.submit(referral);
 
-        assertRefused(() -> ccas.submit(referral), "GW-API-005");
+        assertThat(ccas.submit(referral)).isEqualTo(messageId);
+
+        assertThat(ccas.store.all()).hasSize(1);
+        assertThat(ccas.stepsOf(messageId)).containsExactly(AuditStep.ACCEPTED);
+        // Both queue entries carry the message id as the broker's duplicate id: the broker keeps one.
+        assertThat(enqueued.getExchanges()).extracting(e -> e.getMessage().getHeader(ExchangeHeaders.DUPLICATE_DETECTION_ID))
+                .containsExactly(messageId, messageId);
+    }
+
+    @Test
+    void otherContentUnderAKnownMessageIdIsRefused() throws Exception {
+        ConsentRecord consent = ccas.recordConsent();
+        byte[] referral = Messages.fresh("referral.xml", "CCAS-29232", "FT-29", consent.consentId());
+        String messageId = Messages.messageId(referral);
+        ccas.submit(referral);
+        byte[] other = Messages.fresh("referral.xml", "CCAS-29232", "FT-29", consent.consentId(), h -> {
+            h.setMessageId(messageId);
+            h.setCreatedAt(Messages.now().minusSeconds(30));
+        });
+
+        assertRefused(() -> ccas.submit(other), "GW-API-005");
 
         assertThat(enqueued.getReceivedCounter()).isEqualTo(1);
         assertThat(ccas.stored(messageId, Direction.OUTBOUND).status()).isEqualTo(MessageStatus.ACCEPTED);

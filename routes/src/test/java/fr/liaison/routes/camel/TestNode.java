@@ -10,6 +10,7 @@ import fr.liaison.routes.consent.ConsentRecord;
 import fr.liaison.routes.consent.InMemoryConsentRegistry;
 import fr.liaison.routes.exchange.ConsentSteps;
 import fr.liaison.routes.exchange.DeliverySteps;
+import fr.liaison.routes.exchange.RetryPolicy;
 import fr.liaison.routes.exchange.Direction;
 import fr.liaison.routes.exchange.InboundSteps;
 import fr.liaison.routes.exchange.LocalDeliverySteps;
@@ -95,7 +96,7 @@ final class TestNode implements AutoCloseable {
                 new ReferralLifecycle(referrals, clock, DevNetwork::directory, id),
                 new ResourceDirectory(new InMemoryResourceStore(), CODEC));
         this.outbound = new OutboundSteps(node);
-        this.delivery = new DeliverySteps(node, (endpoint, messageId, envelope) -> transport.post(endpoint, messageId, envelope));
+        this.delivery = new DeliverySteps(node, (endpoint, messageId, envelope) -> transport.post(endpoint, messageId, envelope), RETRY);
         this.inbound = new InboundSteps(node, 1024 * 1024);
         this.consentSteps = new ConsentSteps(node);
         this.local = new LocalDeliverySteps(node, new LocalSoftware() {

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -27,6 +28,8 @@ public final class InMemoryMessageStore implements MessageStore {
     }
 
     private final Map<Key, Row> rows = new ConcurrentHashMap<>();
+    private final Map<String, KeptEnvelope> envelopes = new ConcurrentHashMap<>();
+    private final Map<String, GivenReceipt> receipts = new ConcurrentHashMap<>();
 
     @Override
     public synchronized boolean insert(StoredMessage message) {
@@ -96,6 +99,45 @@ public final class InMemoryMessageStore implements MessageStore {
         }
         rows.put(key, new Row(row.message(), at));
         return true;
+    }
+
+    @Override
+    public synchronized void keepEnvelope(String messageId, byte[] envelope, Instant sealedAt) {
+        envelopes.put(messageId, new KeptEnvelope(envelope.clone(), sealedAt));
+    }
+
+    @Override
+    public synchronized void forgetEnvelope(String messageId) {
+        envelopes.remove(messageId);
+    }
+
+    @Override
+    public synchronized Optional<KeptEnvelope> keptEnvelope(String messageId) {
+        return Optional.ofNullable(envelopes.get(messageId));
+    }
+
+    @Override
+    public synchronized void keepReceipt(String messageId, String envelopeDigest, byte[] receipt) {
+        Row row = rows.get(new Key(messageId, Direction.INBOUND));
+        if (row != null) {
+            receipts.put(messageId, new GivenReceipt(row.message().sender(), envelopeDigest, receipt));
+        }
+    }
+
+    @Override
+    public synchronized Optional<GivenReceipt> givenReceipt(String messageId) {
+        Row row = rows.get(new Key(messageId, Direction.INBOUND));
+        if (row == null) {
+            return Optional.empty();
+        }
+        return Optional.of(receipts.getOrDefault(messageId, new GivenReceipt(row.message().sender(), null, null)));
+    }
+
+    @Override
+    public synchronized List<String> idsWithStatus(Direction direction, Set<MessageStatus> statuses) {
+        return rows.values().stream().map(Row::message)
+                .filter(m -> m.direction() == direction && statuses.contains(m.status()))
+                .sorted(Comparator.comparing(StoredMessage::createdAt)).map(StoredMessage::messageId).toList();
     }
 
     /** Every stored message, for assertions. */
