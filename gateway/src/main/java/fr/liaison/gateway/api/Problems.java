@@ -52,7 +52,7 @@ public final class Problems {
             case API_UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
             case API_FORBIDDEN, EXCHANGE_PEER_CERTIFICATE -> HttpStatus.FORBIDDEN;
             case API_NOT_FOUND -> HttpStatus.NOT_FOUND;
-            case API_IDEMPOTENCY_CONFLICT, CONSENT_DUPLICATE -> HttpStatus.CONFLICT;
+            case API_IDEMPOTENCY_CONFLICT, CONSENT_DUPLICATE, API_NOT_RESUBMITTABLE -> HttpStatus.CONFLICT;
             case API_UNSUPPORTED_MEDIA_TYPE -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
             case API_INTERNAL, KEYS_UNAVAILABLE, ENVELOPE_SEAL_FAILED, IO_FAILED -> HttpStatus.INTERNAL_SERVER_ERROR;
             default -> name.startsWith("XML_") || name.startsWith("JSON_") ? HttpStatus.BAD_REQUEST

@@ -54,7 +54,7 @@ class SecurityConfiguration {
                         .requestMatchers("/soap/**").permitAll()
                         // The REST contract and the metrics carry no personal data; the local listener is loopback by default.
                         .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/actuator/prometheus").permitAll()
-                        .requestMatchers("/api/v1/audit/**").hasRole(OFFICER)
+                        .requestMatchers("/api/v1/audit/**", "/api/v1/dead-letters/**").hasRole(OFFICER)
                         .requestMatchers("/api/**").hasRole(LOCAL_CLIENT)
                         .anyRequest().denyAll())
                 .httpBasic(basic -> basic.realmName("liaison"))

@@ -164,8 +164,8 @@ class NodeConfiguration {
     }
 
     @Bean
-    DeliverySteps deliverySteps(NodeContext node, PeerTransport transport, RetryPolicy retry) {
-        return new DeliverySteps(node, transport, retry);
+    DeliverySteps deliverySteps(NodeContext node, PeerTransport transport, RetryPolicy retry, LocalSoftware software) {
+        return new DeliverySteps(node, transport, retry, software);
     }
 
     @Bean

@@ -32,7 +32,7 @@ class DeadLetterPages {
 
     @PostMapping("/officer/dead-letters/{messageId}/resubmit")
     String resubmit(@PathVariable String messageId, Principal officer, RedirectAttributes redirect) {
-        redirect.addFlashAttribute("notice", deadLetters.resubmit(officer.getName(), messageId));
+        redirect.addFlashAttribute("notice", deadLetters.resubmit(officer.getName(), messageId).explanation());
         return "redirect:/officer/dead-letters";
     }
 }

@@ -67,28 +67,37 @@ class DeadLetters {
                 }).list();
     }
 
+    /** What a re-submission did, in words an officer reads. */
+    record Resubmission(String messageId, boolean done, String explanation) {
+    }
+
     /** Puts a failed message back on the outbound queue; the answer says what happened, in words. */
-    String resubmit(String officer, String messageId) {
+    Resubmission resubmit(String officer, String messageId) {
         StoredMessage stored = messages.find(messageId, Direction.OUTBOUND).orElse(null);
         if (stored == null || stored.status() != MessageStatus.FAILED) {
-            return "Message " + messageId + " is not a failed outbound message: nothing was re-submitted.";
+            return new Resubmission(messageId, false,
+                    "Message " + messageId + " is not a failed outbound message: nothing was re-submitted.");
         }
         if (stored.payload() == null) {
-            return "Message " + messageId + " can no longer be re-submitted: its content was purged after the retention period.";
+            return new Resubmission(messageId, false,
+                    "Message " + messageId + " can no longer be re-submitted: its content was purged after the retention period.");
         }
         if (stored.consentId() != null) {
             Boolean holds = jdbc.sql("SELECT revoked_at IS NULL AND expires_at > ? FROM consent WHERE consent_id = ?")
                     .params(SqlTimes.time(clock.instant()), stored.consentId()).query(Boolean.class).optional().orElse(false);
             if (!holds) {
-                return "Message " + messageId + " was not re-submitted: its consent is revoked, expired or unknown.";
+                return new Resubmission(messageId, false,
+                        "Message " + messageId + " was not re-submitted: its consent is revoked, expired or unknown.");
             }
         }
         Instant now = clock.instant();
+        messages.forgetEnvelope(messageId); // sealed afresh: the recipient's key or the directory may have changed since
         messages.updateStatus(messageId, Direction.OUTBOUND, MessageStatus.ACCEPTED, AuditStep.RESUBMITTED.name(), null, now);
         audit.append(new AuditEntry(now, AuditStep.RESUBMITTED, stored.messageId(), stored.correlationId(), stored.messageType(),
                 stored.sender(), stored.recipient(), stored.purpose(), stored.dataCategories(), stored.consentId(), null, null, officer,
                 stored.personHash()));
         producer.sendBody(outboundQueue, messageId);
-        return "Message " + messageId + " was re-submitted: it is back on the delivery queue (status ACCEPTED).";
+        return new Resubmission(messageId, true,
+                "Message " + messageId + " was re-submitted: it is back on the delivery queue (status ACCEPTED).");
     }
 }

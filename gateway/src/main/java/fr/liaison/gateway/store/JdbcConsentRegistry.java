@@ -6,12 +6,16 @@ import static fr.liaison.gateway.store.SqlTimes.time;
 import fr.liaison.routes.consent.ConsentRecord;
 import fr.liaison.routes.consent.ConsentRegistry;
 
+import fr.liaison.schemas.error.ErrorCode;
+import fr.liaison.schemas.error.LiaisonException;
+
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -36,6 +40,18 @@ class JdbcConsentRegistry implements ConsentRegistry {
 
     @Override
     public void save(ConsentRecord r) {
+        try {
+            insert(r);
+        } catch (DuplicateKeyException e) {
+            // Two messages under a new consent arriving together: the second finds the first's row.
+            ConsentRecord existing = find(r.consentId()).orElseThrow(() -> e);
+            if (!existing.sameTermsAs(r)) {
+                throw new LiaisonException(ErrorCode.CONSENT_DUPLICATE, "consent " + r.consentId());
+            }
+        }
+    }
+
+    private void insert(ConsentRecord r) {
         jdbc.sql("""
                 INSERT INTO consent (consent_id, person_hash, purpose, allowed_recipients, allowed_categories, granted_at, expires_at,
                     recorded_by, revoked_at, proof) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")

@@ -445,6 +445,29 @@ class AuditApiIT {
         assertOfflineVerifierRefusesTheExport("GW-AUDIT-002");
     }
 
+    @Test
+    @Order(13)
+    void deadLettersAreListedAndResubmittedThroughTheApiByAnOfficerOnly() throws Exception {
+        assertProblem(send("GET", "/api/v1/dead-letters", bearer, null, null), 403, "GW-API-002");
+        assertProblem(send("POST", "/api/v1/dead-letters/" + undeliverableId + "/resubmit", bearer, null, null), 403, "GW-API-002");
+
+        JsonNode listed = json(send("GET", "/api/v1/dead-letters", officer, null, null));
+        assertThat(listed).anySatisfy(letter -> {
+            assertThat(letter.path("messageId").asString()).isEqualTo(undeliverableId);
+            assertThat(letter.path("errorCode").asString()).isEqualTo("GW-EXCHANGE-008");
+            assertThat(letter.path("resubmittable").asBoolean()).isTrue();
+        });
+
+        HttpResponse<byte[]> resubmitted = send("POST", "/api/v1/dead-letters/" + undeliverableId + "/resubmit", officer, null, null);
+        assertThat(resubmitted.statusCode()).as(text(resubmitted)).isEqualTo(202);
+        assertThat(json(resubmitted).path("status").asString()).isEqualTo("ACCEPTED");
+        // CD-25 still does not run: tried again, dead-lettered again, each step on the record.
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(stepsOf(undeliverableId))
+                .containsSubsequence("DEAD_LETTERED", "RESUBMITTED", "SENT", "DEAD_LETTERED"));
+
+        assertProblem(send("POST", "/api/v1/dead-letters/" + receivedId + "/resubmit", officer, null, null), 409, "GW-API-008");
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     private void assertOfflineVerifierRefusesTheExport(String code) throws Exception {

@@ -47,7 +47,7 @@ public record ConsentRecord(String consentId, String personHash, String purpose,
     }
 
     /** Same consent, same terms: everything but the revocation and the proof (ECDSA proofs differ each time). */
-    boolean sameTermsAs(ConsentRecord other) {
+    public boolean sameTermsAs(ConsentRecord other) {
         return consentId.equals(other.consentId) && personHash.equals(other.personHash) && purpose.equals(other.purpose)
                 && allowedRecipients.equals(other.allowedRecipients) && allowedCategories.equals(other.allowedCategories)
                 && grantedAt.equals(other.grantedAt) && expiresAt.equals(other.expiresAt)

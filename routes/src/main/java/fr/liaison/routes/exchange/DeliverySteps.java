@@ -10,11 +10,15 @@ import fr.liaison.routes.receipt.Receipts;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The asynchronous part of sending, run from the outbound queue: seal for the recipient, post to
@@ -23,17 +27,21 @@ import java.util.random.RandomGenerator;
  */
 public final class DeliverySteps {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DeliverySteps.class);
+
     private final NodeContext node;
     private final EnvelopeSealer sealer;
     private final PeerTransport transport;
     private final RetryPolicy retry;
+    private final LocalSoftware software;
     private final RandomGenerator jitter = new SplittableRandom();
 
-    public DeliverySteps(NodeContext node, PeerTransport transport, RetryPolicy retry) {
+    public DeliverySteps(NodeContext node, PeerTransport transport, RetryPolicy retry, LocalSoftware software) {
         this.node = node;
         this.sealer = new EnvelopeSealer(node.keys(), node.clock());
         this.transport = transport;
         this.retry = retry;
+        this.software = software;
     }
 
     /**
@@ -95,10 +103,32 @@ public final class DeliverySteps {
         node.messages().forgetEnvelope(sealed.stored().messageId());
     }
 
-    /** Delivery ended without success: audited, status FAILED, never retried. */
+    /**
+     * Delivery ended without success: audited, status FAILED, never retried; the software that
+     * takes pushes is told at once (the status stays readable through the API in any case).
+     */
     public void failed(String messageId, LiaisonException failure, AuditStep step) {
-        node.messages().find(messageId, Direction.OUTBOUND)
-                .ifPresent(stored -> record(stored, MessageStatus.FAILED, step, failure.code().code()));
+        Optional<StoredMessage> stored = node.messages().find(messageId, Direction.OUTBOUND);
+        if (stored.isEmpty()) {
+            return;
+        }
+        record(stored.get(), MessageStatus.FAILED, step, failure.code().code());
+        if (software.pushes()) {
+            notifyFailure(stored.get(), failure, step);
+        }
+    }
+
+    private void notifyFailure(StoredMessage stored, LiaisonException failure, AuditStep step) {
+        // Ids, participant ids and codes only: nothing to escape, nothing personal.
+        String event = "{\"event\":\"MESSAGE_FAILED\",\"messageId\":\"" + stored.messageId() + "\",\"recipient\":\""
+                + stored.recipient() + "\",\"status\":\"FAILED\",\"step\":\"" + step.name() + "\",\"errorCode\":\""
+                + failure.code().code() + "\"}";
+        try {
+            software.push(stored.messageId(), "MESSAGE_FAILED", event.getBytes(StandardCharsets.UTF_8));
+        } catch (LiaisonException unreachable) {
+            LOG.warn("{}: the failure of message {} could not be pushed; its status FAILED stays readable through the API",
+                    unreachable.code().code(), stored.messageId());
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import fr.liaison.routes.audit.AuditEntry;
 import fr.liaison.routes.audit.AuditStep;
 import fr.liaison.routes.consent.ConsentRecord;
 import fr.liaison.routes.exchange.Direction;
+import fr.liaison.routes.exchange.LocalSoftware;
 import fr.liaison.routes.exchange.MessageStatus;
 import fr.liaison.routes.exchange.PeerTransport;
 import fr.liaison.schemas.error.ErrorCode;
@@ -14,6 +15,8 @@ import fr.liaison.schemas.error.LiaisonException;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.builder.AdviceWith;
@@ -102,6 +105,31 @@ class OutboundDeliveryRouteTest {
         assertThat(ccas.stored(messageId, Direction.OUTBOUND).status()).isEqualTo(MessageStatus.FAILED);
         assertThat(ccas.stored(messageId, Direction.OUTBOUND).errorCode()).isEqualTo("GW-EXCHANGE-008");
         assertThat(ft.store.all()).isEmpty();
+    }
+
+    @Test
+    void aDeadLetterIsPushedToTheSoftwareThatTakesPushes() throws Exception {
+        List<String> pushed = new CopyOnWriteArrayList<>();
+        ccas.software = new LocalSoftware() {
+            @Override
+            public boolean pushes() {
+                return true;
+            }
+
+            @Override
+            public void push(String messageId, String messageType, byte[] body) {
+                pushed.add(messageType + " " + messageId + " " + new String(body, StandardCharsets.UTF_8));
+            }
+        };
+        AdviceWith.adviceWith(ccas.camel, "outbound-deliver", a -> a.weaveById("outbound-send").replace().process(e -> {
+            throw new LiaisonException(ErrorCode.EXCHANGE_PEER_UNREACHABLE, "connection refused");
+        }));
+        startSender();
+
+        String messageId = submitAndAwaitDelivery();
+
+        assertThat(pushed).singleElement().asString().startsWith("MESSAGE_FAILED " + messageId)
+                .contains("\"status\":\"FAILED\"", "\"step\":\"DEAD_LETTERED\"", "\"errorCode\":\"GW-EXCHANGE-008\"");
     }
 
     @Test

@@ -96,10 +96,7 @@ final class TestNode implements AutoCloseable {
                 new ReferralLifecycle(referrals, clock, DevNetwork::directory, id),
                 new ResourceDirectory(new InMemoryResourceStore(), CODEC));
         this.outbound = new OutboundSteps(node);
-        this.delivery = new DeliverySteps(node, (endpoint, messageId, envelope) -> transport.post(endpoint, messageId, envelope), RETRY);
-        this.inbound = new InboundSteps(node, 1024 * 1024);
-        this.consentSteps = new ConsentSteps(node);
-        this.local = new LocalDeliverySteps(node, new LocalSoftware() {
+        LocalSoftware currentSoftware = new LocalSoftware() {
             @Override
             public boolean pushes() {
                 return software.pushes();
@@ -109,7 +106,12 @@ final class TestNode implements AutoCloseable {
             public void push(String messageId, String messageType, byte[] xml) {
                 software.push(messageId, messageType, xml);
             }
-        });
+        };
+        this.delivery = new DeliverySteps(node, (endpoint, messageId, envelope) -> transport.post(endpoint, messageId, envelope), RETRY,
+                currentSoftware);
+        this.inbound = new InboundSteps(node, 1024 * 1024);
+        this.consentSteps = new ConsentSteps(node);
+        this.local = new LocalDeliverySteps(node, currentSoftware);
 
         Properties properties = new Properties();
         properties.setProperty("liaison.endpoints.outbound-queue", "seda:outbound?pollTimeout=50");

@@ -63,8 +63,8 @@ public enum ErrorCode {
     CONSENT_DUPLICATE("GW-CONSENT-010", "A different consent with this id is already recorded."),
 
     // Exchange between nodes
-    EXCHANGE_REPLAYED("GW-EXCHANGE-001", "This message was already received: replay refused."),
-    EXCHANGE_STALE("GW-EXCHANGE-002", "The message's creation time is outside the accepted window."),
+    EXCHANGE_REPLAYED("GW-EXCHANGE-001", "Another message was already received under this id: replay refused."),
+    EXCHANGE_STALE("GW-EXCHANGE-002", "The envelope was sealed outside the accepted time window, or the message claims a future creation time."),
     EXCHANGE_NOT_FOR_THIS_NODE("GW-EXCHANGE-003", "The message names another participant as recipient."),
     EXCHANGE_PEER_CERTIFICATE("GW-EXCHANGE-004", "The TLS client certificate is not the directory's TLS certificate of the sending participant."),
     EXCHANGE_RECEIPT_INVALID("GW-EXCHANGE-005", "The recipient's receipt is missing, altered or not signed by the recipient."),
@@ -101,6 +101,7 @@ public enum ErrorCode {
     API_IDEMPOTENCY_CONFLICT("GW-API-005", "This Idempotency-Key was used with a different request."),
     API_SENDER_MISMATCH("GW-API-006", "The message must name this node's participant as sender."),
     API_INTERNAL("GW-API-007", "The node could not complete the request; nothing was accepted."),
+    API_NOT_RESUBMITTABLE("GW-API-008", "This message cannot be re-submitted."),
 
     // Key material of this node
     KEYS_UNAVAILABLE("GW-KEYS-001", "The key material of this participant cannot be loaded."),
