@@ -115,6 +115,10 @@ final class JsonForm {
         if (tree == null || !tree.isObject()) {
             return fatal(ErrorCode.JSON_MAPPING, "", "the document must be a JSON object");
         }
+        String notXml = firstTextWithoutXmlForm(tree, "");
+        if (notXml != null) {
+            return fatal(ErrorCode.SCHEMA_INVALID, notXml, "a character that XML cannot carry (control character or lone surrogate)");
+        }
         Class<? extends LiaisonMessage> type = typeOf(tree);
         if (type == null) {
             return fatal(ErrorCode.SCHEMA_UNKNOWN_TYPE, "/header/messageType",
@@ -127,6 +131,49 @@ final class JsonForm {
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
             return fatal(ErrorCode.JSON_MAPPING, "", "a value has the wrong format");
         }
+    }
+
+    /**
+     * The pointer of the first member name or string holding a character outside XML 1.0's
+     * {@code Char} production: the XSD's strings exclude them, and the message must have an XML form.
+     */
+    private static String firstTextWithoutXmlForm(JsonNode node, String pointer) {
+        if (node.isString()) {
+            return isXmlText(node.stringValue()) ? null : pointer;
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = firstTextWithoutXmlForm(node.get(i), pointer + "/" + i);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        if (node.isObject()) {
+            for (var member : node.properties()) {
+                String here = pointer + "/" + member.getKey().replace("~", "~0").replace("/", "~1");
+                if (!isXmlText(member.getKey())) {
+                    return here;
+                }
+                String found = firstTextWithoutXmlForm(member.getValue(), here);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    static boolean isXmlText(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c) || c == 0xFFFE || c == 0xFFFF || (c < 0x20 && c != '\t' && c != '\n' && c != '\r')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Class<? extends LiaisonMessage> typeOf(JsonNode tree) {

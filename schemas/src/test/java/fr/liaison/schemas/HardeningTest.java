@@ -112,6 +112,21 @@ class HardeningTest {
     }
 
     @Test
+    void refusesJsonTextThatXmlCannotCarry() {
+        String referral = Samples.validText("referral.json");
+
+        for (String escape : List.of("\\u0000", "\\u001b", "\\ud800", "\\udc00x", "\\uffff")) {
+            String json = referral.replace("\"lastName\" : \"Le Goff\"", "\"lastName\" : \"Le" + escape + "Goff\"");
+            assertThat(codec.validate(utf8(json), MessageFormat.JSON)).as(escape).singleElement().satisfies(v -> {
+                assertThat(v.code()).isEqualTo(ErrorCode.SCHEMA_INVALID);
+                assertThat(v.location()).isEqualTo("/person/lastName");
+            });
+        }
+        String paired = referral.replace("\"lastName\" : \"Le Goff\"", "\"lastName\" : \"Le \\ud83d\\ude00 Goff\"");
+        assertThat(codec.validate(utf8(paired), MessageFormat.JSON)).isEmpty();
+    }
+
+    @Test
     void refusesScalarCoercionsInJson() {
         String json = Samples.validText("shared-diagnosis.json").replace("\"ftCode\" : 23", "\"ftCode\" : \"23\"");
 

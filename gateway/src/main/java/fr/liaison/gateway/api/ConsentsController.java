@@ -2,6 +2,9 @@ package fr.liaison.gateway.api;
 
 import fr.liaison.routes.consent.ConsentRecord;
 import fr.liaison.routes.exchange.ConsentSteps;
+import fr.liaison.schemas.error.LiaisonException;
+
+import jakarta.servlet.http.HttpServletRequest;
 
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -33,19 +36,31 @@ class ConsentsController {
     private final ConsentSteps consents;
     private final ProducerTemplate producer;
     private final String forwardQueue;
+    private final LocalRefusals refusals;
 
     ConsentsController(ConsentSteps consents, ProducerTemplate producer,
-            @org.springframework.beans.factory.annotation.Value("${liaison.endpoints.forward-queue}") String forwardQueue) {
+            @org.springframework.beans.factory.annotation.Value("${liaison.endpoints.forward-queue}") String forwardQueue,
+            LocalRefusals refusals) {
         this.consents = consents;
         this.producer = producer;
         this.forwardQueue = forwardQueue;
+        this.refusals = refusals;
     }
 
     @PostMapping(consumes = {MediaType.APPLICATION_XML_VALUE, MediaType.TEXT_XML_VALUE, MediaType.APPLICATION_JSON_VALUE},
             produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> record(@RequestBody byte[] body,
-            @RequestAttribute(LocalClientAuthentication.CLIENT_ATTRIBUTE) String client) {
-        ConsentRecord record = consents.record(body, client);
+            @RequestAttribute(LocalClientAuthentication.CLIENT_ATTRIBUTE) String client, HttpServletRequest request) {
+        LiaisonException unrecognisable = refusals.unrecognisable(body, request);
+        if (unrecognisable != null) {
+            throw unrecognisable;
+        }
+        ConsentRecord record;
+        try {
+            record = consents.record(body, client);
+        } catch (LiaisonException refusal) {
+            throw refusals.refused(refusal, request);
+        }
         return ResponseEntity.created(URI.create("/api/v1/consents/" + record.consentId())).body(describe(record));
     }
 

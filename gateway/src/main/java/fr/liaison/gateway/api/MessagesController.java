@@ -43,17 +43,24 @@ class MessagesController {
     private final MessageStore messages;
     private final IdempotencyKeys idempotency;
     private final ResourcePublication publication;
+    private final LocalRefusals refusals;
 
-    MessagesController(ProducerTemplate producer, MessageStore messages, IdempotencyKeys idempotency, ResourcePublication publication) {
+    MessagesController(ProducerTemplate producer, MessageStore messages, IdempotencyKeys idempotency, ResourcePublication publication,
+            LocalRefusals refusals) {
         this.producer = producer;
         this.messages = messages;
         this.idempotency = idempotency;
         this.publication = publication;
+        this.refusals = refusals;
     }
 
     @PostMapping(consumes = {MediaType.APPLICATION_XML_VALUE, MediaType.TEXT_XML_VALUE, MediaType.APPLICATION_JSON_VALUE})
     ResponseEntity<String> submit(@RequestBody byte[] body, @RequestAttribute(LocalClientAuthentication.CLIENT_ATTRIBUTE) String client,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, HttpServletRequest request) {
+        LiaisonException unrecognisable = refusals.unrecognisable(body, request);
+        if (unrecognisable != null) {
+            throw unrecognisable;
+        }
         String digest = Receipts.sha256Hex(body);
         if (idempotencyKey != null) {
             Optional<IdempotencyKeys.Answer> first = idempotency.find(client, idempotencyKey);

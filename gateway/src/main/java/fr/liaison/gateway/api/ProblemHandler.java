@@ -1,5 +1,6 @@
 package fr.liaison.gateway.api;
 
+import fr.liaison.schemas.MessageFormat;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
@@ -12,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -21,6 +23,12 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 class ProblemHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
+
+    private final LocalRefusals refusals;
+
+    ProblemHandler(LocalRefusals refusals) {
+        this.refusals = refusals;
+    }
 
     @ExceptionHandler(LiaisonException.class)
     ResponseEntity<Map<String, Object>> refused(LiaisonException e, HttpServletRequest request) {
@@ -39,6 +47,13 @@ class ProblemHandler {
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ResponseEntity<Map<String, Object>> mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
         return refused(new LiaisonException(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE, String.valueOf(e.getContentType())), request);
+    }
+
+    /** No body where one is required, or one that cannot be read as declared: refused as unreadable, audited. */
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException e, HttpServletRequest request) {
+        ErrorCode code = LocalRefusals.declaredFormat(request) == MessageFormat.JSON ? ErrorCode.JSON_MALFORMED : ErrorCode.XML_MALFORMED;
+        return refused(refusals.refused(new LiaisonException(code, "the request body is missing or unreadable"), request), request);
     }
 
     @ExceptionHandler(Exception.class)

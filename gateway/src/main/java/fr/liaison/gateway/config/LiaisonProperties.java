@@ -26,14 +26,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param replayWindow how far from now an envelope's signing time may be, either way (a message's
  *     creation time may not be further in the future); older envelopes are refused as stale
  * @param retry delivery retries towards peer nodes and the webhook
- * @param maxEnvelopeBytes largest envelope accepted from another node
+ * @param maxEnvelopeBytes largest envelope accepted from another node, refused before it is read
+ * @param exchangeConnectionTimeout how long the inter-node listener waits for each part of a
+ *     connection (TLS handshake, request headers, each piece of the body) before closing it
  * @param minimisation what each kind of recipient may not receive, overriding the defaults
  * @param audit the audit chain's checkpoints and batching, and payload retention
  */
 @ConfigurationProperties("liaison")
 public record LiaisonProperties(String participantId, Path workDir, Keys keys, DirectorySource directory, LocalApi localApi,
         List<LocalClient> localClients, List<Officer> officers, Webhook webhook, @DefaultValue("PT10M") Duration replayWindow,
-        @DefaultValue Retry retry, @DefaultValue("16777216") int maxEnvelopeBytes, Map<String, Minimisation> minimisation,
+        @DefaultValue Retry retry, @DefaultValue("16777216") int maxEnvelopeBytes,
+        @DefaultValue("PT20S") Duration exchangeConnectionTimeout, Map<String, Minimisation> minimisation,
         @DefaultValue Audit audit) {
 
     /**
@@ -78,8 +81,16 @@ public record LiaisonProperties(String participantId, Path workDir, Keys keys, D
             @DefaultValue("PT5M") Duration refreshInterval, Duration maxAge) {
     }
 
-    /** @param address the address to listen on; @param port the port */
-    public record LocalApi(@DefaultValue("127.0.0.1") String address, int port) {
+    /**
+     * @param address the address to listen on
+     * @param port the port
+     * @param maxBodyBytes largest request body accepted, refused before it is read: a message of the
+     *     1 MiB message limit with room for its SOAP wrapping
+     * @param connectionTimeout how long the listener waits for each part of a request (its headers,
+     *     each piece of its body) before closing the connection, so slow clients cannot hold it
+     */
+    public record LocalApi(@DefaultValue("127.0.0.1") String address, int port, @DefaultValue("2097152") int maxBodyBytes,
+            @DefaultValue("PT20S") Duration connectionTimeout) {
     }
 
     /**

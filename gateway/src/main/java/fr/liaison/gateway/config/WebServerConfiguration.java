@@ -19,7 +19,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Two listeners: the inter-node endpoint is the server's main port, HTTPS with mutual TLS
  * ({@code server.ssl.*}); the local API for the institution's software is a second, plain HTTP
- * connector, on loopback unless configured otherwise. Each path is served on its own listener only.
+ * connector, on loopback unless configured otherwise, with its own timeout against slow clients
+ * ({@code liaison.local-api.connection-timeout}; the main listener's is
+ * {@code liaison.exchange-connection-timeout}). Each path is served on its own listener only.
  */
 @Configuration(proxyBeanMethods = false)
 class WebServerConfiguration {
@@ -32,7 +34,12 @@ class WebServerConfiguration {
             Connector connector = new Connector(TomcatServletWebServerFactory.DEFAULT_PROTOCOL);
             connector.setPort(properties.localApi().port());
             connector.setProperty("address", properties.localApi().address());
+            // Slow clients: a request whose headers or body stall this long is dropped.
+            connector.setProperty("connectionTimeout", String.valueOf(properties.localApi().connectionTimeout().toMillis()));
             factory.addAdditionalConnectors(connector);
+            // The main (inter-node) connector only: additional connectors are not customised.
+            factory.addConnectorCustomizers(main -> main.setProperty("connectionTimeout",
+                    String.valueOf(properties.exchangeConnectionTimeout().toMillis())));
         };
     }
 

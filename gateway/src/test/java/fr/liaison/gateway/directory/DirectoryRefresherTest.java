@@ -44,7 +44,7 @@ class DirectoryRefresherTest {
         var source = new LiaisonProperties.DirectorySource(published, CERTS.resolve("network-operator.crt.pem"),
                 CERTS.resolve("network-ca.crt.pem"), published.toUri(), Duration.ofMinutes(5), maxAge);
         var properties = new LiaisonProperties("FT-29", work, null, source, null, null, null, null, Duration.ofMinutes(10), null,
-                16 << 20, null, null);
+                16 << 20, null, null, null);
         return new DirectoryRefresher(holder, properties, clock, meters);
     }
 
@@ -112,7 +112,7 @@ class DirectoryRefresherTest {
     void readinessGoesDownWhenTheDirectoryIsOlderThanTheMaximumAge() {
         var properties = new LiaisonProperties("FT-29", work, null, new LiaisonProperties.DirectorySource(null,
                 CERTS.resolve("network-operator.crt.pem"), CERTS.resolve("network-ca.crt.pem"), null, Duration.ofMinutes(5),
-                Duration.ofDays(7)), null, null, null, null, Duration.ofMinutes(10), null, 16 << 20, null, null);
+                Duration.ofDays(7)), null, null, null, null, Duration.ofMinutes(10), null, 16 << 20, null, null, null);
         Instant issued = holder.current().issuedAt();
 
         var fresh = new DirectoryHealth(holder, refresher(null), properties, Clock.fixed(issued.plus(Duration.ofDays(6)), ZoneOffset.UTC));

@@ -1,0 +1,179 @@
+package fr.liaison.gateway.api;
+
+import fr.liaison.gateway.config.LiaisonProperties;
+import fr.liaison.routes.audit.AuditEntry;
+import fr.liaison.routes.audit.AuditStep;
+import fr.liaison.routes.audit.AuditTrail;
+import fr.liaison.schemas.error.ErrorCode;
+import fr.liaison.schemas.error.LiaisonException;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.MediaType;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Refuses a request body above its listener's limit before it is read: one declaring a larger
+ * {@code Content-Length} at once, a chunked one as soon as it passes the limit (only that much is
+ * ever held). Without it a body is read whole into memory before any check. Runs after
+ * authentication, so only a known client or peer gets a refusal, which is audited like any other.
+ * The code is the one the message or envelope check would give: {@code GW-XML-003} or
+ * {@code GW-JSON-002} on the local API, {@code GW-ENVELOPE-006} on the inter-node endpoint.
+ */
+@Configuration(proxyBeanMethods = false)
+class BodySizeLimit {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String EXCHANGE_PATH = "/exchange/";
+
+    @Bean
+    FilterRegistrationBean<OncePerRequestFilter> bodySizeLimitFilter(LiaisonProperties properties, AuditTrail audit, Clock clock) {
+        FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(
+                new Filter(properties, audit, clock));
+        registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 1);
+        return registration;
+    }
+
+    private static final class Filter extends OncePerRequestFilter {
+
+        private final AuditTrail audit;
+        private final Clock clock;
+        private final String participantId;
+        private final int localLimit;
+        private final int exchangeLimit;
+
+        Filter(LiaisonProperties properties, AuditTrail audit, Clock clock) {
+            this.audit = audit;
+            this.clock = clock;
+            this.participantId = properties.participantId();
+            this.localLimit = properties.localApi().maxBodyBytes();
+            this.exchangeLimit = properties.maxEnvelopeBytes();
+        }
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            boolean exchange = request.getRequestURI().startsWith(EXCHANGE_PATH);
+            int limit = exchange ? exchangeLimit : localLimit;
+            long declared = request.getContentLengthLong();
+            if (declared > limit) {
+                refuse(request, response, exchange, declared + " bytes declared, limit " + limit);
+                return;
+            }
+            if (declared < 0 && "chunked".equalsIgnoreCase(request.getHeader("Transfer-Encoding"))) {
+                byte[] body = request.getInputStream().readNBytes(limit + 1);
+                if (body.length > limit) {
+                    refuse(request, response, exchange, "more than " + limit + " bytes sent");
+                    return;
+                }
+                chain.doFilter(new ReadBody(request, body), response);
+                return;
+            }
+            chain.doFilter(request, response);
+        }
+
+        private void refuse(HttpServletRequest request, HttpServletResponse response, boolean exchange, String detail)
+                throws IOException {
+            ErrorCode code = exchange ? ErrorCode.ENVELOPE_TOO_LARGE
+                    : MediaType.APPLICATION_JSON.isCompatibleWith(contentType(request)) ? ErrorCode.JSON_TOO_LARGE : ErrorCode.XML_TOO_LARGE;
+            Object client = request.getAttribute(LocalClientAuthentication.CLIENT_ATTRIBUTE);
+            String actor = exchange || client == null ? "tls:" + request.getRemoteAddr() : client.toString();
+            audit.append(new AuditEntry(clock.instant(), exchange ? AuditStep.REJECTED : AuditStep.REFUSED,
+                    request.getHeader("Liaison-Message-Id"), null, null, null, participantId, null, null, null, null, code.code(),
+                    actor, null));
+            LiaisonException refusal = new LiaisonException(code, detail);
+            response.setStatus(Problems.status(code).value());
+            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            // The rest of the body is never read: the connection ends with this answer.
+            response.setHeader("Connection", "close");
+            byte[] problem = JSON.writeValueAsBytes(Problems.body(refusal, request.getRequestURI()));
+            response.setContentLength(problem.length);
+            response.getOutputStream().write(problem);
+        }
+
+        private static MediaType contentType(HttpServletRequest request) {
+            try {
+                return request.getContentType() == null ? MediaType.APPLICATION_XML : MediaType.parseMediaType(request.getContentType());
+            } catch (IllegalArgumentException e) {
+                return MediaType.APPLICATION_XML;
+            }
+        }
+    }
+
+    /** A chunked body already read, within the limit, served again to the rest of the chain. */
+    private static final class ReadBody extends HttpServletRequestWrapper {
+
+        private final byte[] body;
+
+        ReadBody(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public int read() throws IOException {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    return in.read(b, off, len);
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new UnsupportedOperationException("blocking reads only");
+                }
+            };
+        }
+
+        @Override
+        public BufferedReader getReader() {
+            String encoding = getCharacterEncoding() == null ? StandardCharsets.UTF_8.name() : getCharacterEncoding();
+            return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), java.nio.charset.Charset.forName(encoding)));
+        }
+
+        @Override
+        public int getContentLength() {
+            return body.length;
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            return body.length;
+        }
+    }
+}
