@@ -330,13 +330,14 @@ class HostileInputIT {
             case "proof-two-values" -> EnvelopeForge.authEnveloped(signed(content, proof, SignedShape.PROOF_TWO_VALUES),
                     recipientCertificate);
             case "seal" -> sealAs(c, content, proof);
-            case "replay-bytes" -> {
-                byte[] first = seal(content, proof);
-                assertAccepted(postEnvelope(new Posted(first, tls, messageId)), messageId, first);
-                yield first;
-            }
-            case "replay-resealed" -> {
-                byte[] first = seal(content, proof);
+            case "replay-other-content" -> {
+                // The genuine message first; then other content under its id. The very same message
+                // sent again is not an attack: it is answered with its first receipt (see the IT of
+                // the exchange), so only other content under a known id is a replay.
+                Map<String, String> originalValues = values(null, messageId);
+                originalValues.put("createdAt", OffsetDateTime.now(ZoneOffset.UTC).withNano(0).minusMinutes(2).toString());
+                byte[] original = template(file, originalValues);
+                byte[] first = seal(original, proof);
                 assertAccepted(postEnvelope(new Posted(first, tls, messageId)), messageId, first);
                 yield seal(content, proof);
             }
@@ -351,7 +352,10 @@ class HostileInputIT {
         var sealedFor = directory.require(c.option("sealed-for", RECIPIENT)).encryptionCertificate();
         String algorithm = c.options().get("sign-alg");
         if (algorithm == null) {
-            return new EnvelopeSealer(signer).seal(content, sealedFor, proof);
+            String signed = c.options().get("signed");
+            Clock clock = signed == null ? Clock.systemUTC()
+                    : Clock.fixed(shifted(OffsetDateTime.now(ZoneOffset.UTC), signed).toInstant(), ZoneOffset.UTC);
+            return new EnvelopeSealer(signer, clock).seal(content, sealedFor, proof);
         }
         return EnvelopeForge.authEnveloped(EnvelopeForge.signedData(signer, content, algorithm, proof, SignedShape.NORMAL, null),
                 sealedFor);
