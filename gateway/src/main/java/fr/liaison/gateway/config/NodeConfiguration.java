@@ -198,9 +198,16 @@ class NodeConfiguration {
         return new InboundEnvelopeRoutes(steps, consents, local);
     }
 
-    /** Camel's JMS component on the node's Artemis broker; acknowledged only after a route completes. */
+    /**
+     * Camel's JMS component on the node's Artemis broker. CLIENT_ACKNOWLEDGE: a queue entry is
+     * acknowledged once its route has completed, so an entry taken by a node that dies on the way is
+     * handed out again when the node restarts (AUTO_ACKNOWLEDGE would acknowledge it on receipt, and
+     * a crash would lose it). A repeat is harmless: every consumer skips a message already done.
+     */
     @Bean("jms")
     JmsComponent jms(ConnectionFactory connectionFactory) {
-        return JmsComponent.jmsComponentAutoAcknowledge(connectionFactory);
+        JmsComponent jms = JmsComponent.jmsComponent(connectionFactory);
+        jms.setAcknowledgementModeName("CLIENT_ACKNOWLEDGE");
+        return jms;
     }
 }

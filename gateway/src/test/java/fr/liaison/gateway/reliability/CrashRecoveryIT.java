@@ -155,6 +155,10 @@ class CrashRecoveryIT {
         awaitDeliveredAtSender(ids);
         assertThat(sink.repeatsAmong(ids)).isZero();
         assertChainsVerify();
+        // Every step of every message is in the logs, those the kills cut short included.
+        assertThat(auditTotal(sender, "ACCEPTED")).isEqualTo(allSent.size());
+        assertThat(auditTotal(sender, "DELIVERED")).isEqualTo(allSent.size());
+        assertThat(auditTotal(receiver, "RECEIVED")).isEqualTo(allSent.size());
         assertThat(sender.healthy()).isTrue();
         assertThat(receiver.healthy()).isTrue();
     }
@@ -238,6 +242,10 @@ class CrashRecoveryIT {
             }
             throw new AssertionError(missing.size() + " of " + ids.size() + " messages never reached the software: " + where, e);
         }
+    }
+
+    private static long auditTotal(NodeProcess node, String step) throws Exception {
+        return officerGet(node, "/api/v1/audit?step=" + step + "&size=1").path("total").asLong();
     }
 
     private static void awaitSenderRetries() {

@@ -1,0 +1,92 @@
+package fr.liaison.gateway.audit;
+
+import fr.liaison.gateway.store.SqlTimes;
+import fr.liaison.routes.audit.AuditEntry;
+import fr.liaison.routes.audit.AuditStep;
+import fr.liaison.routes.audit.AuditTrail;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * A message's status changes in one transaction and its audit entry is appended in another (the
+ * chain is written in batches): a node killed between the two holds a step the log does not show.
+ * At start-up, the steps of the last minutes before the log's last entry that have fewer audit
+ * entries than the message's history are appended, with the actor saying they were recorded after
+ * a restart, so the log misses no step the node took.
+ */
+@Component
+class AuditRepair {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuditRepair.class);
+    /** Far wider than a batch's time in flight. */
+    private static final Duration LOOK_BACK = Duration.ofMinutes(10);
+    private static final Set<String> AUDITED_STEPS = new TreeSet<>(Arrays.stream(AuditStep.values()).map(Enum::name).toList());
+
+    private final JdbcClient jdbc;
+    private final AuditTrail audit;
+    private final Clock clock;
+
+    AuditRepair(JdbcClient jdbc, AuditTrail audit, Clock clock) {
+        this.jdbc = jdbc;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    private record Missing(String messageId, String direction, String step, String errorCode, int count) {
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    @Order(0)
+    void appendStepsTheLogMissed() {
+        Instant lastEntry = jdbc.sql("SELECT MAX(at) AS last_at FROM audit_entry")
+                .query((rs, row) -> SqlTimes.instant(rs, "last_at")).list().stream().filter(at -> at != null).findFirst().orElse(null);
+        if (lastEntry == null) {
+            return;
+        }
+        List<Missing> missing = jdbc.sql("""
+                SELECT s.message_id, s.direction, s.step, MAX(s.error_code) AS error_code,
+                    COUNT(*) - (SELECT COUNT(*) FROM audit_entry a WHERE a.message_id = s.message_id AND a.step = s.step) AS missing
+                FROM message_step s
+                WHERE s.message_id IN (SELECT message_id FROM message_step WHERE at >= ?)
+                GROUP BY s.message_id, s.direction, s.step""")
+                .param(SqlTimes.time(lastEntry.minus(LOOK_BACK)))
+                .query((rs, row) -> new Missing(rs.getString("message_id"), rs.getString("direction"), rs.getString("step"),
+                        rs.getString("error_code"), rs.getInt("missing")))
+                .list().stream().filter(m -> m.count() > 0 && AUDITED_STEPS.contains(m.step())).toList();
+        int appended = 0;
+        for (Missing m : missing) {
+            for (int i = 0; i < m.count(); i++) {
+                audit.append(entry(m));
+                appended++;
+            }
+        }
+        if (appended > 0) {
+            LOG.warn("start-up: {} steps taken before the last stop had no audit entry; appended now", appended);
+        }
+    }
+
+    private AuditEntry entry(Missing m) {
+        return jdbc.sql("SELECT * FROM message WHERE message_id = ? AND direction = ?").params(m.messageId(), m.direction())
+                .query((rs, row) -> {
+                    String categories = rs.getString("data_categories");
+                    return new AuditEntry(clock.instant(), AuditStep.valueOf(m.step()), m.messageId(), rs.getString("correlation_id"),
+                            rs.getString("message_type"), rs.getString("sender"), rs.getString("recipient"), rs.getString("purpose"),
+                            categories == null || categories.isEmpty() ? Set.of() : new TreeSet<>(Arrays.asList(categories.split(","))),
+                            rs.getString("consent_id"), null, m.errorCode(), "node, recorded after a restart", rs.getString("person_hash"));
+                }).single();
+    }
+}
