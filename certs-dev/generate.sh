@@ -6,6 +6,8 @@
 # certificates outside a development / test environment.
 #
 # Usage: bash certs-dev/generate.sh   (from any directory)
+#        bash certs-dev/generate.sh --directory-only         (re-sign the directory only)
+#        bash certs-dev/generate.sh --next-generation-only   (reissue FT-25/next/ only)
 #
 # The script is idempotent: it deletes every file it owns and regenerates
 # everything from scratch (new keys, new certificates, new CRL, new signed
@@ -24,6 +26,11 @@ LEAF_END="20360101000000Z"
 EXPIRED_START="20200101000000Z"
 EXPIRED_END="20210101000000Z"
 ISSUED_AT="2026-11-23T00:00:00Z"
+# The participant with a second generation of keys (<ID>/next/), for key rollover tests: its
+# certificates become valid later than the first generation's, so they are the newest.
+ROLLOVER_ID="FT-25"
+NEXT_START="20261101000000Z"
+NEXT_END="20361101000000Z"
 ORG_NET="Liaison development network"
 
 # Participants, in directory order: ID|name|kind|department
@@ -53,11 +60,14 @@ die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 # (after editing conventions.json, say).
 DIRECTORY_ONLY=false
 [[ "${1:-}" == --directory-only ]] && DIRECTORY_ONLY=true
+# --next-generation-only: keep everything else, reissue only the second generation of $ROLLOVER_ID.
+NEXT_ONLY=false
+[[ "${1:-}" == --next-generation-only ]] && NEXT_ONLY=true
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
-if [[ "$DIRECTORY_ONLY" == false ]]; then
+if [[ "$DIRECTORY_ONLY" == false && "$NEXT_ONLY" == false ]]; then
 # ---------------------------------------------------------------- cleanup ---
 log "Removing previously generated files"
 rm -f network-ca.crt.pem network-ca.key.pem network-ca.crl.pem \
@@ -66,6 +76,8 @@ rm -f network-ca.crt.pem network-ca.key.pem network-ca.crl.pem \
 for entry in "${PARTICIPANTS[@]}"; do rm -rf "./${entry%%|*}"; done
 rm -rf ./test
 
+
+fi
 
 # --------------------------------------------------------- openssl config ---
 # $1 = CA directory (database lives there), $2 = CA cert, $3 = CA key
@@ -229,8 +241,39 @@ make_identity() {
   openssl rand -base64 18 | tr '+/' '-_' | tr -d '=\n' > "$dir/officer.password"
 }
 
-# --------------------------------------------------------------- network ---
+# next_generation <cadir>: a second generation of $ROLLOVER_ID's keys in $ROLLOVER_ID/next/ (same
+# subjects, later validity), as the participant would hold them to roll its keys over.
+make_next_generation() {
+  local cadir="$1" id="$ROLLOVER_ID" name dir entry
+  for entry in "${PARTICIPANTS[@]}"; do [[ "${entry%%|*}" == "$id" ]] && IFS='|' read -r _ name _ _ <<<"$entry"; done
+  dir="$HERE/$id/next"
+  rm -rf "$dir"; mkdir -p "$dir"
+  local base="/C=FR/O=$name/OU=$id/CN=$id"
+  gen_ec_key "$dir/sign.key.pem"; gen_ec_key "$dir/encrypt.key.pem"; gen_ec_key "$dir/tls.key.pem"
+  issue "$cadir" "$dir/sign.key.pem"    "$base signing"    ext_sign       "$NEXT_START" "$NEXT_END" "$dir/sign.crt.pem"
+  issue "$cadir" "$dir/encrypt.key.pem" "$base encryption" ext_encrypt_ec "$NEXT_START" "$NEXT_END" "$dir/encrypt.crt.pem"
+  issue "$cadir" "$dir/tls.key.pem"     "$base tls"        ext_tls        "$NEXT_START" "$NEXT_END" "$dir/tls.crt.pem"
+  make_p12 "$dir" "$HERE/network-ca.crt.pem"
+}
+
 NETCA="$WORK/netca"
+if [[ "$NEXT_ONLY" == true ]]; then
+  log "Second generation of $ROLLOVER_ID keys, from the existing network CA"
+  write_ca_config "$NETCA" "$HERE/network-ca.crt.pem" "$HERE/network-ca.key.pem"
+  # A fresh CA database: random serials, so that none repeats one the CA issued before.
+  echo "70$(openssl rand -hex 15)" > "$NETCA/serial"
+  make_next_generation "$NETCA"
+  for c in sign encrypt tls; do
+    openssl verify -crl_check -CAfile network-ca.crt.pem -CRLfile network-ca.crl.pem "$ROLLOVER_ID/next/$c.crt.pem" >/dev/null \
+      || die "$ROLLOVER_ID/next/$c.crt.pem does not verify"
+  done
+  log "Done: $ROLLOVER_ID/next/ (DEVELOPMENT ONLY)"
+  exit 0
+fi
+
+if [[ "$DIRECTORY_ONLY" == false ]]; then
+# --------------------------------------------------------------- network ---
+
 log "Network CA"
 make_ca "$NETCA" "$HERE/network-ca.crt.pem" "$HERE/network-ca.key.pem" \
   "/C=FR/O=$ORG_NET/CN=Liaison Dev Network CA"
@@ -245,6 +288,8 @@ for entry in "${PARTICIPANTS[@]}"; do
   log "Participant $id"
   make_identity "$NETCA" "$HERE/network-ca.crt.pem" "$HERE/$id" "$id" "$name"
 done
+log "Participant $ROLLOVER_ID, second generation (next/)"
+make_next_generation "$NETCA"
 
 # ---------------------------------------------------------- test identities ---
 mkdir -p test
@@ -360,6 +405,10 @@ for entry in "${PARTICIPANTS[@]}"; do
     checked=$((checked + 1))
   done
 done
+for c in sign encrypt tls; do
+  expect_ok network-ca.crt.pem "$ROLLOVER_ID/next/$c.crt.pem" -crl_check -CRLfile network-ca.crl.pem
+  checked=$((checked + 1))
+done
 for id in TEST-REVOKED TEST-RSA TEST-UNLISTED; do
   for c in sign encrypt tls; do expect_ok network-ca.crt.pem "test/$id/$c.crt.pem"; checked=$((checked + 1)); done
 done
@@ -383,6 +432,7 @@ Liaison development PKI generated in $HERE  (DEVELOPMENT ONLY)
   network CA        : $(openssl x509 -in network-ca.crt.pem -noout -subject -nameopt RFC2253,utf8,-esc_msb | sed 's/^subject=//')
   operator          : $(openssl x509 -in network-operator.crt.pem -noout -subject -nameopt RFC2253,utf8,-esc_msb | sed 's/^subject=//')
   participants      : $(for e in "${PARTICIPANTS[@]}"; do printf '%s ' "${e%%|*}"; done)
+  second generation : $ROLLOVER_ID/next/ (valid from $NEXT_START, not in the directory)
   test identities   : $(for e in "${TESTS[@]}"; do printf '%s ' "${e%%|*}"; done)
   directory entries : $(python3 -c 'import json;print(len(json.load(open("directory.json",encoding="utf-8"))["participants"]))')
   CRL               : revokes serial $revoked_serial (TEST-REVOKED signing), keyCompromise

@@ -93,7 +93,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Running the network with traffic flowing: the network operator publishes new signed
  * directory versions at a URL and the running nodes follow them without a restart — a participant
- * joins, a certificate is revoked, and an older or badly signed directory is refused while the node
+ * joins, a signing then a TLS certificate is revoked, and an older or badly signed directory is refused while the node
  * keeps working on the last good version. Works on a copy of {@code certs-dev}; the committed files
  * are never touched. Refreshes are triggered through the {@link DirectoryRefresher} bean, so the
  * test does not depend on the refresh interval.
@@ -275,6 +275,55 @@ class DirectoryOperationsIT {
         String consent = recordConsent("FT-25", List.of("CD-25"), Purpose.ACCOMPAGNEMENT_GLOBAL);
         var referral = samples.message("referral.xml", "FT-25", "CD-25", consent, null);
         submitAndAwaitDelivery("FT-25", referral.xml(), referral.messageId());
+    }
+
+    // ---------------------------------------------------------------------- TLS revocation
+
+    @Test
+    @Order(4)
+    void aRevokedTlsCertificateIsRefusedAtTheNextRequestWithACodeAndAnAuditEntry() throws Exception {
+        assertThat(version3).as("needs version 3 of test 2").isNotNull();
+        Directory v3 = SignedDirectory.verify(signAsOperator(version3), Pem.certificate(certs.resolve("network-operator.crt.pem")),
+                Pem.certificate(certs.resolve("network-ca.crt.pem")), Clock.systemUTC());
+        HttpClient asCd25 = HttpClient.newBuilder().sslContext(DevTls.clientContext(certs, "CD-25"))
+                .version(HttpClient.Version.HTTP_1_1).build();
+        var before = samples.message("referral.xml", "CD-25", "FT-25", UUID.randomUUID().toString(), null);
+        byte[] accepted = new EnvelopeSealer(KeyMaterial.fromCertsDev(certs, "CD-25")).seal(before.xml(),
+                v3.require("FT-25").encryptionCertificate());
+        HttpResponse<byte[]> answered = postEnvelope(asCd25, v3, before.messageId(), accepted);
+        assertThat(answered.statusCode()).as("the TLS certificate is trusted before the revocation").isIn(200, 422);
+        assertThat(Receipts.verify(answered.body(), v3, "FT-25", before.messageId(), accepted)).isNotNull();
+
+        ObjectNode version4 = version3.deepCopy();
+        version4.put("version", 4);
+        version4.put("issuedAt", Instant.now().minusSeconds(10).toString());
+        ((ArrayNode) version4.get("crls")).add(crlRevoking(Pem.certificate(certs.resolve("CD-25").resolve("tls.crt.pem"))));
+        Files.write(published, signAsOperator(version4));
+        assertThat(refresher("FT-25").refresh()).isTrue();
+        assertThat(version("FT-25")).isEqualTo(4);
+
+        var after = samples.message("referral.xml", "CD-25", "FT-25", UUID.randomUUID().toString(), null);
+        byte[] envelope = new EnvelopeSealer(KeyMaterial.fromCertsDev(certs, "CD-25")).seal(after.xml(),
+                v3.require("FT-25").encryptionCertificate());
+        HttpResponse<byte[]> refused = postEnvelope(asCd25, v3, after.messageId(), envelope);
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(refused.body()).path("code").asString()).isEqualTo("GW-EXCHANGE-004");
+        JsonNode audited = node("FT-25").officerJson("/api/v1/audit?code=GW-EXCHANGE-004");
+        assertThat(audited.path("entries")).as("the refusal is in FT-25's audit trail").anySatisfy(e -> {
+            assertThat(e.path("step").asString()).isEqualTo("REJECTED");
+            assertThat(e.path("messageId").asString()).isEqualTo(after.messageId());
+            assertThat(e.path("payloadDigest").asString()).isEqualTo(Receipts.sha256Hex(envelope));
+        });
+        JsonNode verified = node("FT-25").officerJson("/api/v1/audit/verify");
+        assertThat(verified.path("valid").asBoolean()).as("what CD-25 sent before stays verifiable: " + verified).isTrue();
+    }
+
+    private static HttpResponse<byte[]> postEnvelope(HttpClient client, Directory directory, String messageId, byte[] envelope)
+            throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(directory.require("FT-25").exchangeEndpoint())
+                .header("Content-Type", "application/cms").header("Liaison-Message-Id", messageId)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(envelope)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     // ---------------------------------------------------------------------------------- helpers

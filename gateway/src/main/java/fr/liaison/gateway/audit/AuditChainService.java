@@ -53,7 +53,8 @@ class AuditChainService {
 
     Map<String, Object> verifyInPlace() {
         Checkpoint head = trail.checkpointHead();
-        AuditChainVerifier verifier = new AuditChainVerifier(keys.signingCertificate());
+        // Its own certificates across key rollovers: checkpoints signed before one verify with the one they name.
+        AuditChainVerifier verifier = new AuditChainVerifier(keys.signingCertificates(), false);
         Map<String, Object> result = new LinkedHashMap<>();
         try {
             long upTo = head == null ? 0 : head.seq();
@@ -96,8 +97,9 @@ class AuditChainService {
     /** Entries and checkpoints up to {@code upTo}, in seq order, each checkpoint after the entry it signs. */
     private void records(long upTo, Consumer<AuditRecord> sink) {
         java.util.Iterator<Checkpoint> checkpoints = jdbc.query(
-                "SELECT seq, head_hash, at, node, signature FROM audit_checkpoint WHERE seq <= ? ORDER BY seq",
-                (rs, row) -> new Checkpoint(rs.getLong(1), rs.getString(2), SqlTimes.instant(rs, "at"), rs.getString(4), rs.getBytes(5)),
+                "SELECT seq, head_hash, at, node, signer, signature FROM audit_checkpoint WHERE seq <= ? ORDER BY seq",
+                (rs, row) -> new Checkpoint(rs.getLong(1), rs.getString(2), SqlTimes.instant(rs, "at"), rs.getString(4), rs.getString(5),
+                        rs.getBytes(6)),
                 upTo).iterator();
         Checkpoint[] next = {checkpoints.hasNext() ? checkpoints.next() : null};
         jdbc.query(connection -> {

@@ -186,17 +186,19 @@ class ChainedAuditTrail implements AuditTrail, SmartLifecycle {
     }
 
     private Checkpoint checkpoint(Head head) {
-        var existing = jdbc.sql("SELECT seq, head_hash, at, node, signature FROM audit_checkpoint WHERE seq = ?").param(head.seq())
+        var existing = jdbc.sql("SELECT seq, head_hash, at, node, signer, signature FROM audit_checkpoint WHERE seq = ?")
+                .param(head.seq())
                 .query((rs, row) -> new Checkpoint(rs.getLong(1), rs.getString(2), SqlTimes.instant(rs, "at"), rs.getString(4),
-                        rs.getBytes(5)))
+                        rs.getString(5), rs.getBytes(6)))
                 .optional();
         if (existing.isPresent() || head.seq() == 0) {
             return existing.orElse(null);
         }
         Checkpoint checkpoint = Checkpoints.sign(head.seq(), head.hash(), clock.instant().truncatedTo(ChronoUnit.MICROS), keys);
         try {
-            jdbc.sql("INSERT INTO audit_checkpoint (seq, head_hash, at, node, signature) VALUES (?, ?, ?, ?, ?)")
-                    .params(checkpoint.seq(), checkpoint.hash(), time(checkpoint.at()), checkpoint.node(), checkpoint.signature())
+            jdbc.sql("INSERT INTO audit_checkpoint (seq, head_hash, at, node, signer, signature) VALUES (?, ?, ?, ?, ?, ?)")
+                    .params(checkpoint.seq(), checkpoint.hash(), time(checkpoint.at()), checkpoint.node(), checkpoint.signer(),
+                            checkpoint.signature())
                     .update();
             return checkpoint;
         } catch (DuplicateKeyException e) {

@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -25,6 +26,8 @@ import picocli.CommandLine.Spec;
         description = {"Verifies a node's audit export (JSON Lines from GET /api/v1/audit/export) offline, with no database",
                 "and no node: the hash chain, every checkpoint's signature with the node's signing certificate, and that",
                 "the export ends with the checkpoint the node signed for its last entry. The file is streamed.",
+                "An export spanning a key rollover needs each certificate the node signed with (--cert repeated):",
+                "every checkpoint names its own, by SHA-256 fingerprint.",
                 "Prints the entry count and the last signed checkpoint; on failure exits 1 naming the first bad line",
                 "and why (edited, deleted, inserted, reordered, truncated, bad checkpoint, malformed)."})
 final class AuditVerifyCommand implements Callable<Integer> {
@@ -33,8 +36,9 @@ final class AuditVerifyCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--cert", required = true, paramLabel = "PEM",
-            description = "The node's signing certificate, e.g. certs-dev/FT-29/sign.crt.pem.")
-    Path cert;
+            description = "The node's signing certificate, e.g. certs-dev/FT-29/sign.crt.pem; repeated for each one it "
+                    + "signed with across key rollovers.")
+    List<Path> certs;
 
     @Option(names = "--partial",
             description = "Accept an export that starts mid-chain without the checkpoint that anchors it; "
@@ -46,10 +50,10 @@ final class AuditVerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        X509Certificate certificate = Pem.certificate(cert);
+        List<X509Certificate> certificates = certs.stream().map(Pem::certificate).toList();
         AuditChainVerifier.Result result;
         try (InputStream in = Files.newInputStream(export)) {
-            result = AuditChainVerifier.verify(in, certificate, partial);
+            result = AuditChainVerifier.verify(in, certificates, partial);
         } catch (AuditVerificationException e) {
             PrintWriter err = spec.commandLine().getErr();
             err.printf("%s line %d: %s: %s%n", e.code().code(), e.line(), kind(e.code()), e.reason());
@@ -59,8 +63,8 @@ final class AuditVerifyCommand implements Callable<Integer> {
             throw new LiaisonException(ErrorCode.IO_FAILED, "cannot read " + export);
         }
         Checkpoint last = result.lastCheckpoint();
-        out().printf("OK: %d entries, last signed checkpoint seq %d hash %s at %s by %s%n", result.entries(), last.seq(),
-                last.hash(), last.at(), last.node());
+        out().printf("OK: %d entries, last signed checkpoint seq %d hash %s at %s by %s%s%n", result.entries(), last.seq(),
+                last.hash(), last.at(), last.node(), last.signer() == null ? "" : " with certificate " + last.signer());
         return 0;
     }
 

@@ -46,6 +46,7 @@ final class DirectoryCommand implements Runnable {
 
     @Command(name = "sign", mixinStandardHelpOptions = true,
             description = {"Builds a directory version from YAML (participants with their certificate files, conventions, CRL files)",
+                    "(a certificate use may list several files, oldest first, during a key rollover)",
                     "and signs it with the network operator's key into a CMS SignedData."})
     static final class Sign implements Callable<Integer> {
 
@@ -83,7 +84,10 @@ final class DirectoryCommand implements Runnable {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> files = (Map<String, Object>) required(participant, "certificates");
                 Map<String, Object> certificates = new LinkedHashMap<>();
-                files.forEach((use, file) -> certificates.put(use, pem(base.resolve(String.valueOf(file)))));
+                // One file per use, or a list of them (oldest first) during a key rollover.
+                files.forEach((use, file) -> certificates.put(use, file instanceof List<?> several
+                        ? several.stream().map(f -> pem(base.resolve(String.valueOf(f)))).toList()
+                        : pem(base.resolve(String.valueOf(file)))));
                 participant.put("certificates", certificates);
                 participants.add(participant);
             }

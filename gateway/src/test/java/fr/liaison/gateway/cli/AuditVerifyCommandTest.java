@@ -41,6 +41,40 @@ class AuditVerifyCommandTest extends CliTestSupport {
     }
 
     @Test
+    void anExportSpanningAKeyRolloverVerifiesWithTheCertificateRepeated() throws Exception {
+        var before = fr.liaison.routes.keys.KeyMaterial.fromCertsDev(CERTS, "FT-25");
+        var after = fr.liaison.routes.keys.KeyMaterial.fromPemDirectory(CERTS.resolve("FT-25/next"), "FT-25");
+        List<String> lines = new ArrayList<>();
+        String previous = fr.liaison.routes.audit.chain.AuditChain.GENESIS;
+        java.time.Instant at = java.time.Instant.parse("2026-11-21T08:00:00Z");
+        for (int seq = 1; seq <= 4; seq++) {
+            var entry = fr.liaison.routes.audit.chain.AuditChain.link(seq, "FT-25", new fr.liaison.routes.audit.AuditEntry(
+                    at.plusSeconds(seq), fr.liaison.routes.audit.AuditStep.SENT, "msg-" + seq, null, "REFERRAL", "FT-25", "CD-25",
+                    null, null, null, null, null, "route", null), previous);
+            previous = entry.hash();
+            lines.add(fr.liaison.routes.audit.chain.AuditExportFormat.line(entry));
+            if (seq % 2 == 0) {
+                lines.add(fr.liaison.routes.audit.chain.AuditExportFormat.line(fr.liaison.routes.audit.chain.Checkpoints.sign(
+                        seq, entry.hash(), at.plusSeconds(seq).plusMillis(1), seq == 2 ? before : after)));
+            }
+        }
+        Path export = Files.write(work.resolve("rollover.jsonl"), lines, StandardCharsets.UTF_8);
+        String oldCert = CERTS.resolve("FT-25/sign.crt.pem").toString();
+        String newCert = CERTS.resolve("FT-25/next/sign.crt.pem").toString();
+
+        assertThat(run("audit-verify", "--cert", oldCert, export.toString())).isEqualTo(LiaisonCommand.REFUSED);
+        assertThat(err.toString()).startsWith("GW-AUDIT-006 line 6: bad checkpoint: checkpoint of seq 4: signed with the key of certificate ");
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+
+        int status = run("audit-verify", "--cert", oldCert, "--cert", newCert, export.toString());
+
+        assertThat(status).as(err.toString()).isZero();
+        assertThat(out.toString()).startsWith("OK: 4 entries, last signed checkpoint seq 4 hash " + previous)
+                .contains(" by FT-25 with certificate " + fr.liaison.routes.keys.Fingerprints.sha256(after.signingCertificate()));
+    }
+
+    @Test
     void anEditedEntryExitsOneNamingTheLineAndWhy() throws Exception {
         List<String> lines = fixture();
         lines.set(2, lines.get(2).replace("\"msg-3\"", "\"msg-4\""));

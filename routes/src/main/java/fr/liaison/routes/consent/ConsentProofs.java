@@ -85,7 +85,7 @@ public final class ConsentProofs {
         if (recorder.isEmpty()) {
             throw new LiaisonException(ErrorCode.CONSENT_PROOF_INVALID, "collector " + collector + " is not in the directory");
         }
-        if (!recorder.get().signingCertificate().equals(verified.signer())) {
+        if (!recorder.get().signsOrSignedWith(verified.signer())) {
             String actual = directory.bySigningCertificate(verified.signer()).map(Participant::id).orElse("an unlisted certificate");
             throw new LiaisonException(ErrorCode.CONSENT_PROOF_INVALID,
                     "signed by " + actual + ", collector is " + collector);

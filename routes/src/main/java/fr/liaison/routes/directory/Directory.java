@@ -46,11 +46,10 @@ public final class Directory {
         this.trust = trust;
         this.conventions = List.copyOf(conventions);
         Map<String, Participant> bySigner = new LinkedHashMap<>();
-        byId.values().forEach(p -> bySigner.put(NetworkTrust.fingerprint(p.signingCertificate()), p));
+        byId.values().forEach(p -> p.signingCertificates().forEach(c -> bySigner.put(NetworkTrust.fingerprint(c), p)));
         this.bySigningFingerprint = Map.copyOf(bySigner);
         Map<String, Participant> byTls = new LinkedHashMap<>();
-        byId.values().stream().filter(p -> p.tlsCertificate() != null)
-                .forEach(p -> byTls.put(NetworkTrust.fingerprint(p.tlsCertificate()), p));
+        byId.values().forEach(p -> p.tlsCertificates().forEach(c -> byTls.put(NetworkTrust.fingerprint(c), p)));
         this.byTlsFingerprint = Map.copyOf(byTls);
     }
 
@@ -84,12 +83,12 @@ public final class Directory {
                 () -> new LiaisonException(ErrorCode.DIRECTORY_UNKNOWN_PARTICIPANT, participantId));
     }
 
-    /** The participant whose directory signing certificate is exactly this certificate. */
+    /** The participant that lists exactly this certificate among its signing certificates. */
     public Optional<Participant> bySigningCertificate(X509Certificate certificate) {
         return Optional.ofNullable(bySigningFingerprint.get(NetworkTrust.fingerprint(certificate)));
     }
 
-    /** The participant whose directory TLS certificate is exactly this certificate. */
+    /** The participant that lists exactly this certificate among its TLS certificates. */
     public Optional<Participant> byTlsCertificate(X509Certificate certificate) {
         return Optional.ofNullable(byTlsFingerprint.get(NetworkTrust.fingerprint(certificate)));
     }

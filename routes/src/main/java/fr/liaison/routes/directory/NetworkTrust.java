@@ -26,7 +26,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.bouncycastle.util.encoders.Hex;
 
 /**
  * The network's trust: its CA and its CRLs. Validates a certificate with the JDK's PKIX validator
@@ -130,10 +129,6 @@ public final class NetworkTrust {
     }
 
     static String fingerprint(X509Certificate certificate) {
-        try {
-            return Hex.toHexString(java.security.MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return fr.liaison.routes.keys.Fingerprints.sha256(certificate);
     }
 }

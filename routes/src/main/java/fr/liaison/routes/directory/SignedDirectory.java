@@ -97,9 +97,10 @@ public final class SignedDirectory {
                         p.path("department").asString(null),
                         uri(p, "localApi"),
                         uri(p, "exchangeEndpoint"),
-                        Pem.certificate(certs.required("signing").asString()),
-                        Pem.certificate(certs.required("encryption").asString()),
-                        certs.hasNonNull("tls") ? Pem.certificate(certs.get("tls").asString()) : null));
+                        certificates(certs.required("signing")),
+                        certificates(certs.required("encryption")),
+                        certs.hasNonNull("tls") ? certificates(certs.get("tls")) : List.of(),
+                        certs.hasNonNull("retiredSigning") ? certificates(certs.get("retiredSigning")) : List.of()));
             }
             List<Convention> conventions = new ArrayList<>();
             for (JsonNode c : root.path("conventions")) {
@@ -115,6 +116,20 @@ public final class SignedDirectory {
         } catch (JacksonException | IllegalArgumentException | java.time.format.DateTimeParseException e) {
             throw new LiaisonException(ErrorCode.DIRECTORY_MALFORMED, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** One PEM string (a single certificate for that use) or an array of them, oldest first. */
+    private static List<X509Certificate> certificates(JsonNode value) {
+        List<X509Certificate> certificates = new ArrayList<>();
+        if (value.isArray()) {
+            value.forEach(pem -> certificates.add(Pem.certificate(pem.asString())));
+        } else {
+            certificates.add(Pem.certificate(value.asString()));
+        }
+        if (certificates.isEmpty()) {
+            throw new IllegalArgumentException("an empty list of certificates");
+        }
+        return certificates;
     }
 
     private static List<String> strings(JsonNode array) {

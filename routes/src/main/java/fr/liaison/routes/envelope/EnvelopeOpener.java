@@ -72,7 +72,8 @@ import org.bouncycastle.operator.OperatorCreationException;
 /**
  * Opens an envelope made by {@link EnvelopeSealer} (or by OpenSSL's {@code cms -sign} then
  * {@code cms -encrypt -aes-256-gcm}): checks every algorithm against the policy, unwraps the
- * content key with this participant's encryption key, decrypts with the JDK's AES-GCM, verifies
+ * content key with this participant's encryption key (or, around a key rollover, the key of
+ * another generation it keeps), decrypts with the JDK's AES-GCM, verifies
  * the signature, and checks that the signer certificate chains to the network CA, is valid now,
  * is not revoked and is the directory's signing certificate of a participant. Refuses anything
  * else with a catalogued code. Thread-safe.
@@ -83,10 +84,14 @@ public final class EnvelopeOpener {
     public static final int DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 
     private final ParticipantKeys recipient;
-    private final X509CertificateHolder recipientCertificate;
+    /** The encryption certificates it holds keys for (current first, then other generations), with their keys. */
+    private final java.util.List<Decryption> decryptions;
     private final Supplier<Directory> directory;
     private final int maxBytes;
-    private final ASN1Encodable recipientCurve;
+    private final java.util.Set<ASN1Encodable> recipientCurves;
+
+    private record Decryption(X509CertificateHolder certificate, PrivateKey key) {
+    }
 
     /**
      * @param directory supplies the current verified directory on each call, so a refreshed
@@ -97,8 +102,18 @@ public final class EnvelopeOpener {
         this.directory = directory;
         this.maxBytes = maxBytes;
         try {
-            this.recipientCertificate = new X509CertificateHolder(recipient.encryptionCertificate().getEncoded());
-            this.recipientCurve = recipientCertificate.getSubjectPublicKeyInfo().getAlgorithm().getParameters();
+            java.util.List<Decryption> all = new java.util.ArrayList<>();
+            java.util.Set<ASN1Encodable> curves = new java.util.LinkedHashSet<>();
+            for (ParticipantKeys.DecryptionKey key : recipient.decryptionKeys()) {
+                X509CertificateHolder holder = new X509CertificateHolder(key.certificate().getEncoded());
+                all.add(new Decryption(holder, key.key()));
+                ASN1Encodable curve = holder.getSubjectPublicKeyInfo().getAlgorithm().getParameters();
+                if (curve != null) {
+                    curves.add(curve);
+                }
+            }
+            this.decryptions = java.util.List.copyOf(all);
+            this.recipientCurves = java.util.Set.copyOf(curves);
         } catch (GeneralSecurityException | IOException e) {
             throw new LiaisonException(ErrorCode.KEYS_UNAVAILABLE, "encryption certificate of " + recipient.participantId(), e);
         }
@@ -236,16 +251,20 @@ public final class EnvelopeOpener {
         }
     }
 
-    /** Absent, NULL, the recipient's named curve, or that curve's parameters spelled out. */
+    /** Absent, NULL, the named curve of one of the recipient's keys, or that curve's parameters spelled out. */
     private boolean onRecipientCurve(ASN1Encodable parameters) {
-        if (parameters == null || DERNull.INSTANCE.equals(parameters) || recipientCurve.equals(parameters)) {
+        if (parameters == null || DERNull.INSTANCE.equals(parameters) || recipientCurves.contains(parameters)) {
             return true;
         }
-        if (parameters instanceof ASN1Sequence && recipientCurve instanceof ASN1ObjectIdentifier named) {
-            X9ECParameters explicit = X9ECParameters.getInstance(parameters);
-            X9ECParameters expected = ECNamedCurveTable.getByOID(named);
-            return expected != null && expected.getCurve().equals(explicit.getCurve()) && expected.getG().equals(explicit.getG())
-                    && expected.getN().equals(explicit.getN());
+        for (ASN1Encodable recipientCurve : recipientCurves) {
+            if (parameters instanceof ASN1Sequence && recipientCurve instanceof ASN1ObjectIdentifier named) {
+                X9ECParameters explicit = X9ECParameters.getInstance(parameters);
+                X9ECParameters expected = ECNamedCurveTable.getByOID(named);
+                if (expected != null && expected.getCurve().equals(explicit.getCurve()) && expected.getG().equals(explicit.getG())
+                        && expected.getN().equals(explicit.getN())) {
+                    return true;
+                }
+            }
         }
         return false;
     }
@@ -277,7 +296,8 @@ public final class EnvelopeOpener {
             throw new LiaisonException(ErrorCode.ENVELOPE_MALFORMED, "unreadable RecipientInfos");
         }
         for (RecipientInformation info : recipients) {
-            if (!addressedToUs(info.getRID())) {
+            Decryption decryption = addressedToUs(info.getRID());
+            if (decryption == null) {
                 continue;
             }
             try {
@@ -288,8 +308,8 @@ public final class EnvelopeOpener {
             KeyCapture capture = new KeyCapture(contentAlgorithm);
             try {
                 info.getContentStream(info instanceof KeyAgreeRecipientInformation
-                        ? new CapturingKeyAgreeRecipient(recipient.encryptionKey(), capture)
-                        : new CapturingKeyTransRecipient(recipient.encryptionKey(), capture));
+                        ? new CapturingKeyAgreeRecipient(decryption.key(), capture)
+                        : new CapturingKeyTransRecipient(decryption.key(), capture));
             } catch (CMSException | IOException | RuntimeException e) {
                 throw new LiaisonException(ErrorCode.ENVELOPE_DECRYPTION_FAILED, "content key cannot be unwrapped");
             }
@@ -300,14 +320,16 @@ public final class EnvelopeOpener {
             return new SecretKeySpec(raw, "AES");
         }
         throw new LiaisonException(ErrorCode.ENVELOPE_NOT_FOR_RECIPIENT,
-                "no RecipientInfo for " + recipient.participantId() + "'s encryption certificate");
+                "no RecipientInfo for an encryption certificate of " + recipient.participantId());
     }
 
     /**
      * Byte-exact, unlike {@code RecipientId.match}, which compares names semantically: a recipient
      * identifier whose issuer was re-encoded is an altered envelope.
+     *
+     * @return the key of the encryption certificate it names, null if it names none of ours
      */
-    private boolean addressedToUs(RecipientId id) {
+    private Decryption addressedToUs(RecipientId id) {
         X500Name issuer;
         java.math.BigInteger serial;
         byte[] keyId;
@@ -320,8 +342,18 @@ public final class EnvelopeOpener {
             serial = transport.getSerialNumber();
             keyId = transport.getSubjectKeyIdentifier();
         } else {
-            return false;
+            return null;
         }
+        for (Decryption decryption : decryptions) {
+            if (names(decryption.certificate(), issuer, serial, keyId)) {
+                return decryption;
+            }
+        }
+        return null;
+    }
+
+    private static boolean names(X509CertificateHolder recipientCertificate, X500Name issuer, java.math.BigInteger serial,
+            byte[] keyId) {
         try {
             if (keyId != null) {
                 var extension = recipientCertificate.getExtension(org.bouncycastle.asn1.x509.Extension.subjectKeyIdentifier);

@@ -11,12 +11,21 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Loads a participant's {@link ParticipantKeys}: from a directory of PEM files laid out like
  * {@code certs-dev/<ID>/} ({@code sign.key.pem}, {@code sign.crt.pem}, {@code encrypt.*},
  * {@code tls.*}), or from a PKCS#12 keystore holding the entries {@code sign}, {@code encrypt}
  * and {@code tls}.
+ *
+ * <p>Other key generations, kept around a rollover: in a PEM directory, each subdirectory
+ * {@code next}, {@code previous} or {@code previous-<anything>} holding {@code encrypt.key.pem} and
+ * {@code encrypt.crt.pem} (and {@code sign.crt.pem}, to verify what that generation signed); in a
+ * keystore, each entry {@code encrypt-<name>} (and certificate entry {@code sign-<name>}).
  */
 public final class KeyMaterial {
 
@@ -42,7 +51,28 @@ public final class KeyMaterial {
                 Pem.privateKey(dir.resolve("sign.key.pem")), Pem.certificate(dir.resolve("sign.crt.pem")),
                 Pem.privateKey(dir.resolve("encrypt.key.pem")), Pem.certificate(dir.resolve("encrypt.crt.pem")),
                 hasTls ? Pem.privateKey(tlsKey) : null,
-                hasTls ? Pem.certificate(dir.resolve("tls.crt.pem")) : null);
+                hasTls ? Pem.certificate(dir.resolve("tls.crt.pem")) : null,
+                otherGenerations(dir));
+    }
+
+    private static List<ParticipantKeys.KeyGeneration> otherGenerations(Path dir) {
+        List<ParticipantKeys.KeyGeneration> generations = new ArrayList<>();
+        try (Stream<Path> children = Files.list(dir)) {
+            for (Path child : children.sorted().toList()) {
+                String name = child.getFileName().toString();
+                boolean generation = name.equals("next") || name.equals("previous") || name.startsWith("previous-");
+                if (!generation || !Files.isDirectory(child) || !Files.exists(child.resolve("encrypt.key.pem"))) {
+                    continue;
+                }
+                Path signing = child.resolve("sign.crt.pem");
+                generations.add(new ParticipantKeys.KeyGeneration(name,
+                        Files.exists(signing) ? Pem.certificate(signing) : null,
+                        Pem.privateKey(child.resolve("encrypt.key.pem")), Pem.certificate(child.resolve("encrypt.crt.pem"))));
+            }
+        } catch (IOException e) {
+            throw new LiaisonException(ErrorCode.KEYS_UNAVAILABLE, "cannot list " + dir, e);
+        }
+        return generations;
     }
 
     public static ParticipantKeys fromPkcs12(Path keystore, char[] password, String participantId) {
@@ -53,10 +83,26 @@ public final class KeyMaterial {
                     key(store, "sign", password), cert(store, "sign"),
                     key(store, "encrypt", password), cert(store, "encrypt"),
                     store.containsAlias("tls") ? key(store, "tls", password) : null,
-                    store.containsAlias("tls") ? cert(store, "tls") : null);
+                    store.containsAlias("tls") ? cert(store, "tls") : null,
+                    otherGenerations(store, password));
         } catch (IOException | GeneralSecurityException e) {
             throw new LiaisonException(ErrorCode.KEYS_UNAVAILABLE, "cannot open keystore " + keystore.getFileName(), e);
         }
+    }
+
+    private static List<ParticipantKeys.KeyGeneration> otherGenerations(KeyStore store, char[] password)
+            throws GeneralSecurityException {
+        List<ParticipantKeys.KeyGeneration> generations = new ArrayList<>();
+        for (String alias : Collections.list(store.aliases()).stream().sorted().toList()) {
+            if (!alias.startsWith("encrypt-")) {
+                continue;
+            }
+            String name = alias.substring("encrypt-".length());
+            String signing = "sign-" + name;
+            generations.add(new ParticipantKeys.KeyGeneration(name,
+                    store.containsAlias(signing) ? cert(store, signing) : null, key(store, alias, password), cert(store, alias)));
+        }
+        return generations;
     }
 
     private static PrivateKey key(KeyStore store, String alias, char[] password) throws GeneralSecurityException {

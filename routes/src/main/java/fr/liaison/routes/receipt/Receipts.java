@@ -74,7 +74,7 @@ public final class Receipts {
         SignedContent.Verified verified = SignedContent.verify(signedReceipt, MAX_BYTES, directory.trust(),
                 ErrorCode.EXCHANGE_RECEIPT_INVALID);
         Optional<Participant> recipient = directory.find(expectedSigner);
-        if (recipient.isEmpty() || !recipient.get().signingCertificate().equals(verified.signer())) {
+        if (recipient.isEmpty() || !recipient.get().signsOrSignedWith(verified.signer())) {
             String actual = directory.bySigningCertificate(verified.signer()).map(Participant::id).orElse("an unlisted certificate");
             throw invalid("signed by " + actual + ", expected " + expectedSigner);
         }

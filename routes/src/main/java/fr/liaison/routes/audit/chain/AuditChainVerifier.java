@@ -1,5 +1,6 @@
 package fr.liaison.routes.audit.chain;
 
+import fr.liaison.routes.keys.Fingerprints;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
@@ -13,6 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -20,7 +25,10 @@ import java.util.Objects;
  * JSON Lines export offline ({@link #verify(InputStream, X509Certificate)}), or the node's own
  * database in place ({@link #accept(AuditRecord)} for each entry and checkpoint in seq order, each
  * checkpoint after the entry it signs, then {@link #finish}). The only trust input is the node's
- * signing certificate. The first bad record ends verification with an
+ * signing certificate, or its certificates when the chain spans a key rollover: each checkpoint
+ * names the certificate it was signed with ({@link Checkpoint#signer}), and is verified with that
+ * one of those given (a checkpoint that names none, from before checkpoints named their key, with
+ * whichever given certificate verifies it). The first bad record ends verification with an
  * {@link AuditVerificationException} naming its code and line (position, in place).
  *
  * <h2>Where a chain may start</h2>
@@ -59,7 +67,8 @@ import java.util.Objects;
  * these rules; the next checkpoint then does not match.
  *
  * <h2>Checkpoints (line n)</h2>
- * Its signature must verify with the node's certificate ({@link Checkpoints#verify}) and it must be
+ * Its signature must verify with the node's certificate it names ({@link Checkpoints#verify}), one of
+ * those given, and it must be
  * of the chain's node, else GW-AUDIT-006. A checkpoint for seq c beyond the last entry read is
  * handled like a gap (entries p+1 … c): reordered if they come later, deleted otherwise, reported
  * at line n. For c &le; p, the hash of entry c must equal the signed hash, else GW-AUDIT-006
@@ -101,7 +110,8 @@ public final class AuditChainVerifier {
     private record Fork(long seq, String firstHash, long firstPosition, String secondHash, long secondPosition) {
     }
 
-    private final X509Certificate certificate;
+    /** The given certificates by fingerprint, in the order given. */
+    private final Map<String, X509Certificate> certificates;
     private final boolean allowUnanchoredStart;
     private final MessageDigest digest = AuditChain.sha256();
 
@@ -140,7 +150,22 @@ public final class AuditChainVerifier {
      *        taken as given (see the class comment)
      */
     public AuditChainVerifier(X509Certificate nodeSigningCertificate, boolean allowUnanchoredStart) {
-        this.certificate = Objects.requireNonNull(nodeSigningCertificate, "nodeSigningCertificate");
+        this(List.of(Objects.requireNonNull(nodeSigningCertificate, "nodeSigningCertificate")), allowUnanchoredStart);
+    }
+
+    /**
+     * @param nodeSigningCertificates the certificates the node signed its checkpoints with, across
+     *        its key rollovers; at least one
+     * @param allowUnanchoredStart whether the chain may also start at any entry, its previous hash
+     *        taken as given (see the class comment)
+     */
+    public AuditChainVerifier(Collection<X509Certificate> nodeSigningCertificates, boolean allowUnanchoredStart) {
+        Map<String, X509Certificate> byFingerprint = new LinkedHashMap<>();
+        nodeSigningCertificates.forEach(c -> byFingerprint.put(Fingerprints.sha256(Objects.requireNonNull(c, "certificate")), c));
+        if (byFingerprint.isEmpty()) {
+            throw new IllegalArgumentException("at least one signing certificate");
+        }
+        this.certificates = byFingerprint;
         this.allowUnanchoredStart = allowUnanchoredStart;
     }
 
@@ -158,7 +183,17 @@ public final class AuditChainVerifier {
      */
     public static Result verify(InputStream jsonLines, X509Certificate nodeSigningCertificate,
             boolean allowUnanchoredStart) throws IOException {
-        AuditChainVerifier verifier = new AuditChainVerifier(nodeSigningCertificate, allowUnanchoredStart);
+        return verify(jsonLines, List.of(Objects.requireNonNull(nodeSigningCertificate, "nodeSigningCertificate")),
+                allowUnanchoredStart);
+    }
+
+    /**
+     * Verifies a complete JSON Lines export signed, across key rollovers, with any of
+     * {@code nodeSigningCertificates} (see {@link #verify(InputStream, X509Certificate, boolean)}).
+     */
+    public static Result verify(InputStream jsonLines, Collection<X509Certificate> nodeSigningCertificates,
+            boolean allowUnanchoredStart) throws IOException {
+        AuditChainVerifier verifier = new AuditChainVerifier(nodeSigningCertificates, allowUnanchoredStart);
         Lines lines = new Lines(jsonLines);
         while (true) {
             String line = lines.next();
@@ -323,7 +358,7 @@ public final class AuditChainVerifier {
             return;
         }
         try {
-            Checkpoints.verify(c, certificate);
+            verifySignature(c);
         } catch (LiaisonException x) {
             if (fork != null) {
                 resolveFork(null);
@@ -376,6 +411,29 @@ public final class AuditChainVerifier {
         if (lastCheckpoint == null || s >= lastCheckpoint.seq()) {
             lastCheckpoint = c;
         }
+    }
+
+    /** With the given certificate the checkpoint names, or, if it names none, with the first given one that verifies it. */
+    private void verifySignature(Checkpoint c) {
+        if (c.signer() != null) {
+            X509Certificate named = certificates.get(c.signer());
+            if (named == null) {
+                throw new LiaisonException(ErrorCode.AUDIT_CHECKPOINT_INVALID, "signed with the key of certificate "
+                        + c.signer() + ", not among the node's certificates given");
+            }
+            Checkpoints.verify(c, named);
+            return;
+        }
+        LiaisonException first = null;
+        for (X509Certificate candidate : certificates.values()) {
+            try {
+                Checkpoints.verify(c, candidate);
+                return;
+            } catch (LiaisonException e) {
+                first = first == null ? e : first;
+            }
+        }
+        throw first;
     }
 
     /** Always throws: which of the two entries of the fork was inserted, given the hash the next record links to. */

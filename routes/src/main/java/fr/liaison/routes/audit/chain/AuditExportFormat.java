@@ -2,6 +2,7 @@ package fr.liaison.routes.audit.chain;
 
 import fr.liaison.routes.audit.AuditEntry;
 import fr.liaison.routes.audit.AuditStep;
+import fr.liaison.routes.keys.Fingerprints;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
@@ -24,10 +25,13 @@ import tools.jackson.databind.json.JsonMapper;
  * compact JSON written by this class only (the same writer as {@link AuditChain#canonical}):
  * <pre>
  * {"kind":"entry","seq":1,"node":"FT-29","at":…,"step":…,…,"personHash":…,"previousHash":"…","hash":"…","algorithm":"SHA-256"}
- * {"kind":"checkpoint","seq":1,"hash":"…","at":"…","node":"FT-29","signature":"&lt;base64 DER&gt;"}
+ * {"kind":"checkpoint","seq":1,"hash":"…","at":"…","node":"FT-29","signer":"&lt;SHA-256 of the certificate&gt;","signature":"&lt;base64 DER&gt;"}
  * </pre>
  * An entry line holds every member of {@link AuditChain#canonical}, in the same order, between
- * {@code kind} and {@code previousHash}.
+ * {@code kind} and {@code previousHash}. A checkpoint line names the certificate whose key signed
+ * it ({@code signer}, lowercase hex SHA-256 of its DER), so that an export spanning a key rollover
+ * says which certificate verifies each checkpoint; checkpoints made before they named their key
+ * have no {@code signer} member, and exports of that time still read.
  *
  * <p>{@link #parse} accepts exactly what {@link #line} writes: the same members in the same order,
  * nothing else, the same escapes and number forms, {@code at} with six fractional digits,
@@ -40,7 +44,10 @@ public final class AuditExportFormat {
             "correlationId", "messageType", "sender", "recipient", "purpose", "dataCategories", "consentId",
             "payloadDigest", "errorCode", "actor", "personHash", "previousHash", "hash", "algorithm");
 
-    static final List<String> CHECKPOINT_MEMBERS = List.of("kind", "seq", "hash", "at", "node", "signature");
+    static final List<String> CHECKPOINT_MEMBERS = List.of("kind", "seq", "hash", "at", "node", "signer", "signature");
+
+    /** A checkpoint that does not name its signing certificate. */
+    static final List<String> UNNAMED_CHECKPOINT_MEMBERS = List.of("kind", "seq", "hash", "at", "node", "signature");
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -61,10 +68,12 @@ public final class AuditExportFormat {
 
     /** The export line of a checkpoint, without the line break. */
     public static String line(Checkpoint c) {
-        return new JsonText().string("kind", "checkpoint").number("seq", c.seq()).string("hash", c.hash())
-                .string("at", JsonText.time(c.at())).string("node", c.node())
-                .string("signature", Base64.getEncoder().encodeToString(c.signature()))
-                .text();
+        JsonText json = new JsonText().string("kind", "checkpoint").number("seq", c.seq()).string("hash", c.hash())
+                .string("at", JsonText.time(c.at())).string("node", c.node());
+        if (c.signer() != null) {
+            json.string("signer", c.signer());
+        }
+        return json.string("signature", Base64.getEncoder().encodeToString(c.signature())).text();
     }
 
     /** The line of either kind of record. */
@@ -122,7 +131,7 @@ public final class AuditExportFormat {
                 members(node, ENTRY_MEMBERS, "an entry");
                 record = entry(node);
             } else if ("checkpoint".equals(kind)) {
-                members(node, CHECKPOINT_MEMBERS, "a checkpoint");
+                members(node, node.has("signer") ? CHECKPOINT_MEMBERS : UNNAMED_CHECKPOINT_MEMBERS, "a checkpoint");
                 record = checkpoint(node);
             } else {
                 throw malformed("kind must be \"entry\" or \"checkpoint\"");
@@ -173,7 +182,14 @@ public final class AuditExportFormat {
         if (signature.length > Checkpoints.MAX_SIGNATURE_BYTES) {
             throw malformed("signature longer than " + Checkpoints.MAX_SIGNATURE_BYTES + " bytes");
         }
-        return new Checkpoint(seq(node, 0), digest(node, "hash"), time(node), required(node, "node"), signature);
+        String signer = null;
+        if (node.has("signer")) {
+            signer = required(node, "signer");
+            if (!Fingerprints.isFingerprint(signer)) {
+                throw malformed("signer must be 64 lowercase hex characters");
+            }
+        }
+        return new Checkpoint(seq(node, 0), digest(node, "hash"), time(node), required(node, "node"), signer, signature);
     }
 
     private static void members(JsonNode node, List<String> expected, String what) {
@@ -320,6 +336,13 @@ public final class AuditExportFormat {
             String hash = string("hash", true);
             String time = string("at", true);
             String node = string("node", true);
+            String signer = null;
+            if (at >= 0 && line.startsWith(",\"signer\":", at)) {
+                signer = string("signer", true);
+                if (!Fingerprints.isFingerprint(signer)) {
+                    return null;
+                }
+            }
             String signature = string("signature", true);
             if (seq < 0 || !AuditChain.isDigest(hash) || time == null || node == null || signature == null || !end()) {
                 return null;
@@ -328,7 +351,7 @@ public final class AuditExportFormat {
             if (der.length > Checkpoints.MAX_SIGNATURE_BYTES) {
                 return null;
             }
-            return new Checkpoint(seq, hash, JsonText.TIME.parse(time, Instant::from), node, der);
+            return new Checkpoint(seq, hash, JsonText.TIME.parse(time, Instant::from), node, signer, der);
         }
 
         /** {@code ,"name":} (no comma for the first member after kind); false if not there. */

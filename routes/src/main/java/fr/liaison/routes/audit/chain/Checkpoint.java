@@ -9,15 +9,23 @@ import java.util.Objects;
  * its signing key at time {@code at} (see {@link Checkpoints}). Seq 0 with hash
  * {@link AuditChain#GENESIS} states that the chain is empty.
  *
+ * @param signer the SHA-256 fingerprint (lowercase hex, of the DER) of the certificate whose key
+ *     signed it, so that a chain spanning a key rollover says which certificate verifies each
+ *     checkpoint; null for checkpoints made before checkpoints named their key
  * @param signature DER CMS SignedData over the checkpoint's canonical JSON; copied in and out
  */
-public record Checkpoint(long seq, String hash, Instant at, String node, byte[] signature) implements AuditRecord {
+public record Checkpoint(long seq, String hash, Instant at, String node, String signer, byte[] signature) implements AuditRecord {
 
     public Checkpoint {
         Objects.requireNonNull(hash, "hash");
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(node, "node");
         signature = Objects.requireNonNull(signature, "signature").clone();
+    }
+
+    /** A checkpoint that does not name its signing certificate. */
+    public Checkpoint(long seq, String hash, Instant at, String node, byte[] signature) {
+        this(seq, hash, at, node, null, signature);
     }
 
     @Override
@@ -28,16 +36,16 @@ public record Checkpoint(long seq, String hash, Instant at, String node, byte[] 
     @Override
     public boolean equals(Object o) {
         return o instanceof Checkpoint c && seq == c.seq && hash.equals(c.hash) && at.equals(c.at)
-                && node.equals(c.node) && Arrays.equals(signature, c.signature);
+                && node.equals(c.node) && Objects.equals(signer, c.signer) && Arrays.equals(signature, c.signature);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(seq, hash, at, node, Arrays.hashCode(signature));
+        return Objects.hash(seq, hash, at, node, signer, Arrays.hashCode(signature));
     }
 
     @Override
     public String toString() {
-        return "Checkpoint[node=" + node + ", seq=" + seq + ", hash=" + hash + ", at=" + at + "]";
+        return "Checkpoint[node=" + node + ", seq=" + seq + ", hash=" + hash + ", at=" + at + ", signer=" + signer + "]";
     }
 }

@@ -1,5 +1,6 @@
 package fr.liaison.routes.audit.chain;
 
+import fr.liaison.routes.keys.Fingerprints;
 import fr.liaison.routes.keys.ParticipantKeys;
 import fr.liaison.routes.keys.Providers;
 import fr.liaison.routes.signing.SignedContent;
@@ -37,9 +38,12 @@ import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
  * made by {@link SignedContent#sign} with the node's signing key, over compact UTF-8 JSON:
  * <pre>{"type":"liaison-audit-checkpoint/1","node":"FT-29","seq":50,"hash":"…","at":"2026-11-23T06:21:22.123456Z"}</pre>
  *
- * <p>Verification is offline: no directory, no CA, no CRL. The caller gives the one certificate
- * the node signs with (the security officer has it from the directory or the node's operator), and
- * the SignedData must carry exactly that certificate, byte for byte.
+ * <p>Verification is offline: no directory, no CA, no CRL. The caller gives the certificate the
+ * node signed the checkpoint with (the security officer has it from the directory or the node's
+ * operator; across a key rollover, the one whose fingerprint the checkpoint names), and the
+ * SignedData must carry exactly that certificate, byte for byte. The fingerprint is outside the
+ * signed content, which stays the same as before checkpoints named their key; it cannot be changed
+ * unnoticed, since it must be that of the one certificate the signature carries.
  */
 public final class Checkpoints {
 
@@ -76,7 +80,8 @@ public final class Checkpoints {
         }
         Instant time = at.truncatedTo(ChronoUnit.MICROS);
         String node = keys.participantId();
-        return new Checkpoint(seq, hash, time, node, SignedContent.sign(content(node, seq, hash, time), keys));
+        return new Checkpoint(seq, hash, time, node, Fingerprints.sha256(keys.signingCertificate()),
+                SignedContent.sign(content(node, seq, hash, time), keys));
     }
 
     /**
@@ -85,8 +90,9 @@ public final class Checkpoints {
      * exactly one certificate, equal byte for byte to the given one, and no CRLs, one signer
      * identified by that certificate's issuer and serial with signed attributes and no unsigned
      * ones, a SHA-2 digest, an ECDSA or RSA signature that verifies, the signing time (if any) and
-     * the checkpoint's time within the certificate's validity, and signed content equal to the
-     * canonical JSON of the checkpoint's node, seq, hash and time.
+     * the checkpoint's time within the certificate's validity, signed content equal to the
+     * canonical JSON of the checkpoint's node, seq, hash and time, and the signer it names (if it
+     * names one) that certificate's fingerprint.
      *
      * @throws LiaisonException AUDIT_CHECKPOINT_INVALID, the detail naming the failed check
      */
@@ -187,6 +193,9 @@ public final class Checkpoints {
         }
         if (!Arrays.equals(content, expected)) {
             throw invalid("the signed statement is not this checkpoint's node, seq, hash and time");
+        }
+        if (c.signer() != null && !c.signer().equals(Fingerprints.sha256(nodeSigningCertificate))) {
+            throw invalid("names signing certificate " + c.signer() + ", not the one that signed it");
         }
     }
 

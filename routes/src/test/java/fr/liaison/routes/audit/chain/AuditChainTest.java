@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import fr.liaison.routes.audit.AuditEntry;
 import fr.liaison.routes.audit.AuditStep;
+import fr.liaison.routes.keys.Fingerprints;
 import fr.liaison.routes.keys.ParticipantKeys;
 import fr.liaison.routes.testing.DevNetwork;
 import fr.liaison.schemas.error.ErrorCode;
@@ -185,10 +186,34 @@ class AuditChainTest {
         assertThat(entryLine).startsWith("{\"kind\":\"entry\",\"seq\":1,\"node\":\"FT-29\",\"at\":\"2026-11-20T08:00:00.500000Z\"")
                 .endsWith(",\"previousHash\":\"" + AuditChain.GENESIS + "\",\"hash\":\"" + entry.hash() + "\",\"algorithm\":\"SHA-256\"}");
         assertThat(checkpointLine).isEqualTo("{\"kind\":\"checkpoint\",\"seq\":1,\"hash\":\"" + entry.hash()
-                + "\",\"at\":\"2026-11-20T08:00:01.000000Z\",\"node\":\"FT-29\",\"signature\":\""
+                + "\",\"at\":\"2026-11-20T08:00:01.000000Z\",\"node\":\"FT-29\",\"signer\":\""
+                + Fingerprints.sha256(DevNetwork.keys("FT-29").signingCertificate()) + "\",\"signature\":\""
                 + Base64.getEncoder().encodeToString(checkpoint.signature()) + "\"}");
         assertThat(AuditExportFormat.parse(entryLine)).isEqualTo(entry);
         assertThat(AuditExportFormat.parse(checkpointLine)).isEqualTo(checkpoint);
+    }
+
+    @Test
+    void aCheckpointNamesTheCertificateThatSignedItAndOneWithoutANameStillReads() {
+        var ft29 = DevNetwork.keys("FT-29");
+        Checkpoint named = Checkpoints.sign(3, "d".repeat(64), Instant.parse("2026-11-20T08:00:01Z"), ft29);
+        assertThat(named.signer()).isEqualTo(Fingerprints.sha256(ft29.signingCertificate()));
+        Checkpoints.verify(named, ft29.signingCertificate());
+
+        Checkpoint unnamed = new Checkpoint(named.seq(), named.hash(), named.at(), named.node(), named.signature());
+        String unnamedLine = AuditExportFormat.line(unnamed);
+        assertThat(unnamedLine).doesNotContain("signer");
+        assertThat(AuditExportFormat.parse(unnamedLine)).isEqualTo(unnamed);
+        Checkpoints.verify(unnamed, ft29.signingCertificate());
+
+        // The name is not signed, but it must be that of the one certificate the signature carries.
+        Checkpoint renamed = new Checkpoint(named.seq(), named.hash(), named.at(), named.node(),
+                Fingerprints.sha256(DevNetwork.keys("CD-29").signingCertificate()), named.signature());
+        assertThatThrownBy(() -> Checkpoints.verify(renamed, ft29.signingCertificate()))
+                .isInstanceOfSatisfying(LiaisonException.class, e -> assertThat(e.details().get(0)).contains("not the one that signed it"));
+        String upperCase = AuditExportFormat.line(named).replace(named.signer(), named.signer().toUpperCase(java.util.Locale.ROOT));
+        assertThatThrownBy(() -> AuditExportFormat.parse(upperCase))
+                .isInstanceOfSatisfying(LiaisonException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.AUDIT_MALFORMED));
     }
 
     @Test

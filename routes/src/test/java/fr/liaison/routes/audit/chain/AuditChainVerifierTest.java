@@ -114,6 +114,43 @@ class AuditChainVerifierTest {
     }
 
     @Test
+    void anExportSpanningAKeyRolloverVerifiesWithBothCertificatesEachCheckpointWithTheOneItNames() throws IOException {
+        ParticipantKeys before = DevNetwork.keys("FT-25");
+        ParticipantKeys after = fr.liaison.routes.keys.KeyMaterial.fromPemDirectory(DevNetwork.certsDev().resolve("FT-25/next"), "FT-25");
+        List<String> lines = new ArrayList<>();
+        String previous = AuditChain.GENESIS;
+        for (int seq = 1; seq <= 10; seq++) {
+            ChainedEntry e = AuditChain.link(seq, "FT-25", sample(seq), previous);
+            previous = e.hash();
+            lines.add(AuditExportFormat.line(e));
+            if (seq == 5 || seq == 10) {
+                lines.add(AuditExportFormat.line(Checkpoints.sign(seq, e.hash(), e.entry().at().plusMillis(1), seq == 5 ? before : after)));
+            }
+        }
+        List<X509Certificate> both = List.of(before.signingCertificate(), after.signingCertificate());
+
+        AuditChainVerifier.Result result = AuditChainVerifier.verify(stream(lines), both, false);
+        assertThat(result.entries()).isEqualTo(10);
+        assertThat(result.lastCheckpoint().signer()).isEqualTo(fr.liaison.routes.keys.Fingerprints.sha256(after.signingCertificate()));
+        assertThat(AuditChainVerifier.verify(stream(lines), List.of(after.signingCertificate(), before.signingCertificate()), false)
+                .entries()).as("in any order").isEqualTo(10);
+
+        assertThatThrownBy(() -> AuditChainVerifier.verify(stream(lines), before.signingCertificate()))
+                .isInstanceOfSatisfying(AuditVerificationException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.AUDIT_CHECKPOINT_INVALID);
+                    assertThat(e.line()).isEqualTo(12);
+                    assertThat(e.reason()).contains("not among the node's certificates given");
+                });
+
+        // Checkpoints from before they named their key: whichever given certificate verifies each.
+        List<String> unnamed = lines.stream().map(l -> l.replaceAll(",\"signer\":\"[0-9a-f]{64}\"", "")).toList();
+        assertThat(unnamed).noneMatch(l -> l.contains("signer"));
+        assertThat(AuditChainVerifier.verify(stream(unnamed), both, false).entries()).isEqualTo(10);
+        assertThatThrownBy(() -> AuditChainVerifier.verify(stream(unnamed), before.signingCertificate()))
+                .isInstanceOfSatisfying(AuditVerificationException.class, e -> assertThat(e.line()).isEqualTo(12));
+    }
+
+    @Test
     void aCompleteExportVerifies() throws Exception {
         Export export = export();
 
