@@ -137,4 +137,21 @@ class HardeningTest {
         assertThat(codec.validate(Samples.invalid("follow-up-event-created-at-without-offset.xml"), MessageFormat.XML))
                 .isNotEmpty();
     }
+
+    @Test
+    void refusesANullItemOfAListInJsonAtItsPointer() {
+        // Found by fuzzing: a null item has no XML form, so the XSD check never saw it and the
+        // message rules failed on it with a NullPointerException.
+        String barriers = Samples.validText("referral.json").replace("\"barriers\" : [ {", "\"barriers\" : [ null, {");
+        String categories = Samples.validText("referral.json").replace("[ \"IDENTITY\",", "[ null, \"IDENTITY\",");
+
+        assertThat(codec.validate(utf8(barriers), MessageFormat.JSON)).singleElement().satisfies(v -> {
+            assertThat(v.code()).isEqualTo(ErrorCode.JSON_MAPPING);
+            assertThat(v.location()).isEqualTo("/barriers/0");
+        });
+        assertThat(codec.validate(utf8(categories), MessageFormat.JSON)).singleElement().satisfies(v -> {
+            assertThat(v.code()).isEqualTo(ErrorCode.JSON_MAPPING);
+            assertThat(v.location()).isEqualTo("/header/dataCategories/0");
+        });
+    }
 }
