@@ -23,7 +23,7 @@ class JsonReaderFuzzTest {
             ErrorCode.JSON_MALFORMED, ErrorCode.JSON_TOO_LARGE, ErrorCode.JSON_TOO_DEEP, ErrorCode.JSON_MAPPING,
             ErrorCode.SCHEMA_INVALID, ErrorCode.SCHEMA_UNKNOWN_TYPE, ErrorCode.SCHEMA_RULE);
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "15s")
     @DictionaryFile(resourcePath = "messages-v1.dict")
     void readsAMessageOrRefusesWithAJsonOrSchemaCode(byte[] document) {
         ValidatedMessage message;

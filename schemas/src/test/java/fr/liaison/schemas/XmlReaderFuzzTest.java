@@ -24,7 +24,7 @@ class XmlReaderFuzzTest {
             ErrorCode.XML_TOO_DEEP, ErrorCode.XML_LIMIT_EXCEEDED,
             ErrorCode.SCHEMA_INVALID, ErrorCode.SCHEMA_UNKNOWN_TYPE, ErrorCode.SCHEMA_RULE);
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "15s")
     @DictionaryFile(resourcePath = "messages-v1.dict")
     void readsAMessageOrRefusesWithAnXmlOrSchemaCode(byte[] document) {
         ValidatedMessage message;
