@@ -154,4 +154,16 @@ class HardeningTest {
             assertThat(v.location()).isEqualTo("/header/dataCategories/0");
         });
     }
+
+    @Test
+    void refusesATimeTheXsdAcceptsButTheModelCannotHold() {
+        // Found by fuzzing: xs:dateTime allows 24:00:00, java.time does not; JAXB left createdAt
+        // empty and the message was taken as valid without it.
+        String xml = Samples.validText("referral.xml").replace("2025-03-10T10:15:00+01:00", "2025-03-10T24:00:00+01:00");
+
+        assertThat(codec.validate(utf8(xml), MessageFormat.XML)).singleElement().satisfies(v -> {
+            assertThat(v.code()).isEqualTo(ErrorCode.SCHEMA_INVALID);
+            assertThat(v.location()).endsWith("/Referral/header/createdAt");
+        });
+    }
 }
