@@ -140,8 +140,8 @@ class HardeningTest {
 
     @Test
     void refusesANullItemOfAListInJsonAtItsPointer() {
-        // Found by fuzzing: a null item has no XML form, so the XSD check never saw it and the
-        // message rules failed on it with a NullPointerException.
+        // A null item has no XML form: the XSD check never saw it and the message rules failed on
+        // it with a NullPointerException.
         String barriers = Samples.validText("referral.json").replace("\"barriers\" : [ {", "\"barriers\" : [ null, {");
         String categories = Samples.validText("referral.json").replace("[ \"IDENTITY\",", "[ null, \"IDENTITY\",");
 
@@ -157,8 +157,8 @@ class HardeningTest {
 
     @Test
     void refusesATimeTheXsdAcceptsButTheModelCannotHold() {
-        // Found by fuzzing: xs:dateTime allows 24:00:00, java.time does not; JAXB left createdAt
-        // empty and the message was taken as valid without it.
+        // xs:dateTime allows 24:00:00, java.time does not: JAXB left createdAt empty and the
+        // message was taken as valid without it.
         String xml = Samples.validText("referral.xml").replace("2025-03-10T10:15:00+01:00", "2025-03-10T24:00:00+01:00");
 
         assertThat(codec.validate(utf8(xml), MessageFormat.XML)).singleElement().satisfies(v -> {
