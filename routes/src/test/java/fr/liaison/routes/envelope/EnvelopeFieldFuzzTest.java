@@ -44,7 +44,7 @@ class EnvelopeFieldFuzzTest {
             sealed("FT-29", "TEST-RSA", "referral-response.xml", null),
             sealed("TEST-RSA", "FT-29", "follow-up-event.xml", null));
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "15s")
     void aChangedFieldIsRefusedOrOpensToTheSealedContent(FuzzedDataProvider data) throws Exception {
         Sealed sealed = data.pickValue(EXCHANGES);
         boolean innerLayer = data.consumeBoolean();

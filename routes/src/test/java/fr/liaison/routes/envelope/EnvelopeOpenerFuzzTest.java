@@ -23,7 +23,7 @@ class EnvelopeOpenerFuzzTest {
     private static final EnvelopeOpener TEST_RSA = new EnvelopeOpener(DevNetwork.keys("TEST-RSA"), DevNetwork.directory());
     private static final Set<ByteBuffer> SEALED_CONTENTS = EnvelopeSeeds.sealedContents();
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "15s")
     void opensOnlySealedContentAndRefusesTheRestWithACode(byte[] envelope) {
         OpenedEnvelope opened;
         try {
