@@ -1,6 +1,8 @@
 package fr.liaison.schemas;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.v1.LiaisonMessage;
 import fr.liaison.schemas.v1.MessageType;
@@ -22,6 +24,7 @@ import tools.jackson.databind.cfg.MapperConfig;
 import tools.jackson.databind.introspect.AnnotatedClass;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.databind.exc.InvalidNullException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
@@ -88,6 +91,9 @@ final class JsonForm {
                 .withCoercionConfig(LogicalType.Enum, c -> c
                         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail))
                 .changeDefaultPropertyInclusion(v -> JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
+                // A null item of a list has no XML form: the XSD check would never see it and the
+                // message rules would meet it as a null element.
+                .changeDefaultNullHandling(v -> JsonSetter.Value.forContentNulls(Nulls.FAIL))
                 .enable(SerializationFeature.INDENT_OUTPUT)
                 .build();
     }
@@ -194,6 +200,9 @@ final class JsonForm {
     private static String describe(JacksonException e) {
         if (e instanceof UnrecognizedPropertyException u) {
             return "unknown property '" + u.getPropertyName() + "'";
+        }
+        if (e instanceof InvalidNullException) {
+            return "null is not accepted as an item of a list";
         }
         if (e instanceof InvalidFormatException f) {
             return "value has the wrong format for " + simpleName(f.getTargetType());

@@ -5,8 +5,10 @@ import fr.liaison.schemas.v1.LiaisonMessage;
 import jakarta.xml.bind.JAXBException;
 import jakarta.xml.bind.Unmarshaller;
 import jakarta.xml.bind.UnmarshallerHandler;
+import jakarta.xml.bind.ValidationEvent;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.xml.XMLConstants;
@@ -58,6 +60,7 @@ final class XmlInput {
         }
         PathTracker tracker = new PathTracker(model, limits.maxDepth());
         SchemaErrors schemaErrors = new SchemaErrors(tracker::xmlLocation);
+        List<Violation> unreadableValues = new ArrayList<>(1);
         UnmarshallerHandler unmarshallerHandler;
         XMLReader reader;
         try {
@@ -68,7 +71,16 @@ final class XmlInput {
             validator.setErrorHandler(schemaErrors);
             Unmarshaller unmarshaller = model.context.createUnmarshaller();
             // The XSD judges validity; JAXB only builds the object and must not stop on its own.
-            unmarshaller.setEventHandler(event -> true);
+            // A value the XSD accepts but the model cannot hold (xs:dateTime allows 24:00:00,
+            // java.time does not) would leave its field empty in a message taken as valid: noted
+            // here, at the element, and refused below if the XSD found nothing else.
+            unmarshaller.setEventHandler(event -> {
+                if (event.getSeverity() != ValidationEvent.WARNING && unreadableValues.isEmpty()) {
+                    unreadableValues.add(new Violation(ErrorCode.SCHEMA_INVALID, tracker.xmlLocation(),
+                            "the value cannot be read as its schema type"));
+                }
+                return true;
+            });
             unmarshallerHandler = unmarshaller.getUnmarshallerHandler();
             validator.setContentHandler(unmarshallerHandler);
             tracker.setContentHandler(validator);
@@ -92,6 +104,9 @@ final class XmlInput {
         }
         if (!schemaErrors.violations().isEmpty()) {
             return new Outcome(null, List.copyOf(schemaErrors.violations()));
+        }
+        if (!unreadableValues.isEmpty()) {
+            return new Outcome(null, List.copyOf(unreadableValues));
         }
         try {
             return new Outcome((LiaisonMessage) unmarshallerHandler.getResult(), List.of());

@@ -152,4 +152,33 @@ class HardeningTest {
         assertThat(codec.validate(Samples.invalid("follow-up-event-created-at-without-offset.xml"), MessageFormat.XML))
                 .isNotEmpty();
     }
+
+    @Test
+    void refusesANullItemOfAListInJsonAtItsPointer() {
+        // A null item has no XML form: the XSD check never saw it and the message rules failed on
+        // it with a NullPointerException.
+        String barriers = Samples.validText("referral.json").replace("\"barriers\" : [ {", "\"barriers\" : [ null, {");
+        String categories = Samples.validText("referral.json").replace("[ \"IDENTITY\",", "[ null, \"IDENTITY\",");
+
+        assertThat(codec.validate(utf8(barriers), MessageFormat.JSON)).singleElement().satisfies(v -> {
+            assertThat(v.code()).isEqualTo(ErrorCode.JSON_MAPPING);
+            assertThat(v.location()).isEqualTo("/barriers/0");
+        });
+        assertThat(codec.validate(utf8(categories), MessageFormat.JSON)).singleElement().satisfies(v -> {
+            assertThat(v.code()).isEqualTo(ErrorCode.JSON_MAPPING);
+            assertThat(v.location()).isEqualTo("/header/dataCategories/0");
+        });
+    }
+
+    @Test
+    void refusesATimeTheXsdAcceptsButTheModelCannotHold() {
+        // xs:dateTime allows 24:00:00, java.time does not: JAXB left createdAt empty and the
+        // message was taken as valid without it.
+        String xml = Samples.validText("referral.xml").replace("2025-03-10T10:15:00+01:00", "2025-03-10T24:00:00+01:00");
+
+        assertThat(codec.validate(utf8(xml), MessageFormat.XML)).singleElement().satisfies(v -> {
+            assertThat(v.code()).isEqualTo(ErrorCode.SCHEMA_INVALID);
+            assertThat(v.location()).endsWith("/Referral/header/createdAt");
+        });
+    }
 }

@@ -103,14 +103,19 @@ public final class EnvelopeSealer {
      */
     public byte[] seal(byte[] content, X509Certificate recipientEncryptionCertificate, byte[] consentProof) {
         try {
-            byte[] signed = sign(content, consentProof);
-            CMSAuthEnvelopedDataGenerator generator = new CMSAuthEnvelopedDataGenerator();
-            generator.addRecipientInfoGenerator(recipientInfo(recipientEncryptionCertificate));
-            return generator.generate(new CMSProcessableByteArray(signed), new JdkGcmEncryptor(random))
-                    .toASN1Structure().getEncoded(ASN1Encoding.DER);
+            return encrypt(sign(content, consentProof), recipientEncryptionCertificate);
         } catch (CMSException | IOException | GeneralSecurityException | OperatorCreationException e) {
             throw new LiaisonException(ErrorCode.ENVELOPE_SEAL_FAILED, e.getClass().getSimpleName(), e);
         }
+    }
+
+    /** The outer layer alone: {@code inner} encrypted for the recipient as {@link #seal} does. */
+    byte[] encrypt(byte[] inner, X509Certificate recipientEncryptionCertificate)
+            throws CMSException, IOException, GeneralSecurityException {
+        CMSAuthEnvelopedDataGenerator generator = new CMSAuthEnvelopedDataGenerator();
+        generator.addRecipientInfoGenerator(recipientInfo(recipientEncryptionCertificate));
+        return generator.generate(new CMSProcessableByteArray(inner), new JdkGcmEncryptor(random))
+                .toASN1Structure().getEncoded(ASN1Encoding.DER);
     }
 
     /** The inner layer alone: a DER ContentInfo holding SignedData with attached content. */
