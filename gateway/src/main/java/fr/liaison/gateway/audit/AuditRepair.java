@@ -8,8 +8,11 @@ import fr.liaison.routes.audit.AuditTrail;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -57,16 +60,21 @@ class AuditRepair {
         if (lastEntry == null) {
             return;
         }
-        List<Missing> missing = jdbc.sql("""
-                SELECT s.message_id, s.direction, s.step, MAX(s.error_code) AS error_code,
-                    COUNT(*) - (SELECT COUNT(*) FROM audit_entry a WHERE a.message_id = s.message_id AND a.step = s.step) AS missing
-                FROM message_step s
-                WHERE s.message_id IN (SELECT message_id FROM message_step WHERE at >= ?)
-                GROUP BY s.message_id, s.direction, s.step""")
+        List<Missing> missing = new ArrayList<>();
+        List<String[]> recent = jdbc.sql("SELECT DISTINCT message_id, direction FROM message_step WHERE at >= ?")
                 .param(SqlTimes.time(lastEntry.minus(LOOK_BACK)))
-                .query((rs, row) -> new Missing(rs.getString("message_id"), rs.getString("direction"), rs.getString("step"),
-                        rs.getString("error_code"), rs.getInt("missing")))
-                .list().stream().filter(m -> m.count() > 0 && AUDITED_STEPS.contains(m.step())).toList();
+                .query((rs, row) -> new String[] {rs.getString("message_id"), rs.getString("direction")}).list();
+        for (String[] message : recent) {
+            Map<String, Integer> audited = new HashMap<>();
+            jdbc.sql("SELECT step, COUNT(*) AS n FROM audit_entry WHERE message_id = ? GROUP BY step").param(message[0])
+                    .query((rs, row) -> audited.put(rs.getString("step"), rs.getInt("n"))).list();
+            jdbc.sql("""
+                    SELECT step, COUNT(*) AS n, MAX(error_code) AS error_code FROM message_step
+                    WHERE message_id = ? AND direction = ? GROUP BY step""").params(message[0], message[1])
+                    .query((rs, row) -> new Missing(message[0], message[1], rs.getString("step"), rs.getString("error_code"),
+                            rs.getInt("n") - audited.getOrDefault(rs.getString("step"), 0)))
+                    .list().stream().filter(m -> m.count() > 0 && AUDITED_STEPS.contains(m.step())).forEach(missing::add);
+        }
         int appended = 0;
         for (Missing m : missing) {
             for (int i = 0; i < m.count(); i++) {
