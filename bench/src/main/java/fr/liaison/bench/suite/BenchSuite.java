@@ -76,9 +76,10 @@ public final class BenchSuite {
         if (parts.contains("ceiling")) {
             CeilingBench ceiling = new CeilingBench(certsDev, directory, SENDER, RECIPIENT);
             for (Map.Entry<Integer, byte[]> document : documents.entrySet()) {
-                Rounds rounds = ceiling.measure(document.getValue(), settings);
-                report.ceiling(document.getKey(), rounds);
-                say("  ceiling, seal + open, 2 threads, %s: %s per second", Report.size(document.getKey()), rounds.describe());
+                CeilingBench.Result result = ceiling.measure(document.getValue(), settings);
+                report.ceiling(document.getKey(), result);
+                say("  ceiling, seal + open, 2 threads, %s: %s per second, %s ms CPU each", Report.size(document.getKey()),
+                        result.throughput().describe(), result.cpuMillis().describe());
             }
         }
         if (parts.contains("cxf")) {
@@ -86,17 +87,18 @@ public final class BenchSuite {
                 for (Map.Entry<Integer, byte[]> document : documents.entrySet()) {
                     CxfWssBench.Result result = cxf.measure(document.getValue(), settings);
                     report.cxf(document.getKey(), result);
-                    say("  CXF + WSS4J, %d in flight, %s: %s per second", CxfWssBench.IN_FLIGHT, Report.size(document.getKey()),
-                            result.throughput().describe());
+                    say("  CXF + WSS4J, %d in flight, %s: %s per second, %s ms CPU each", CxfWssBench.IN_FLIGHT,
+                            Report.size(document.getKey()), result.throughput().describe(), result.cpuMillis().describe());
                 }
             }
         }
         if (parts.contains("liaison")) {
             say("  Liaison: starting %s and %s (separate JVMs)...", SENDER, RECIPIENT);
-            try (LiaisonBench liaison = new LiaisonBench(jar, certsDev, directory, work, payloads, SENDER, RECIPIENT)) {
+            try (LiaisonBench liaison = new LiaisonBench(jar, certsDev, work, payloads, SENDER, RECIPIENT)) {
                 LiaisonBench.Result result = liaison.measure(settings, profile);
                 report.liaison(result);
-                say("  Liaison end to end, %d in flight, 4 KiB: %s per second", LiaisonBench.IN_FLIGHT, result.throughput().describe());
+                say("  Liaison end to end, %d in flight, 4 KiB: %s per second, %s ms CPU each", LiaisonBench.IN_FLIGHT,
+                        result.throughput().describe(), result.cpuMillis().describe());
                 say("  Liaison at half load (%s/s): to webhook p50 %s ms, p95 %s ms, p99 %s ms (%d messages)",
                         Rounds.number(result.halfRate()), Rounds.number(result.toWebhook().p50()), Rounds.number(result.toWebhook().p95()),
                         Rounds.number(result.toWebhook().p99()), result.toWebhook().count());

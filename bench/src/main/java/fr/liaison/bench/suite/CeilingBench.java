@@ -32,17 +32,24 @@ final class CeilingBench {
         this.recipientCertificate = directory.require(recipientId).encryptionCertificate();
     }
 
-    /** Seal-and-open cycles per second, one value per measured round, after a warm-up. */
-    Rounds measure(byte[] payload, Settings settings) throws InterruptedException {
-        run(payload, settings.ceilingWarmup());
-        List<Double> rounds = new ArrayList<>();
-        for (int round = 0; round < settings.rounds(); round++) {
-            rounds.add(run(payload, settings.ceilingRound()));
-        }
-        return new Rounds(rounds);
+    /** @param throughput cycles per second; @param cpuMillis CPU time of the whole JVM per cycle, ms */
+    record Result(Rounds throughput, Rounds cpuMillis) {
     }
 
-    private double run(byte[] payload, java.time.Duration duration) throws InterruptedException {
+    /** Seal-and-open cycles per second, one value per measured round, after a warm-up. */
+    Result measure(byte[] payload, Settings settings) throws InterruptedException {
+        run(payload, settings.ceilingWarmup(), null);
+        List<Double> rounds = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
+        for (int round = 0; round < settings.rounds(); round++) {
+            double[] cpuPerCycle = new double[1];
+            rounds.add(run(payload, settings.ceilingRound(), cpuPerCycle));
+            cpu.add(cpuPerCycle[0]);
+        }
+        return new Result(new Rounds(rounds), new Rounds(cpu));
+    }
+
+    private double run(byte[] payload, java.time.Duration duration, double[] cpuMillisPerCycle) throws InterruptedException {
         LongAdder cycles = new LongAdder();
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> threads = new ArrayList<>();
@@ -57,8 +64,13 @@ final class CeilingBench {
             threads.add(thread);
         }
         long start = System.nanoTime();
+        long before = cycles.sum();
+        long cpuBefore = JvmProcesses.cpuNanos(ProcessHandle.current().pid());
         Thread.sleep(duration.toMillis());
-        long counted = cycles.sum();
+        long counted = cycles.sum() - before;
+        if (cpuMillisPerCycle != null) {
+            cpuMillisPerCycle[0] = (JvmProcesses.cpuNanos(ProcessHandle.current().pid()) - cpuBefore) / 1e6 / Math.max(1, counted);
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         stop.set(true);
         for (Thread thread : threads) {

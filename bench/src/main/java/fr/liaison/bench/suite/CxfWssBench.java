@@ -19,7 +19,7 @@ final class CxfWssBench implements AutoCloseable {
 
     static final int IN_FLIGHT = 8;
 
-    record Result(Rounds throughput, long heapPerInFlight) {
+    record Result(Rounds throughput, Rounds cpuMillis, long heapPerInFlight) {
     }
 
     private final Path certsDev;
@@ -55,12 +55,20 @@ final class CxfWssBench implements AutoCloseable {
                 Integer.toString(settings.rounds()), Long.toString(hold)))
                 .redirectError(work.resolve("cxf-client-" + payload.length + ".log").toFile()).start();
         List<Double> rounds = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
+        long cpuMark = 0;
         long loaded = 0;
         long idle = 0;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = out.readLine()) != null; ) {
-                if (line.startsWith("round ")) {
-                    rounds.add(Double.parseDouble(line.substring(6)));
+                if (line.equals("measuring")) {
+                    cpuMark = JvmProcesses.cpuNanos(server, client);
+                } else if (line.startsWith("round ")) {
+                    String[] figures = line.substring(6).split(" ");
+                    rounds.add(Double.parseDouble(figures[0]));
+                    long now = JvmProcesses.cpuNanos(server, client);
+                    cpu.add((now - cpuMark) / 1e6 / Math.max(1, Long.parseLong(figures[1])));
+                    cpuMark = now;
                 } else if (line.equals("hold")) {
                     loaded = JvmProcesses.heapAfterGc(server) + JvmProcesses.heapAfterGc(client);
                 } else if (line.equals("idle")) {
@@ -75,7 +83,7 @@ final class CxfWssBench implements AutoCloseable {
         if (rounds.size() != settings.rounds()) {
             throw new IllegalStateException("the CXF client failed; see " + work.resolve("cxf-client-" + payload.length + ".log"));
         }
-        return new Result(new Rounds(rounds), (loaded - idle) / IN_FLIGHT);
+        return new Result(new Rounds(rounds), new Rounds(cpu), (loaded - idle) / IN_FLIGHT);
     }
 
     @Override

@@ -171,11 +171,13 @@ public final class CxfWssPeer {
             senders.add(sender);
         }
         Thread.sleep(warmup.toMillis());
+        System.out.println("measuring");
+        System.out.flush();
         for (int i = 0; i < rounds; i++) {
             long before = calls.sum();
             long start = System.nanoTime();
             Thread.sleep(round.toMillis());
-            System.out.println("round " + (calls.sum() - before) / ((System.nanoTime() - start) / 1e9));
+            System.out.println("round " + (calls.sum() - before) / ((System.nanoTime() - start) / 1e9) + " " + (calls.sum() - before));
             System.out.flush();
         }
         // Still under load while the orchestrator takes heap figures of both ends.

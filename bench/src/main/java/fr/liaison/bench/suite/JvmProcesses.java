@@ -46,6 +46,30 @@ final class JvmProcesses {
         return Long.parseLong(used.group(1)) * 1024;
     }
 
+    /** CPU time the process has used (user + system), in nanoseconds, from /proc; -1 where there is no /proc. */
+    static long cpuNanos(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // utime and stime are the 14th and 15th fields of the line, in clock ticks (USER_HZ = 100 on Linux).
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    static long cpuNanos(Process... processes) {
+        long total = 0;
+        for (Process process : processes) {
+            long cpu = cpuNanos(process.pid());
+            if (cpu < 0) {
+                return -1;
+            }
+            total += cpu;
+        }
+        return total;
+    }
+
     static void startRecording(Process process) throws IOException, InterruptedException {
         jcmd(process, "JFR.start", "name=bench", "settings=profile");
     }

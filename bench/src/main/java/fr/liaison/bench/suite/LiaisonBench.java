@@ -1,7 +1,6 @@
 package fr.liaison.bench.suite;
 
 import fr.liaison.routes.directory.Directory;
-import fr.liaison.routes.directory.Participant;
 
 import java.io.IOException;
 import java.net.URI;
@@ -31,7 +30,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Liaison end to end: two nodes in their own JVMs (sender and recipient, each with its embedded
+ * Liaison end to end: two nodes in their own JVMs on free ports ({@link BenchNetwork}), sender and recipient, each with its embedded
  * persistent broker, database, consent gate and audit chain as configured by default), the sender's
  * software submitting referrals to its local API, the recipient's software a {@link LocalSink}
  * webhook. A message counts when the sink has it; the sender records {@code DELIVERED} once it
@@ -71,9 +70,13 @@ final class LiaisonBench implements AutoCloseable {
      * @param refused submissions not answered 202
      * @param lost messages that never reached the sink
      */
-    record Result(Rounds throughput, double halfRate, Latencies toWebhook, Latencies toDelivered, long heapPerInFlight,
-            int[] auditEntriesPerMessage, boolean chainsIntact, long refused, long lost, List<Path> recordings) {
+    record Result(Rounds throughput, Rounds cpuMillis, double halfRate, Latencies toWebhook, Latencies toDelivered, long heapPerInFlight,
+            int[] auditEntriesPerMessage, boolean chainsIntact, long refused, long lost, List<Path> recordings,
+            Map<String, Map<String, Double>> stepMillis) {
     }
+
+    private static final Pattern STEP_SUM = Pattern.compile("liaison_step_duration_seconds_sum\\{[^}]*step=\"([^\"]+)\"[^}]*} ([0-9.eE+-]+)");
+    private static final Pattern STEP_COUNT = Pattern.compile("liaison_step_duration_seconds_count\\{[^}]*step=\"([^\"]+)\"[^}]*} ([0-9.eE+-]+)");
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -86,21 +89,22 @@ final class LiaisonBench implements AutoCloseable {
     private final LongAdder refused = new LongAdder();
     private final Map<String, Long> pending = new ConcurrentHashMap<>();
 
-    LiaisonBench(Path jar, Path certsDev, Directory directory, Path work, Payloads payloads, String senderId, String recipientId)
+    LiaisonBench(Path jar, Path certsDev, Path work, Payloads payloads, String senderId, String recipientId)
             throws IOException, InterruptedException {
         this.work = work;
         this.payloads = payloads;
+        Map<String, BenchNetwork.Ports> ports = new java.util.LinkedHashMap<>();
         for (String id : List.of(senderId, recipientId)) {
-            Participant participant = directory.require(id);
-            JvmProcesses.requireFree(participant.localApi().getPort(), id + " local API");
-            JvmProcesses.requireFree(participant.exchangeEndpoint().getPort(), id + " inter-node endpoint");
+            ports.put(id, new BenchNetwork.Ports(JvmProcesses.freePort(), JvmProcesses.freePort()));
         }
+        Path signedDirectory = work.resolve("bench-directory.signed");
+        Directory directory = BenchNetwork.create(jar, certsDev, work, signedDirectory, ports);
         this.sink = new LocalSink();
         Node started = null;
         try {
-            started = start(jar, certsDev, directory, senderId, null);
+            started = start(jar, certsDev, directory, signedDirectory, senderId, null);
             this.sender = started;
-            this.recipient = start(jar, certsDev, directory, recipientId, sink);
+            this.recipient = start(jar, certsDev, directory, signedDirectory, recipientId, sink);
             awaitHealthy(sender);
             awaitHealthy(recipient);
         } catch (IOException | RuntimeException | InterruptedException e) {
@@ -159,11 +163,15 @@ final class LiaisonBench implements AutoCloseable {
             JvmProcesses.startRecording(recipient.process());
         }
         List<Double> rounds = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
         for (int round = 0; round < settings.rounds(); round++) {
             long before = arrivals.sum();
+            long cpuBefore = JvmProcesses.cpuNanos(sender.process(), recipient.process());
             long start = System.nanoTime();
             Thread.sleep(settings.liaisonRound().toMillis());
-            rounds.add((arrivals.sum() - before) / ((System.nanoTime() - start) / 1e9));
+            long delivered = arrivals.sum() - before;
+            rounds.add(delivered / ((System.nanoTime() - start) / 1e9));
+            cpu.add((JvmProcesses.cpuNanos(sender.process(), recipient.process()) - cpuBefore) / 1e6 / Math.max(1, delivered));
         }
         if (profile) {
             for (Node node : List.of(sender, recipient)) {
@@ -230,8 +238,32 @@ final class LiaisonBench implements AutoCloseable {
         String one = webhookMillis.keySet().iterator().next();
         int[] auditEntries = {auditEntries(sender, one), auditEntries(recipient, one)};
         boolean intact = chainIntact(sender) && chainIntact(recipient);
-        return new Result(throughput, rate, toWebhook, toDelivered, (loaded - idle) / IN_FLIGHT, auditEntries, intact,
-                refused.sum(), lost, recordings);
+        Map<String, Map<String, Double>> steps = new java.util.LinkedHashMap<>();
+        steps.put(sender.id(), stepMillis(sender));
+        steps.put(recipient.id(), stepMillis(recipient));
+        return new Result(throughput, new Rounds(cpu), rate, toWebhook, toDelivered, (loaded - idle) / IN_FLIGHT, auditEntries, intact,
+                refused.sum(), lost, recordings, steps);
+    }
+
+    /** Mean time of each route step over the whole run, ms, from the node's own step timers (Prometheus scrape). */
+    private Map<String, Double> stepMillis(Node node) throws IOException, InterruptedException {
+        String scrape = http.send(HttpRequest.newBuilder(node.api().resolve("/actuator/prometheus")).timeout(Duration.ofSeconds(30))
+                .GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        Map<String, Double> sums = new java.util.HashMap<>();
+        Matcher sum = STEP_SUM.matcher(scrape);
+        while (sum.find()) {
+            sums.put(sum.group(1), Double.parseDouble(sum.group(2)));
+        }
+        Map<String, Double> means = new java.util.TreeMap<>();
+        Matcher count = STEP_COUNT.matcher(scrape);
+        while (count.find()) {
+            double n = Double.parseDouble(count.group(2));
+            if (n > 0 && sums.containsKey(count.group(1))) {
+                means.put(count.group(1), 1000 * sums.get(count.group(1)) / n);
+            }
+        }
+        Files.writeString(work.resolve(node.id() + ".prometheus.txt"), scrape);
+        return means;
     }
 
     /** Waits until every submitted message has reached the sink; answers how many never did. */
@@ -310,12 +342,21 @@ final class LiaisonBench implements AutoCloseable {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private Node start(Path jar, Path certsDev, Directory directory, String id, LocalSink webhook) throws IOException {
+    private Node start(Path jar, Path certsDev, Directory directory, Path signedDirectory, String id, LocalSink webhook)
+            throws IOException {
         Path nodeDir = work.resolve(id);
         deleteRecursively(nodeDir);
         Files.createDirectories(nodeDir);
         List<String> command = new ArrayList<>(List.of(JvmProcesses.java(), "-Xms512m", "-Xmx512m", "-jar", jar.toString(), "node",
-                "--participant", id, "--certs-dev", certsDev.toString(), "--work-dir", nodeDir.toString()));
+                "--participant", id, "--certs-dev", certsDev.toString(), "--work-dir", nodeDir.toString(),
+                // The bench's directory and the free ports it publishes for this participant.
+                "--liaison.directory.file=" + signedDirectory, "--liaison.local-api.port=" + directory.require(id).localApi().getPort(),
+                "--server.port=" + directory.require(id).exchangeEndpoint().getPort()));
+        // Experiments: more node settings from the environment, e.g. LIAISON_BENCH_NODE_ARGS="--liaison.audit.batch-size=64".
+        String extra = System.getenv("LIAISON_BENCH_NODE_ARGS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.strip().split("\\s+")));
+        }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(work.resolve(id + ".log").toFile());
         if (webhook != null) {

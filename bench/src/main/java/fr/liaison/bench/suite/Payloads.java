@@ -36,6 +36,9 @@ final class Payloads {
     private static final String ID_PLACEHOLDER = "00000000-0000-4000-8000-000000000000";
     private static final OffsetDateTime TIME_PLACEHOLDER = OffsetDateTime.of(2000, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
 
+    private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter.ofPattern(
+            "uuuu-MM-dd'T'HH:mm:ssXXX", java.util.Locale.ROOT);
+
     private final MessageCodec codec = MessageCodec.v1();
     private final Path samples;
     private final String sender;
@@ -48,7 +51,12 @@ final class Payloads {
         this.sender = sender;
         this.recipient = recipient;
         this.referralTemplate = paddedReferral(ID_PLACEHOLDER, SMALL);
-        this.timePlaceholder = format(TIME_PLACEHOLDER);
+        // The codec's own rendering of the placeholder time; each message's time is written the same way.
+        this.timePlaceholder = referralTemplate.substring(referralTemplate.indexOf("<createdAt>") + "<createdAt>".length(),
+                referralTemplate.indexOf("</createdAt>"));
+        if (!timePlaceholder.equals(format(TIME_PLACEHOLDER))) {
+            throw new IllegalStateException("unexpected time rendering " + timePlaceholder);
+        }
     }
 
     /** The 4 KiB referral as the sender's software submits it, under {@code consentId}. */
@@ -141,10 +149,8 @@ final class Payloads {
         return out.substring(0, length).stripTrailing() + ".".repeat(length - out.substring(0, length).stripTrailing().length());
     }
 
-    private String format(OffsetDateTime time) {
-        // The codec's own rendering of a time, so that a replacement has the same width.
-        return time.truncatedTo(ChronoUnit.SECONDS).toString().length() == 20 ? time.truncatedTo(ChronoUnit.SECONDS).toString()
-                : time.truncatedTo(ChronoUnit.SECONDS).toString();
+    private static String format(OffsetDateTime time) {
+        return TIME.format(time.withOffsetSameInstant(ZoneOffset.UTC));
     }
 
     private fr.liaison.schemas.v1.LiaisonMessage read(String file) {

@@ -26,7 +26,7 @@ final class Report {
     private final BenchSuite.Machine machine;
     private final Instant started;
     private Instant finished;
-    private final Map<Integer, Rounds> ceiling = new LinkedHashMap<>();
+    private final Map<Integer, CeilingBench.Result> ceiling = new LinkedHashMap<>();
     private final Map<Integer, CxfWssBench.Result> cxf = new LinkedHashMap<>();
     private LiaisonBench.Result liaison;
     private AuditBench.Result audit;
@@ -38,8 +38,8 @@ final class Report {
         this.started = started;
     }
 
-    void ceiling(int size, Rounds rounds) {
-        ceiling.put(size, rounds);
+    void ceiling(int size, CeilingBench.Result result) {
+        ceiling.put(size, result);
     }
 
     void cxf(int size, CxfWssBench.Result result) {
@@ -76,7 +76,7 @@ final class Report {
 
     double liaisonOverCeiling() {
         return liaison == null || !ceiling.containsKey(Payloads.SMALL) ? Double.NaN
-                : liaison.throughput().median() / ceiling.get(Payloads.SMALL).median();
+                : liaison.throughput().median() / ceiling.get(Payloads.SMALL).throughput().median();
     }
 
     double liaisonOverCxf() {
@@ -116,18 +116,21 @@ final class Report {
                 machine.cores(), machine.memory(), machine.os(), machine.java(), machine.loadAtStart(), settings.rounds()));
         md.append("![Throughput and latency](").append(chartLink).append(")\n\n");
 
-        md.append("| what | payload | in flight | messages per second |\n|---|---|---:|---:|\n");
-        for (Map.Entry<Integer, Rounds> entry : ceiling.entrySet()) {
+        md.append("| what | payload | in flight | messages per second | CPU ms per message (all its JVMs) |\n"
+                + "|---|---|---:|---:|---:|\n");
+        for (Map.Entry<Integer, CeilingBench.Result> entry : ceiling.entrySet()) {
             md.append("| ceiling: CMS seal + open, no node | ").append(size(entry.getKey())).append(" | 2 threads | ")
-                    .append(entry.getValue().describe()).append(" |\n");
+                    .append(entry.getValue().throughput().describe()).append(" | ").append(entry.getValue().cpuMillis().describe())
+                    .append(" |\n");
         }
         for (Map.Entry<Integer, CxfWssBench.Result> entry : cxf.entrySet()) {
             md.append("| CXF + WSS4J, sign + encrypt, signed answer | ").append(size(entry.getKey())).append(" | ")
-                    .append(CxfWssBench.IN_FLIGHT).append(" | ").append(entry.getValue().throughput().describe()).append(" |\n");
+                    .append(CxfWssBench.IN_FLIGHT).append(" | ").append(entry.getValue().throughput().describe()).append(" | ")
+                    .append(entry.getValue().cpuMillis().describe()).append(" |\n");
         }
         if (liaison != null) {
             md.append("| **Liaison, two nodes, local API to webhook** | 4 KiB | ").append(LiaisonBench.IN_FLIGHT).append(" | **")
-                    .append(liaison.throughput().describe()).append("** |\n");
+                    .append(liaison.throughput().describe()).append("** | ").append(liaison.cpuMillis().describe()).append(" |\n");
         }
         md.append('\n');
 
@@ -151,6 +154,13 @@ final class Report {
                         .append(met(audit.appendPerSecond().median() > needed)).append(" |\n");
             }
             md.append('\n');
+            if (ceiling.containsKey(Payloads.SMALL) && cxf.containsKey(Payloads.SMALL)) {
+                double liaisonCpu = liaison.cpuMillis().median();
+                md.append(String.format(Locale.ROOT, "The same comparison by CPU time per message (less sensitive to what else "
+                        + "runs on the machine; the ratio to expect when CPU is the limit): ceiling / Liaison = %s, "
+                        + "CXF WS-Security / Liaison = %s.%n%n", ratio(ceiling.get(Payloads.SMALL).cpuMillis().median() / liaisonCpu),
+                        ratio(cxf.get(Payloads.SMALL).cpuMillis().median() / liaisonCpu)));
+            }
             md.append(String.format(Locale.ROOT, "Latency at half load: an open loop submitting %s messages per second (half the "
                     + "median saturated throughput) for %d s after 5 s of warm-in.%n%n", f(liaison.halfRate()), settings.halfLoad().toSeconds()));
             md.append("| latency, ms | p50 | p95 | p99 | p99 / p50 | messages |\n|---|---:|---:|---:|---:|---:|\n");
@@ -171,6 +181,16 @@ final class Report {
                     liaison.refused(), liaison.lost()));
         }
 
+        if (liaison != null && !liaison.stepMillis().isEmpty()) {
+            md.append("Where a message spends its time: mean of each route step over the whole run, ms, from the nodes' own "
+                    + "`liaison_step_duration_seconds` timers.\n\n| node | steps |\n|---|---|\n");
+            liaison.stepMillis().forEach((node, steps) -> {
+                List<String> cells = new ArrayList<>();
+                steps.forEach((step, millis) -> cells.add(String.format(Locale.ROOT, "%s %s", step, f(millis))));
+                md.append("| ").append(node).append(" | ").append(String.join(", ", cells)).append(" |\n");
+            });
+            md.append('\n');
+        }
         if (audit != null) {
             md.append("| audit log (JMH, own JVM) | median (min-max) |\n|---|---:|\n");
             md.append("| append, group commit (batch 256), 8 threads, H2 file, entries/s | ").append(audit.appendPerSecond().describe())
@@ -252,8 +272,9 @@ final class Report {
         List<double[]> values = new ArrayList<>();
         for (int size : List.of(Payloads.SMALL, Payloads.LARGE)) {
             if (ceiling.containsKey(size)) {
+                Rounds r = ceiling.get(size).throughput();
                 bars.add(new String[] {"ceiling " + size(size), "#7a7a7a"});
-                values.add(new double[] {ceiling.get(size).median(), ceiling.get(size).min(), ceiling.get(size).max()});
+                values.add(new double[] {r.median(), r.min(), r.max()});
             }
             if (cxf.containsKey(size)) {
                 Rounds r = cxf.get(size).throughput();

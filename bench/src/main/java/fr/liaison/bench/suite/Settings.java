@@ -21,7 +21,7 @@ record Settings(boolean quick, int rounds, Duration ceilingWarmup, Duration ceil
 
     static Settings quickRun() {
         return new Settings(true, 3, Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofSeconds(4),
-                Duration.ofSeconds(15), Duration.ofSeconds(8), Duration.ofSeconds(20), 100_000);
+                Duration.ofSeconds(10), Duration.ofSeconds(6), Duration.ofSeconds(15), 100_000);
     }
 
     static Settings fullRun() {
