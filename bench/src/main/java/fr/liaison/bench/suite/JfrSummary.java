@@ -20,7 +20,7 @@ import jdk.jfr.consumer.RecordingFile;
  * overlap), the hottest methods by own samples, the CPU load and the time paused by GC.
  */
 record JfrSummary(String node, int samples, Map<String, Double> componentShares, Map<String, Double> hottestMethods,
-        double jvmCpu, double machineCpu, Duration gcPauses, Duration recorded) {
+        double jvmCpu, double machineCpu, Duration gcPauses, Duration recorded, Duration longCompilations) {
 
     /** Components by package or class prefix, in the order shown. */
     private static final Map<String, List<String>> COMPONENTS = components();
@@ -56,6 +56,7 @@ record JfrSummary(String node, int samples, Map<String, Double> componentShares,
         double machineCpu = 0;
         int cpuEvents = 0;
         Duration pauses = Duration.ZERO;
+        Duration compilations = Duration.ZERO;
         java.time.Instant first = null;
         java.time.Instant last = null;
         for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
@@ -84,6 +85,8 @@ record JfrSummary(String node, int samples, Map<String, Double> componentShares,
                     cpuEvents++;
                 }
                 case "jdk.GarbageCollection" -> pauses = pauses.plus(event.getDuration("sumOfPauses"));
+                // The profile settings record only compilations over 100 ms: a lower bound of the JIT's work.
+                case "jdk.Compilation" -> compilations = compilations.plus(event.getDuration());
                 default -> {
                 }
             }
@@ -97,6 +100,6 @@ record JfrSummary(String node, int samples, Map<String, Double> componentShares,
                 .limit(12).collect(Collectors.toMap(Map.Entry::getKey, e -> 100.0 * e.getValue() / total, (a, b) -> a, LinkedHashMap::new));
         return new JfrSummary(node, samples, shares, hottest, cpuEvents == 0 ? Double.NaN : 100 * jvmCpu / cpuEvents,
                 cpuEvents == 0 ? Double.NaN : 100 * machineCpu / cpuEvents, pauses,
-                first == null ? Duration.ZERO : Duration.between(first, last));
+                first == null ? Duration.ZERO : Duration.between(first, last), compilations);
     }
 }

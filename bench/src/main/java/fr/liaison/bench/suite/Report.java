@@ -227,6 +227,8 @@ final class Report {
             profiles.forEach(p -> md.append(String.format(Locale.ROOT, " %.0f %% / %.0f %% |", p.jvmCpu(), p.machineCpu())));
             md.append("\n| GC pauses / recording |");
             profiles.forEach(p -> md.append(String.format(Locale.ROOT, " %d ms / %d s |", p.gcPauses().toMillis(), p.recorded().toSeconds())));
+            md.append("\n| JIT compilations over 100 ms during the recording (their total time) |");
+            profiles.forEach(p -> md.append(String.format(Locale.ROOT, " %.1f s |", p.longCompilations().toMillis() / 1000.0)));
             md.append("\n\n");
             for (JfrSummary p : profiles) {
                 md.append("Hottest methods on ").append(p.node()).append(" (own samples): ");
