@@ -28,8 +28,9 @@ import org.springframework.stereotype.Component;
  * A message's status changes in one transaction and its audit entry is appended in another (the
  * chain is written in batches): a node killed between the two holds a step the log does not show.
  * At start-up, the steps of the last minutes before the log's last entry that have fewer audit
- * entries than the message's history are appended, with the actor saying they were recorded after
- * a restart, so the log misses no step the node took.
+ * entries than the message's history are appended, at the time the step was taken and with the
+ * actor saying they were recorded after a restart, so the log misses no step the node took. Only steps taken before this start are
+ * compared: the routes run while the repair does, and their steps of now are audited by them.
  */
 @Component
 class AuditRepair {
@@ -41,38 +42,40 @@ class AuditRepair {
 
     private final JdbcClient jdbc;
     private final AuditTrail audit;
-    private final Clock clock;
+    /** Taken when the bean is made, before any route starts. */
+    private final Instant started;
 
     AuditRepair(JdbcClient jdbc, AuditTrail audit, Clock clock) {
         this.jdbc = jdbc;
         this.audit = audit;
-        this.clock = clock;
+        this.started = clock.instant();
     }
 
-    private record Missing(String messageId, String direction, String step, String errorCode, int count) {
+    private record Missing(String messageId, String direction, String step, String errorCode, Instant at, int count) {
     }
 
     @EventListener(ApplicationReadyEvent.class)
     @Order(0)
     void appendStepsTheLogMissed() {
-        Instant lastEntry = jdbc.sql("SELECT MAX(at) AS last_at FROM audit_entry")
+        Instant lastEntry = jdbc.sql("SELECT MAX(at) AS last_at FROM audit_entry WHERE at < ?").param(SqlTimes.time(started))
                 .query((rs, row) -> SqlTimes.instant(rs, "last_at")).list().stream().filter(at -> at != null).findFirst().orElse(null);
         if (lastEntry == null) {
             return;
         }
         List<Missing> missing = new ArrayList<>();
-        List<String[]> recent = jdbc.sql("SELECT DISTINCT message_id, direction FROM message_step WHERE at >= ?")
-                .param(SqlTimes.time(lastEntry.minus(LOOK_BACK)))
+        List<String[]> recent = jdbc.sql("SELECT DISTINCT message_id, direction FROM message_step WHERE at >= ? AND at < ?")
+                .params(SqlTimes.time(lastEntry.minus(LOOK_BACK)), SqlTimes.time(started))
                 .query((rs, row) -> new String[] {rs.getString("message_id"), rs.getString("direction")}).list();
         for (String[] message : recent) {
             Map<String, Integer> audited = new HashMap<>();
-            jdbc.sql("SELECT step, COUNT(*) AS n FROM audit_entry WHERE message_id = ? GROUP BY step").param(message[0])
+            jdbc.sql("SELECT step, COUNT(*) AS n FROM audit_entry WHERE message_id = ? AND at < ? GROUP BY step")
+                    .params(message[0], SqlTimes.time(started))
                     .query((rs, row) -> audited.put(rs.getString("step"), rs.getInt("n"))).list();
             jdbc.sql("""
-                    SELECT step, COUNT(*) AS n, MAX(error_code) AS error_code FROM message_step
-                    WHERE message_id = ? AND direction = ? GROUP BY step""").params(message[0], message[1])
+                    SELECT step, COUNT(*) AS n, MAX(error_code) AS error_code, MAX(at) AS last_at FROM message_step
+                    WHERE message_id = ? AND direction = ? AND at < ? GROUP BY step""").params(message[0], message[1], SqlTimes.time(started))
                     .query((rs, row) -> new Missing(message[0], message[1], rs.getString("step"), rs.getString("error_code"),
-                            rs.getInt("n") - audited.getOrDefault(rs.getString("step"), 0)))
+                            SqlTimes.instant(rs, "last_at"), rs.getInt("n") - audited.getOrDefault(rs.getString("step"), 0)))
                     .list().stream().filter(m -> m.count() > 0 && AUDITED_STEPS.contains(m.step())).forEach(missing::add);
         }
         int appended = 0;
@@ -91,7 +94,7 @@ class AuditRepair {
         return jdbc.sql("SELECT * FROM message WHERE message_id = ? AND direction = ?").params(m.messageId(), m.direction())
                 .query((rs, row) -> {
                     String categories = rs.getString("data_categories");
-                    return new AuditEntry(clock.instant(), AuditStep.valueOf(m.step()), m.messageId(), rs.getString("correlation_id"),
+                    return new AuditEntry(m.at(), AuditStep.valueOf(m.step()), m.messageId(), rs.getString("correlation_id"),
                             rs.getString("message_type"), rs.getString("sender"), rs.getString("recipient"), rs.getString("purpose"),
                             categories == null || categories.isEmpty() ? Set.of() : new TreeSet<>(Arrays.asList(categories.split(","))),
                             rs.getString("consent_id"), null, m.errorCode(), "node, recorded after a restart", rs.getString("person_hash"));
