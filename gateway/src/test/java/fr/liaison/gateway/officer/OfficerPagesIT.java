@@ -51,6 +51,7 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -422,7 +423,16 @@ class OfficerPagesIT {
     private void clickThroughToNextPage(By target) {
         WebElement leaving = browser.findElement(By.tagName("html"));
         browser.findElement(target).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(leaving));
+        // During navigation Chromium may answer for the old node with an inspector error rather than
+        // a stale-element one: either says the page has been replaced.
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(driver -> {
+            try {
+                leaving.isEnabled();
+                return false;
+            } catch (WebDriverException replaced) {
+                return true;
+            }
+        });
     }
 
     /** Every visible input and select has a label that names it. */
