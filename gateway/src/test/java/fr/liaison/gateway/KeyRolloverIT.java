@@ -41,7 +41,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -122,17 +125,13 @@ class KeyRolloverIT {
     void messagesFlowThroughAKeyRolloverWithoutLossOrRefusalAndTheAuditVerifiesAcrossIt() throws Exception {
         String ftConsent = recordConsent("FT-25", "CD-25");
         String cdConsent = recordConsent("CD-25", "FT-25");
-        AtomicBoolean sending = new AtomicBoolean(true);
-        Thread sender = new Thread(() -> {
-            int n = 0;
-            while (sending.get()) {
-                String from = n++ % 2 == 0 ? "FT-25" : "CD-25";
-                submit(from, from.equals("FT-25") ? "CD-25" : "FT-25", from.equals("FT-25") ? ftConsent : cdConsent);
-                pause(150);
-            }
-        }, "rollover-sender");
-        sender.setDaemon(true);
-        sender.start();
+        // The sending software: one message every 150 ms, alternately each way.
+        AtomicInteger sent = new AtomicInteger();
+        ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
+        sender.scheduleWithFixedDelay(() -> {
+            String from = sent.getAndIncrement() % 2 == 0 ? "FT-25" : "CD-25";
+            submit(from, from.equals("FT-25") ? "CD-25" : "FT-25", from.equals("FT-25") ? ftConsent : cdConsent);
+        }, 0, 150, TimeUnit.MILLISECONDS);
         try {
             awaitMoreDelivered(6);
 
@@ -160,8 +159,8 @@ class KeyRolloverIT {
             publish(version3);
             awaitMoreDelivered(8);
         } finally {
-            sending.set(false);
-            sender.join(30_000);
+            sender.shutdown();
+            sender.awaitTermination(30, TimeUnit.SECONDS);
         }
         awaitAllDelivered();
 
@@ -355,14 +354,6 @@ class KeyRolloverIT {
 
     private Node node(String id) {
         return nodes.get(id);
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis); // the pace of the sending software, not a wait for asynchronous work
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static void copyFiles(Path from, Path to) {
