@@ -115,7 +115,21 @@ final class XmlInput {
         }
     }
 
-    private XMLReader newReader() throws ParserConfigurationException, SAXException {
+    /**
+     * The hardened factory, configured once per thread: the JDK's factory builds and discards a whole
+     * parser at each {@code setFeature} to check the feature, which made configuring it cost most of
+     * reading a small message. A factory is not thread-safe, hence one per thread; each document still
+     * gets a parser of its own.
+     */
+    private static final ThreadLocal<SAXParserFactory> FACTORIES = ThreadLocal.withInitial(() -> {
+        try {
+            return newFactory();
+        } catch (ParserConfigurationException | SAXException e) {
+            throw new IllegalStateException("Hardened XML parser cannot be configured", e);
+        }
+    });
+
+    private static SAXParserFactory newFactory() throws ParserConfigurationException, SAXException {
         // The JDK's own parser: its features and jdk.xml limits are known; a classpath one may differ.
         SAXParserFactory factory = SAXParserFactory.newDefaultInstance();
         factory.setNamespaceAware(true);
@@ -126,7 +140,11 @@ final class XmlInput {
         factory.setFeature(EXTERNAL_GENERAL, false);
         factory.setFeature(EXTERNAL_PARAMETER, false);
         factory.setFeature(LOAD_EXTERNAL_DTD, false);
-        SAXParser parser = factory.newSAXParser();
+        return factory;
+    }
+
+    private XMLReader newReader() throws ParserConfigurationException, SAXException {
+        SAXParser parser = FACTORIES.get().newSAXParser();
         parser.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
         parser.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
         // Entities cannot occur (no DOCTYPE) but the limits stay low in case that ever changes.

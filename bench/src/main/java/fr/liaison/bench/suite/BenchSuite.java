@@ -34,6 +34,7 @@ public final class BenchSuite {
         boolean quick = false;
         boolean profile = true;
         Path out = null;
+        Duration liaisonWarmup = null;
         Set<String> parts = Set.of("ceiling", "cxf", "liaison", "audit");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -41,8 +42,9 @@ public final class BenchSuite {
                 case "--no-profile" -> profile = false;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--only" -> parts = Set.of(args[++i].split(","));
+                case "--liaison-warmup" -> liaisonWarmup = Duration.ofSeconds(Long.parseLong(args[++i]));
                 case "-h", "--help" -> {
-                    System.out.println("usage: liaison bench [--quick] [--out DIR] [--only ceiling,cxf,liaison,audit] [--no-profile]");
+                    System.out.println("usage: liaison bench [--quick] [--out DIR] [--only ceiling,cxf,liaison,audit] [--liaison-warmup SECONDS] [--no-profile]");
                     return;
                 }
                 default -> {
@@ -55,6 +57,9 @@ public final class BenchSuite {
         Path certsDev = home.resolve("certs-dev");
         Path jar = home.resolve("gateway/target/liaison.jar");
         Settings settings = quick ? Settings.quickRun() : Settings.fullRun();
+        if (liaisonWarmup != null) {
+            settings = settings.withLiaisonWarmup(liaisonWarmup);
+        }
         if (out == null) {
             out = quick ? home.resolve("bench/target/bench-quick") : home.resolve("docs");
         }

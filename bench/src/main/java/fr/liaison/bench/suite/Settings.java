@@ -29,4 +29,10 @@ record Settings(boolean quick, int rounds, Duration ceilingWarmup, Duration ceil
         return new Settings(false, 5, Duration.ofSeconds(8), Duration.ofSeconds(6), Duration.ofSeconds(20), Duration.ofSeconds(8),
                 Duration.ofSeconds(90), Duration.ofSeconds(20), Duration.ofSeconds(60), 1_000_000);
     }
+
+    /** The same with another warm-up of the nodes ({@code --liaison-warmup}). */
+    Settings withLiaisonWarmup(Duration warmup) {
+        return new Settings(quick, rounds, ceilingWarmup, ceilingRound, cxfWarmup, cxfRound, warmup, liaisonRound, halfLoad,
+                auditVerifyEntries);
+    }
 }

@@ -18,10 +18,8 @@ import java.util.TreeSet;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
-import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,11 +27,14 @@ import org.springframework.stereotype.Component;
  * chain is written in batches): a node killed between the two holds a step the log does not show.
  * At start-up, the steps of the last minutes before the log's last entry that have fewer audit
  * entries than the message's history are appended, at the time the step was taken and with the
- * actor saying they were recorded after a restart, so the log misses no step the node took. Only steps taken before this start are
- * compared: the routes run while the repair does, and their steps of now are audited by them.
+ * actor saying they were recorded after a restart, so the log misses no step the node took. This
+ * runs once the audit log is started and before the routes, their queue consumers and the
+ * listeners, and compares only steps taken before this start: a queue entry handed out again after
+ * the restart would otherwise take its next steps, and audit them, while the log is being compared
+ * with the histories, and a step counted as missing could then be audited twice.
  */
 @Component
-class AuditRepair {
+class AuditRepair implements SmartLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditRepair.class);
     /** Far wider than a batch's time in flight. */
@@ -54,8 +55,30 @@ class AuditRepair {
     private record Missing(String messageId, String direction, String step, String errorCode, Instant at, int count) {
     }
 
-    @EventListener(ApplicationReadyEvent.class)
-    @Order(0)
+    private volatile boolean running;
+
+    @Override
+    public void start() {
+        appendStepsTheLogMissed();
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** After the audit log (ChainedAuditTrail), before Camel's routes and the web server. */
+    @Override
+    public int getPhase() {
+        return Integer.MIN_VALUE + 200;
+    }
+
     void appendStepsTheLogMissed() {
         Instant lastEntry = jdbc.sql("SELECT MAX(at) AS last_at FROM audit_entry WHERE at < ?").param(SqlTimes.time(started))
                 .query((rs, row) -> SqlTimes.instant(rs, "last_at")).list().stream().filter(at -> at != null).findFirst().orElse(null);

@@ -189,13 +189,14 @@ class NodeConfiguration {
     }
 
     @Bean
-    OutboundMessageRoutes outboundMessageRoutes(OutboundSteps steps, DeliverySteps delivery) {
-        return new OutboundMessageRoutes(steps, delivery);
+    OutboundMessageRoutes outboundMessageRoutes(OutboundSteps steps, DeliverySteps delivery, QueueProperties queues) {
+        return new OutboundMessageRoutes(steps, delivery, queues.outboundConsumers());
     }
 
     @Bean
-    InboundEnvelopeRoutes inboundEnvelopeRoutes(InboundSteps steps, ConsentSteps consents, LocalDeliverySteps local) {
-        return new InboundEnvelopeRoutes(steps, consents, local);
+    InboundEnvelopeRoutes inboundEnvelopeRoutes(InboundSteps steps, ConsentSteps consents, LocalDeliverySteps local,
+            QueueProperties queues) {
+        return new InboundEnvelopeRoutes(steps, consents, local, queues.inboundConsumers());
     }
 
     /**

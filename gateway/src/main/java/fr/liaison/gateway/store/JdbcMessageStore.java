@@ -73,6 +73,27 @@ class JdbcMessageStore implements MessageStore {
         addStep(messageId, direction, step, errorCode, at);
     }
 
+    @Override
+    @Transactional
+    public void updateStatusKeepingEnvelope(String messageId, MessageStatus status, String step, Instant at, byte[] envelope,
+            Instant sealedAt) {
+        jdbc.sql("""
+                UPDATE message SET status = ?, error_code = NULL, updated_at = ?, envelope = ?, sealed_at = ?
+                WHERE message_id = ? AND direction = 'OUTBOUND'""")
+                .params(status.name(), time(at), envelope, time(sealedAt), messageId).update();
+        addStep(messageId, Direction.OUTBOUND, step, null, at);
+    }
+
+    @Override
+    @Transactional
+    public void updateStatusForgettingEnvelope(String messageId, MessageStatus status, String step, Instant at) {
+        jdbc.sql("""
+                UPDATE message SET status = ?, error_code = NULL, updated_at = ?, envelope = NULL, sealed_at = NULL
+                WHERE message_id = ? AND direction = 'OUTBOUND'""")
+                .params(status.name(), time(at), messageId).update();
+        addStep(messageId, Direction.OUTBOUND, step, null, at);
+    }
+
     private void addStep(String messageId, Direction direction, String step, String errorCode, Instant at) {
         jdbc.sql("INSERT INTO message_step (message_id, direction, step, error_code, at) VALUES (?, ?, ?, ?, ?)")
                 .params(messageId, direction.name(), step, errorCode, time(at)).update();

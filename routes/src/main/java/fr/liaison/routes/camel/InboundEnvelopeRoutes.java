@@ -22,11 +22,22 @@ public final class InboundEnvelopeRoutes extends RouteBuilder {
     private final InboundSteps steps;
     private final ConsentSteps consents;
     private final LocalDeliverySteps local;
+    private final int localConsumers;
 
+    /** One message handed to the local software at a time. */
     public InboundEnvelopeRoutes(InboundSteps steps, ConsentSteps consents, LocalDeliverySteps local) {
+        this(steps, consents, local, 1);
+    }
+
+    /**
+     * @param localConsumers messages taken from the inbound queue and handed to the local software at
+     *     the same time, unless the queue's URI sets {@code concurrentConsumers} itself
+     */
+    public InboundEnvelopeRoutes(InboundSteps steps, ConsentSteps consents, LocalDeliverySteps local, int localConsumers) {
         this.steps = steps;
         this.consents = consents;
         this.local = local;
+        this.localConsumers = localConsumers;
     }
 
     @Override
@@ -62,7 +73,8 @@ public final class InboundEnvelopeRoutes extends RouteBuilder {
                 .end()
                 .process(e -> e.getMessage().setBody(steps.acceptedReceipt(inbound(e)))).id("inbound-receipt");
 
-        from("{{liaison.endpoints.inbound-queue}}").routeId("local-deliver").routeConfigurationId(ExchangeErrorPolicy.LOCAL_DELIVERY)
+        from(QueueConsumers.endpoint(getContext(), "{{liaison.endpoints.inbound-queue}}", localConsumers))
+                .routeId("local-deliver").routeConfigurationId(ExchangeErrorPolicy.LOCAL_DELIVERY)
                 .process(e -> local.deliver(e.getMessage().getBody(String.class))).id("local-deliver-step");
     }
 

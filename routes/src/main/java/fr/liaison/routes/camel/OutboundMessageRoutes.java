@@ -17,10 +17,21 @@ public final class OutboundMessageRoutes extends RouteBuilder {
 
     private final OutboundSteps steps;
     private final DeliverySteps delivery;
+    private final int deliveryConsumers;
 
+    /** One message delivered at a time. */
     public OutboundMessageRoutes(OutboundSteps steps, DeliverySteps delivery) {
+        this(steps, delivery, 1);
+    }
+
+    /**
+     * @param deliveryConsumers messages taken from the outbound queue and delivered at the same time,
+     *     unless the queue's URI sets {@code concurrentConsumers} itself
+     */
+    public OutboundMessageRoutes(OutboundSteps steps, DeliverySteps delivery, int deliveryConsumers) {
         this.steps = steps;
         this.delivery = delivery;
+        this.deliveryConsumers = deliveryConsumers;
     }
 
     @Override
@@ -37,7 +48,8 @@ public final class OutboundMessageRoutes extends RouteBuilder {
                 .setHeader(ExchangeHeaders.DUPLICATE_DETECTION_ID, body())
                 .to(ExchangePattern.InOnly, "{{liaison.endpoints.outbound-queue}}").id("outbound-enqueue");
 
-        from("{{liaison.endpoints.outbound-queue}}").routeId("outbound-deliver").routeConfigurationId(ExchangeErrorPolicy.OUTBOUND_DELIVERY)
+        from(QueueConsumers.endpoint(getContext(), "{{liaison.endpoints.outbound-queue}}", deliveryConsumers))
+                .routeId("outbound-deliver").routeConfigurationId(ExchangeErrorPolicy.OUTBOUND_DELIVERY)
                 .filter(e -> delivery.pending(e.getMessage().getBody(String.class))).id("outbound-pending")
                 .process(e -> e.setProperty(ExchangeHeaders.SEALED, delivery.seal(e.getMessage().getBody(String.class)))).id("outbound-seal")
                 .process(e -> delivery.send(sealed(e))).id("outbound-send")

@@ -14,9 +14,13 @@ import fr.liaison.schemas.v1.Consent;
 import fr.liaison.schemas.v1.DataCategory;
 import fr.liaison.schemas.v1.LiaisonMessage;
 
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -28,9 +32,29 @@ public final class ConsentProofs {
 
     /** Room for the CMS structure and certificate around a message of the codec's maximum size. */
     private static final int CMS_OVERHEAD_BYTES = 64 * 1024;
+    /** Proofs whose bytes were verified, remembered: a consent covers many messages. */
+    private static final int REMEMBERED = 1024;
 
     private final MessageCodec codec;
     private final Pseudonymiser pseudonymiser;
+    private final Map<Bytes, Proven> proven = new ConcurrentHashMap<>();
+
+    /** What a proof's bytes alone establish: the signer, the valid consent it carries, its record. */
+    private record Proven(X509Certificate signer, String collector, ConsentRecord record) {
+    }
+
+    /** A proof's bytes as a key: equal when every byte is. */
+    private record Bytes(byte[] value) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Bytes b && Arrays.equals(value, b.value);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(value);
+        }
+    }
 
     public ConsentProofs(MessageCodec codec, Pseudonymiser pseudonymiser) {
         this.codec = Objects.requireNonNull(codec, "codec");
@@ -69,6 +93,15 @@ public final class ConsentProofs {
      *     institution the consent names as collector, or if its content is not a valid Consent
      */
     public ConsentRecord verify(byte[] proof, Directory directory) {
+        // The same bytes verified before: their structure, signature and content are as they were;
+        // what depends on now and on the directory in force (the signer still trusted, the collector
+        // still a participant signing with it) is checked again, in the same order as below.
+        Proven known = proof == null ? null : proven.get(new Bytes(proof));
+        if (known != null) {
+            SignedContent.checkSigner(known.signer(), directory.trust(), ErrorCode.CONSENT_PROOF_INVALID);
+            checkRecorder(known.collector(), known.signer(), directory);
+            return known.record();
+        }
         SignedContent.Verified verified = SignedContent.verify(proof, codec.limits().maxBytes() + CMS_OVERHEAD_BYTES,
                 directory.trust(), ErrorCode.CONSENT_PROOF_INVALID);
         ValidatedMessage message;
@@ -81,20 +114,30 @@ public final class ConsentProofs {
             throw new LiaisonException(ErrorCode.CONSENT_PROOF_INVALID, "signed content is a " + message.messageType().value());
         }
         String collector = collector(consent);
-        Optional<Participant> recorder = directory.find(collector);
-        if (recorder.isEmpty()) {
-            throw new LiaisonException(ErrorCode.CONSENT_PROOF_INVALID, "collector " + collector + " is not in the directory");
-        }
-        if (!recorder.get().signsOrSignedWith(verified.signer())) {
-            String actual = directory.bySigningCertificate(verified.signer()).map(Participant::id).orElse("an unlisted certificate");
-            throw new LiaisonException(ErrorCode.CONSENT_PROOF_INVALID,
-                    "signed by " + actual + ", collector is " + collector);
-        }
+        checkRecorder(collector, verified.signer(), directory);
         // sign() never makes such a proof; refuse one made elsewhere.
         if (!collector.equals(consent.getHeader().getSender())) {
             throw new LiaisonException(ErrorCode.CONSENT_PROOF_INVALID, "sender is not the collector " + collector);
         }
-        return record(consent, proof);
+        ConsentRecord record = record(consent, proof);
+        if (proven.size() >= REMEMBERED) {
+            proven.clear();
+        }
+        proven.put(new Bytes(proof.clone()), new Proven(verified.signer(), collector, record));
+        return record;
+    }
+
+    /** The collector must be a participant of the directory in force that signs, or signed, with this certificate. */
+    private static void checkRecorder(String collector, X509Certificate signer, Directory directory) {
+        Optional<Participant> recorder = directory.find(collector);
+        if (recorder.isEmpty()) {
+            throw new LiaisonException(ErrorCode.CONSENT_PROOF_INVALID, "collector " + collector + " is not in the directory");
+        }
+        if (!recorder.get().signsOrSignedWith(signer)) {
+            String actual = directory.bySigningCertificate(signer).map(Participant::id).orElse("an unlisted certificate");
+            throw new LiaisonException(ErrorCode.CONSENT_PROOF_INVALID,
+                    "signed by " + actual + ", collector is " + collector);
+        }
     }
 
     private ConsentRecord record(Consent consent, byte[] proof) {

@@ -57,9 +57,9 @@ public final class DeliverySteps {
 
     /**
      * The message as queued, sealed for its recipient with its consent proof. The envelope is kept
-     * and sent again as is by later tries, so that a recipient that got it but whose receipt was lost
-     * recognises it and answers with the same receipt; an envelope older than half the replay window
-     * is sealed afresh, so that it is not refused as stale.
+     * (with SENT, before it leaves) and sent again as is by later tries, so that a recipient that got
+     * it but whose receipt was lost recognises it and answers with the same receipt; an envelope older
+     * than half the replay window is sealed afresh, so that it is not refused as stale.
      */
     public SealedMessage seal(String messageId) {
         StoredMessage stored = node.messages().find(messageId, Direction.OUTBOUND).orElseThrow(
@@ -67,22 +67,31 @@ public final class DeliverySteps {
         Participant recipient = node.directory().get().require(stored.recipient());
         Instant now = node.clock().instant();
         Instant reusableSince = now.minus(node.replayWindow().dividedBy(2));
-        byte[] envelope = node.messages().keptEnvelope(messageId)
-                .filter(kept -> kept.sealedAt().isAfter(reusableSince))
-                .map(MessageStore.KeptEnvelope::envelope)
-                .orElseGet(() -> {
-                    byte[] proof = stored.consentId() == null ? null
-                            : node.consents().find(stored.consentId()).map(ConsentRecord::proof).orElse(null);
-                    byte[] sealed = sealer.seal(stored.payload(), recipient.encryptionCertificate(), proof);
-                    node.messages().keepEnvelope(messageId, sealed, now);
-                    return sealed;
-                });
-        return new SealedMessage(stored, recipient, envelope);
+        Optional<byte[]> kept = node.messages().keptEnvelope(messageId)
+                .filter(envelope -> envelope.sealedAt().isAfter(reusableSince))
+                .map(MessageStore.KeptEnvelope::envelope);
+        if (kept.isPresent()) {
+            return new SealedMessage(stored, recipient, kept.get(), null);
+        }
+        byte[] proof = stored.consentId() == null ? null
+                : node.consents().find(stored.consentId()).map(ConsentRecord::proof).orElse(null);
+        return new SealedMessage(stored, recipient, sealer.seal(stored.payload(), recipient.encryptionCertificate(), proof), now);
     }
 
-    /** Posts the envelope; SENT is recorded before, so a crash in flight shows where it stopped. */
+    /**
+     * Posts the envelope; SENT is recorded before, with the envelope when freshly sealed (one
+     * transaction), so a crash in flight shows where it stopped and the next try sends the same bytes.
+     */
     public SealedMessage send(SealedMessage sealed) {
-        record(sealed.stored(), MessageStatus.SENT, AuditStep.SENT, null);
+        StoredMessage stored = sealed.stored();
+        Instant now = node.clock().instant();
+        if (sealed.sealedAt() != null) {
+            node.messages().updateStatusKeepingEnvelope(stored.messageId(), MessageStatus.SENT, AuditStep.SENT.name(), now,
+                    sealed.envelope(), sealed.sealedAt());
+        } else {
+            node.messages().updateStatus(stored.messageId(), Direction.OUTBOUND, MessageStatus.SENT, AuditStep.SENT.name(), null, now);
+        }
+        audit(stored, AuditStep.SENT, null);
         PeerTransport.PeerReply reply = transport.post(sealed.recipient().exchangeEndpoint(), sealed.stored().messageId(), sealed.envelope());
         if (reply.status() >= 500) {
             throw new LiaisonException(ErrorCode.EXCHANGE_PEER_UNREACHABLE, "recipient node answered " + reply.status());
@@ -99,8 +108,10 @@ public final class DeliverySteps {
             throw new LiaisonException(ErrorCode.EXCHANGE_PEER_REFUSED, "recipient node answered " + receipt.errorCode());
         }
         audit(sealed.stored(), AuditStep.RECEIPT_VERIFIED, null);
-        record(sealed.stored(), MessageStatus.DELIVERED, AuditStep.DELIVERED, null);
-        node.messages().forgetEnvelope(sealed.stored().messageId());
+        // Delivered: the envelope will not be sent again, forgotten in the same transaction.
+        node.messages().updateStatusForgettingEnvelope(sealed.stored().messageId(), MessageStatus.DELIVERED, AuditStep.DELIVERED.name(),
+                node.clock().instant());
+        audit(sealed.stored(), AuditStep.DELIVERED, null);
     }
 
     /**
@@ -170,12 +181,19 @@ public final class DeliverySteps {
         private final StoredMessage stored;
         private final Participant recipient;
         private final byte[] envelope;
+        private final Instant sealedAt;
         private PeerTransport.PeerReply reply;
 
-        SealedMessage(StoredMessage stored, Participant recipient, byte[] envelope) {
+        SealedMessage(StoredMessage stored, Participant recipient, byte[] envelope, Instant sealedAt) {
             this.stored = stored;
             this.recipient = recipient;
             this.envelope = envelope;
+            this.sealedAt = sealedAt;
+        }
+
+        /** When this envelope was sealed for this try, null when it is the one kept from an earlier try. */
+        Instant sealedAt() {
+            return sealedAt;
         }
 
         public StoredMessage stored() {

@@ -36,6 +36,25 @@ public interface MessageStore {
     /** Forgets the kept envelope: the next try seals afresh (a re-submission, a new recipient key). */
     void forgetEnvelope(String messageId);
 
+    /**
+     * {@link #updateStatus} of an outbound message and {@link #keepEnvelope}, as one change: a
+     * database writes both in one transaction.
+     */
+    default void updateStatusKeepingEnvelope(String messageId, MessageStatus status, String step, Instant at, byte[] envelope,
+            Instant sealedAt) {
+        keepEnvelope(messageId, envelope, sealedAt);
+        updateStatus(messageId, Direction.OUTBOUND, status, step, null, at);
+    }
+
+    /**
+     * {@link #updateStatus} of an outbound message and {@link #forgetEnvelope}, as one change: a
+     * database writes both in one transaction.
+     */
+    default void updateStatusForgettingEnvelope(String messageId, MessageStatus status, String step, Instant at) {
+        updateStatus(messageId, Direction.OUTBOUND, status, step, null, at);
+        forgetEnvelope(messageId);
+    }
+
     /** The envelope kept for an outbound message, if any. */
     Optional<KeptEnvelope> keptEnvelope(String messageId);
 

@@ -7,6 +7,7 @@ import fr.liaison.schemas.MessageFormat;
 import fr.liaison.schemas.error.LiaisonException;
 import fr.liaison.schemas.v1.ResourceDirectoryEntry;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -36,6 +37,9 @@ public final class ResourcePublication {
 
     /** The messages to submit for this body: itself, or one copy per recipient for a resource without one. */
     public List<byte[]> copies(byte[] body) {
+        if (!mayBeResourceEntry(body)) {
+            return List.of(body); // read once, by the pipeline
+        }
         ResourceDirectoryEntry entry;
         try {
             if (!(codec.read(body, MessageFormat.detect(body)).message() instanceof ResourceDirectoryEntry e)
@@ -61,5 +65,39 @@ public final class ResourcePublication {
             copies.add(codec.toXml(entry));
         }
         return copies.isEmpty() ? List.of(body) : copies;
+    }
+
+    private static final byte[] XML_ROOT = "ResourceDirectoryEntry".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] JSON_TYPE = "RESOURCE_DIRECTORY_ENTRY".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] JSON_ESCAPE = "\\u".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * False only when the body cannot be a resource directory entry, told without reading it, so
+     * that every other message is parsed and validated once (by the pipeline), not twice. Either form
+     * names the type in ASCII: the XML root element {@code ResourceDirectoryEntry} (a name has no
+     * escape, and in every encoding a body detected as XML can be in, ASCII-compatible, its bytes are
+     * those), the JSON {@code header.messageType} {@code RESOURCE_DIRECTORY_ENTRY} (unless written with
+     * {@code \\u} escapes). A NUL byte (UTF-16 or UTF-32) or a JSON escape leaves it to the full read.
+     */
+    static boolean mayBeResourceEntry(byte[] body) {
+        for (byte b : body) {
+            if (b == 0) {
+                return true;
+            }
+        }
+        return contains(body, XML_ROOT) || contains(body, JSON_TYPE) || contains(body, JSON_ESCAPE);
+    }
+
+    private static boolean contains(byte[] body, byte[] part) {
+        outer:
+        for (int i = 0; i + part.length <= body.length; i++) {
+            for (int k = 0; k < part.length; k++) {
+                if (body[i + k] != part[k]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 }

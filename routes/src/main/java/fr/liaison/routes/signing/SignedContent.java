@@ -173,12 +173,7 @@ public final class SignedContent {
         if (!SIGNATURES.contains(new ASN1ObjectIdentifier(signer.getEncryptionAlgOID()))) {
             throw new LiaisonException(failure, "signature algorithm " + signer.getEncryptionAlgOID());
         }
-        try {
-            trust.check(certificate);
-        } catch (LiaisonException e) {
-            // Keep the precise reason (expired, revoked, untrusted) as the detail.
-            throw new LiaisonException(failure, "signer certificate: " + e.code().code(), e);
-        }
+        checkSigner(certificate, trust, failure);
         boolean valid;
         try {
             valid = signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(Providers.bouncyCastle()).build(certificate));
@@ -189,5 +184,21 @@ public final class SignedContent {
             throw new LiaisonException(failure, "signature does not verify");
         }
         return new Verified((byte[]) signed.getSignedContent().getContent(), certificate);
+    }
+
+    /**
+     * The check of {@link #verify} that depends on the moment and on the network's trust as it is
+     * now (chain, validity, CRL), not on the bytes: for a document verified earlier whose signer
+     * must still be trusted.
+     *
+     * @throws LiaisonException {@code failure}, as {@link #verify} would throw it for this signer
+     */
+    public static void checkSigner(X509Certificate signer, NetworkTrust trust, ErrorCode failure) {
+        try {
+            trust.check(signer);
+        } catch (LiaisonException e) {
+            // Keep the precise reason (expired, revoked, untrusted) as the detail.
+            throw new LiaisonException(failure, "signer certificate: " + e.code().code(), e);
+        }
     }
 }

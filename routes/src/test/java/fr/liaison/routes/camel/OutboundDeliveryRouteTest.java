@@ -135,14 +135,20 @@ class OutboundDeliveryRouteTest {
     @Test
     void serverErrorFromThePeerIsRetriedAndMaySucceed() throws Exception {
         AtomicInteger posts = new AtomicInteger();
+        List<byte[]> envelopes = new CopyOnWriteArrayList<>();
         PeerTransport real = ccas.transport;
-        ccas.transport = (endpoint, id, envelope) -> posts.incrementAndGet() == 1
-                ? new PeerTransport.PeerReply(503, new byte[0]) : real.post(endpoint, id, envelope);
+        ccas.transport = (endpoint, id, envelope) -> {
+            envelopes.add(envelope.clone());
+            return posts.incrementAndGet() == 1 ? new PeerTransport.PeerReply(503, new byte[0]) : real.post(endpoint, id, envelope);
+        };
         startSender();
 
         String messageId = submitAndAwaitDelivery();
 
         assertThat(posts).hasValue(2);
+        // The envelope kept with the first SENT is the one sent again, then forgotten once delivered.
+        assertThat(envelopes.get(1)).isEqualTo(envelopes.get(0));
+        assertThat(ccas.store.keptEnvelope(messageId)).isEmpty();
         assertThat(ccas.stored(messageId, Direction.OUTBOUND).status()).isEqualTo(MessageStatus.DELIVERED);
         assertThat(ccas.stepsOf(messageId)).containsExactly(AuditStep.ACCEPTED, AuditStep.SENT, AuditStep.RETRIED,
                 AuditStep.SENT, AuditStep.RECEIPT_VERIFIED, AuditStep.DELIVERED);

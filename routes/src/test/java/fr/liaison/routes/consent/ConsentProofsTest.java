@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import fr.liaison.routes.directory.Directory;
+import fr.liaison.routes.directory.NetworkTrust;
 import fr.liaison.routes.keys.ParticipantKeys;
 import fr.liaison.routes.testing.DevNetwork;
 import fr.liaison.schemas.MessageFormat;
@@ -14,7 +15,9 @@ import fr.liaison.schemas.error.LiaisonException;
 import fr.liaison.schemas.v1.Consent;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
@@ -59,6 +62,33 @@ class ConsentProofsTest {
         ConsentRecord signed = proofs.sign(consent, ccas);
         ConsentRecord verified = proofs.verify(signed.proof(), directory);
         assertThat(verified).isEqualTo(signed);
+    }
+
+    @Test
+    void aProofVerifiedBeforeIsStillCheckedAgainstTheTrustAndDirectoryInForce() {
+        byte[] proof = proofs.sign(consent, ccas).proof();
+        ConsentRecord first = proofs.verify(proof, directory);
+        assertThat(proofs.verify(proof.clone(), directory)).isEqualTo(first);
+
+        // Years later the collector's certificate has expired: the remembered proof is refused as a new one would be.
+        Directory later = new Directory(directory.network(), directory.version(), directory.issuedAt(), directory.participants(),
+                directory.conventions(), new NetworkTrust(directory.trust().networkCa(), directory.trust().crls(),
+                        Clock.fixed(Instant.parse("2100-01-01T00:00:00Z"), ZoneOffset.UTC)));
+        LiaisonException expired = (LiaisonException) catchThrowable(() -> proofs.verify(proof, later));
+        assertThat(expired.code()).isEqualTo(ErrorCode.CONSENT_PROOF_INVALID);
+        assertThat(expired.details()).anyMatch(d -> d.contains("signer certificate"));
+
+        // A directory without the collector: refused, with the reason a first verification gives.
+        Directory without = new Directory(directory.network(), directory.version(), directory.issuedAt(),
+                directory.participants().stream().filter(p -> !p.id().equals("CCAS-29232")).toList(), directory.conventions(),
+                directory.trust());
+        LiaisonException unlisted = (LiaisonException) catchThrowable(() -> proofs.verify(proof, without));
+        LiaisonException unlistedFirstTime = (LiaisonException) catchThrowable(
+                () -> new ConsentProofs(Samples.CODEC, Samples.PSEUDONYMISER).verify(proof, without));
+        assertThat(unlisted.code()).isEqualTo(ErrorCode.CONSENT_PROOF_INVALID);
+        assertThat(unlisted.details()).isEqualTo(unlistedFirstTime.details());
+
+        assertThat(proofs.verify(proof, directory)).isEqualTo(first);
     }
 
     @Test
