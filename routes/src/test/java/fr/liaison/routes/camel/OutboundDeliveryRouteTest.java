@@ -128,6 +128,8 @@ class OutboundDeliveryRouteTest {
 
         String messageId = submitAndAwaitDelivery();
 
+        // FAILED is recorded first, then the software is told.
+        await().atMost(Duration.ofSeconds(10)).until(() -> !pushed.isEmpty());
         assertThat(pushed).singleElement().asString().startsWith("MESSAGE_FAILED " + messageId)
                 .contains("\"status\":\"FAILED\"", "\"step\":\"DEAD_LETTERED\"", "\"errorCode\":\"GW-EXCHANGE-008\"");
     }
