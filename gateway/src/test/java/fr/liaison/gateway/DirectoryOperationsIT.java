@@ -186,6 +186,8 @@ class DirectoryOperationsIT {
 
         assertThat(refresher("FT-25").refresh()).isTrue();
         assertThat(version("FT-25")).isEqualTo(2);
+        assertThat(node("FT-25").context.getBean(MeterRegistry.class).find("liaison.peer.certificate.expiry").tag("peer", NEWCOMER)
+                .gauges()).as("the newcomer's certificate expiry gauges, without a restart").hasSize(3);
         nodes.put(NEWCOMER, Node.start(NEWCOMER, certs, run, published, 42));
 
         String consent = recordConsent("FT-25", List.of(NEWCOMER), Purpose.ACCOMPAGNEMENT_GLOBAL);

@@ -76,9 +76,27 @@ public record LiaisonProperties(String participantId, Path workDir, Keys keys, D
      * @param refreshInterval how often the published directory is fetched
      * @param maxAge readiness goes down when the directory in force was issued longer ago than this;
      *     absent: no limit
+     * @param publicationTrust which server certificates an {@code https:} {@code url} may present
      */
     public record DirectorySource(Path file, Path operatorCertificate, Path caCertificate, java.net.URI url,
-            @DefaultValue("PT5M") Duration refreshInterval, Duration maxAge) {
+            @DefaultValue("PT5M") Duration refreshInterval, Duration maxAge, @DefaultValue PublicationTrust publicationTrust) {
+
+        public DirectorySource {
+            publicationTrust = publicationTrust == null ? new PublicationTrust(true, null, false) : publicationTrust;
+        }
+    }
+
+    /**
+     * The CAs trusted to issue the TLS server certificate of the directory's publication (an
+     * {@code https:} {@code liaison.directory.url}). The directory's own signature is checked
+     * whatever the TLS trust; this only decides which servers the node talks to.
+     *
+     * @param networkCa whether the network CA ({@code liaison.directory.ca-certificate}) is trusted
+     * @param file a PEM file of further CA certificates to trust (one or more), e.g. the CA of the
+     *     operator's web server; absent: none
+     * @param systemCas whether the JVM's default trust store (public CAs) is trusted as well
+     */
+    public record PublicationTrust(@DefaultValue("true") boolean networkCa, Path file, boolean systemCas) {
     }
 
     /**

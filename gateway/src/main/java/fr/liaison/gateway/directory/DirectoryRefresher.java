@@ -17,10 +17,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +41,9 @@ import org.springframework.stereotype.Component;
  * signature verifies against the configured operator certificate, applied live only when its
  * version is higher than the one in force. A bad signature, an older version or an unreachable
  * URL leaves the last good directory in force and raises an alert (a WARN line and the counter
- * {@code liaison_directory_refresh_failures_total{code}}).
+ * {@code liaison_directory_refresh_failures_total{code}}). An {@code https:} publication must present
+ * a server certificate issued by a CA of {@code liaison.directory.publication-trust} (by default the
+ * network CA only); any other server is unreachable, as far as the node is concerned.
  */
 @Component
 public class DirectoryRefresher {
@@ -46,7 +56,7 @@ public class DirectoryRefresher {
     private final X509Certificate ca;
     private final Clock clock;
     private final MeterRegistry meters;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
     private volatile Instant lastSuccess;
     private volatile String lastFailure;
 
@@ -58,6 +68,46 @@ public class DirectoryRefresher {
         this.clock = clock;
         this.meters = meters;
         this.lastSuccess = clock.instant();
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .sslContext(publicationTls(source.publicationTrust(), ca)).build();
+    }
+
+    /** The TLS context of https fetches: trusting only the CAs the publication trust names. */
+    static SSLContext publicationTls(LiaisonProperties.PublicationTrust trust, X509Certificate networkCa) {
+        try {
+            KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+            anchors.load(null, null);
+            List<X509Certificate> trusted = new ArrayList<>();
+            if (trust.networkCa()) {
+                trusted.add(networkCa);
+            }
+            if (trust.file() != null) {
+                List<X509Certificate> listed = Pem.certificates(Files.readString(trust.file()));
+                if (listed.isEmpty()) {
+                    throw new IllegalStateException("liaison.directory.publication-trust.file holds no certificate: " + trust.file());
+                }
+                trusted.addAll(listed);
+            }
+            if (trust.systemCas()) {
+                TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                system.init((KeyStore) null);
+                for (var manager : system.getTrustManagers()) {
+                    if (manager instanceof X509TrustManager x509) {
+                        trusted.addAll(List.of(x509.getAcceptedIssuers()));
+                    }
+                }
+            }
+            for (int i = 0; i < trusted.size(); i++) {
+                anchors.setCertificateEntry("anchor-" + i, trusted.get(i));
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(anchors);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("liaison.directory.publication-trust cannot be read: " + e.getMessage(), e);
+        }
     }
 
     @Scheduled(initialDelayString = "${liaison.directory.refresh-interval:PT5M}",
@@ -91,7 +141,8 @@ public class DirectoryRefresher {
         } catch (LiaisonException e) {
             lastFailure = e.code().code();
             meters.counter("liaison.directory.refresh.failures", "code", e.code().code()).increment();
-            LOG.warn("{} {} The directory version {} stays in force.", e.code().code(), e.code().message(), holder.current().version());
+            LOG.warn("{} {} {} The directory version {} stays in force.", e.code().code(), e.code().message(), e.details(),
+                    holder.current().version());
             return false;
         }
     }
@@ -109,7 +160,9 @@ public class DirectoryRefresher {
             }
             return response.body();
         } catch (IOException e) {
-            throw new LiaisonException(ErrorCode.DIRECTORY_UNREACHABLE, String.valueOf(url != null ? url : source.file()));
+            // A TLS server whose certificate the publication trust does not cover ends here too (SSLHandshakeException).
+            throw new LiaisonException(ErrorCode.DIRECTORY_UNREACHABLE,
+                    (url != null ? url : source.file()) + ": " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LiaisonException(ErrorCode.DIRECTORY_UNREACHABLE, "interrupted");

@@ -15,8 +15,9 @@ import org.apache.camel.builder.RouteConfigurationBuilder;
 
 /**
  * The one error policy of the exchange routes, one configuration per flow. Every handled error
- * is audited; only an unreachable peer or local software is retried, because any other refusal
- * would be refused again.
+ * is audited; only an unreachable peer or local software is retried (a peer presenting a TLS
+ * certificate the directory does not list for it counts as unreachable), because any other
+ * refusal would be refused again.
  */
 public final class ExchangeErrorPolicy extends RouteConfigurationBuilder {
 
@@ -97,6 +98,8 @@ public final class ExchangeErrorPolicy extends RouteConfigurationBuilder {
     }
 
     private static boolean retryable(LiaisonException failure) {
-        return failure.code() == ErrorCode.EXCHANGE_PEER_UNREACHABLE;
+        // A server certificate the directory does not list for the recipient: nothing was sent, and the
+        // directory in force may still lag behind a rollover; tried again like an unreachable peer.
+        return failure.code() == ErrorCode.EXCHANGE_PEER_UNREACHABLE || failure.code() == ErrorCode.EXCHANGE_PEER_SERVER_CERTIFICATE;
     }
 }

@@ -92,7 +92,7 @@ public final class DeliverySteps {
             node.messages().updateStatus(stored.messageId(), Direction.OUTBOUND, MessageStatus.SENT, AuditStep.SENT.name(), null, now);
         }
         audit(stored, AuditStep.SENT, null);
-        PeerTransport.PeerReply reply = transport.post(sealed.recipient().exchangeEndpoint(), sealed.stored().messageId(), sealed.envelope());
+        PeerTransport.PeerReply reply = transport.post(sealed.recipient(), sealed.stored().messageId(), sealed.envelope());
         if (reply.status() >= 500) {
             throw new LiaisonException(ErrorCode.EXCHANGE_PEER_UNREACHABLE, "recipient node answered " + reply.status());
         }

@@ -158,6 +158,27 @@ class OutboundDeliveryRouteTest {
     }
 
     @Test
+    void aPeerServerCertificateTheDirectoryDoesNotListIsRetriedLikeAnUnreachablePeer() throws Exception {
+        AtomicInteger posts = new AtomicInteger();
+        PeerTransport real = ccas.transport;
+        ccas.transport = (recipient, id, envelope) -> {
+            if (posts.incrementAndGet() == 1) {
+                throw new LiaisonException(ErrorCode.EXCHANGE_PEER_SERVER_CERTIFICATE, recipient.id());
+            }
+            return real.post(recipient, id, envelope);
+        };
+        startSender();
+
+        String messageId = submitAndAwaitDelivery();
+
+        assertThat(posts).hasValue(2);
+        assertThat(ccas.stepsOf(messageId)).containsExactly(AuditStep.ACCEPTED, AuditStep.SENT, AuditStep.RETRIED,
+                AuditStep.SENT, AuditStep.RECEIPT_VERIFIED, AuditStep.DELIVERED);
+        assertThat(ccas.auditOf(messageId).get(2).errorCode()).isEqualTo("GW-EXCHANGE-009");
+        assertThat(deadLetter.getReceivedCounter()).isZero();
+    }
+
+    @Test
     void rejectionByThePeerFailsAtOnceAndIsNeverRetried() throws Exception {
         AtomicInteger posts = new AtomicInteger();
         // The TLS connection authenticates another participant than the envelope's signer: FT-29 rejects it.

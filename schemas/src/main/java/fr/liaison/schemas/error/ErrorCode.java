@@ -71,6 +71,7 @@ public enum ErrorCode {
     EXCHANGE_PEER_REFUSED("GW-EXCHANGE-006", "The recipient node refused the message."),
     EXCHANGE_PEER_UNREACHABLE("GW-EXCHANGE-007", "The recipient node could not be reached; delivery is retried."),
     EXCHANGE_DEAD_LETTER("GW-EXCHANGE-008", "Delivery failed after the last retry."),
+    EXCHANGE_PEER_SERVER_CERTIFICATE("GW-EXCHANGE-009", "The recipient node's TLS server certificate is not the directory's TLS certificate of the recipient participant; nothing was sent, delivery is retried."),
 
     // Conventions between participants (carried by the signed directory)
     CONVENTION_NONE("GW-CONVENTION-001", "No convention between these participants covers this message type and purpose."),
