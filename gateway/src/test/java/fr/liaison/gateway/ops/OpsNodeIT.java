@@ -117,6 +117,47 @@ class OpsNodeIT {
     }
 
     @Test
+    void theLocalApiWithoutATokenOrWithAWrongOneAnswers401ProblemAndDoesNothing() throws Exception {
+        String consentId = UUID.randomUUID().toString();
+        byte[] consent = samples.consent(consentId, "FT-17", List.of("CD-17"), DIAGNOSIS_CATEGORIES);
+        SampleMessages.Fresh diagnosis = samples.message("shared-diagnosis.xml", "FT-17", "CD-17", consentId, null);
+        List<String> credentials = new ArrayList<>();
+        credentials.add(null);
+        credentials.add("Bearer not-" + ft.token);
+        credentials.add("Bearer " + cd.token); // another node's client
+        credentials.add("Basic " + java.util.Base64.getEncoder().encodeToString((ft.clientName + ":" + ft.token).getBytes(StandardCharsets.UTF_8)));
+        for (String credential : credentials) {
+            List<HttpRequest.Builder> requests = List.of(
+                    ft.anonymous("/api/v1/consents").header("Content-Type", "application/xml").POST(HttpRequest.BodyPublishers.ofByteArray(consent)),
+                    ft.anonymous("/api/v1/messages").header("Content-Type", "application/xml")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(diagnosis.xml())),
+                    ft.anonymous("/api/v1/messages/" + diagnosis.messageId()).GET(),
+                    ft.anonymous("/api/v1/inbox").GET(),
+                    ft.anonymous("/api/v1/inbox/" + diagnosis.messageId()).GET(),
+                    ft.anonymous("/api/v1/inbox/" + diagnosis.messageId() + "/ack").POST(HttpRequest.BodyPublishers.noBody()));
+            for (HttpRequest.Builder request : requests) {
+                if (credential != null) {
+                    request.header("Authorization", credential);
+                }
+                HttpResponse<byte[]> answer = ft.send(request);
+                String what = answer.request().method() + " " + answer.uri().getPath() + " with " + (credential == null ? "no credential"
+                        : credential.substring(0, credential.indexOf(' ')) + " credential");
+                assertThat(answer.statusCode()).as(what).isEqualTo(401);
+                assertThat(answer.headers().firstValue("Content-Type")).as(what).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+                assertThat(answer.headers().firstValue("Set-Cookie")).as(what).isEmpty();
+                JsonNode problem = JSON.readTree(answer.body());
+                assertThat(problem.path("code").asString()).as(what).isEqualTo("GW-API-001");
+                assertThat(problem.path("status").asInt()).as(what).isEqualTo(401);
+                assertThat(problem.propertyNames()).as(what + ": the problem and nothing else")
+                        .isSubsetOf("type", "title", "status", "detail", "instance", "code");
+            }
+        }
+        // Nothing was done: neither the consent nor the message exists for the node's own client.
+        assertThat(ft.send(ft.authorized("/api/v1/consents/" + consentId).GET()).statusCode()).isEqualTo(404);
+        assertThat(ft.send(ft.authorized("/api/v1/messages/" + diagnosis.messageId()).GET()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void livenessAndReadinessAnswerWithoutAToken() throws Exception {
         for (String probe : List.of("/actuator/health/liveness", "/actuator/health/readiness")) {
             HttpResponse<byte[]> answer = ft.send(ft.anonymous(probe).GET());
