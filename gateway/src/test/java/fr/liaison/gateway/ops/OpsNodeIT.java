@@ -87,6 +87,16 @@ class OpsNodeIT {
         assertThat(scrape).containsPattern("liaison_route_exchanges_total\\{[^}]*outcome=\"completed\"[^}]*route=\"outbound-deliver\"")
                 .containsPattern("liaison_route_exchanges_total\\{code=\"GW-CONSENT-001\",outcome=\"refused\"[^}]*route=\"outbound-submit\"")
                 .contains("liaison_route_duration_seconds_count{");
+        // Seal and open timings (the sender seals, the recipient opens) and the audit append latency of both.
+        String recipientScrape = new String(cd.send(cd.anonymous("/actuator/prometheus").GET()).body(), StandardCharsets.UTF_8);
+        assertThat(count(scrape, "liaison_step_duration_seconds_count", "step=\"outbound-seal\"")).isPositive();
+        assertThat(count(scrape, "liaison_step_duration_seconds_sum", "step=\"outbound-seal\"")).isPositive();
+        assertThat(count(recipientScrape, "liaison_step_duration_seconds_count", "step=\"inbound-open\"")).isPositive();
+        assertThat(count(recipientScrape, "liaison_step_duration_seconds_sum", "step=\"inbound-open\"")).isPositive();
+        for (String node : List.of(scrape, recipientScrape)) {
+            assertThat(count(node, "liaison_audit_append_seconds_count", "")).isPositive();
+            assertThat(count(node, "liaison_audit_append_seconds_sum", "")).isPositive();
+        }
 
         String logs = output.getAll();
         assertThat(logs).contains(diagnosis.messageId());
@@ -180,6 +190,14 @@ class OpsNodeIT {
         assertThat(document.path("paths").has("/api/v1/messages")).isTrue();
         assertThat(document.path("components").path("schemas").path("Problem").path("properties").path("code").path("enum"))
                 .isNotEmpty();
+    }
+
+    /** The value of the sample of {@code metric} whose labels match {@code labels}, from a Prometheus scrape; fails when absent. */
+    private static double count(String scrape, String metric, String labels) {
+        java.util.regex.Matcher sample = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(metric)
+                + (labels.isEmpty() ? "(?:\\{[^}]*\\})?" : "\\{[^}]*" + labels + "[^}]*\\}") + " (\\S+)$").matcher(scrape);
+        assertThat(sample.find()).as("%s{%s} in the scrape", metric, labels).isTrue();
+        return Double.parseDouble(sample.group(1));
     }
 
     private static String status(TestNode node, String messageId) throws Exception {
