@@ -278,10 +278,14 @@ class ThreeNodeExchangeIT {
         byte[] envelope = new EnvelopeSealer(KeyMaterial.fromCertsDev(CERTS_DEV, "CD-29"))
                 .seal(forged.xml(), directory.require("FT-29").encryptionCertificate());
 
+        double before = envelopesReceivedByFranceTravail();
+
         HttpResponse<byte[]> answer = postEnvelope("CD-29", forged.messageId(), envelope);
 
         assertRejectedBySigner(answer, forged.messageId(), envelope);
-        assertNeverReachedFranceTravail(forged.messageId());
+        // FT-29's endpoint was called, once, by this test, and refused it: nothing reached its software.
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(envelopesReceivedByFranceTravail()).isEqualTo(before + 1));
+        assertNothingDeliveredAtFranceTravail(forged.messageId());
     }
 
     @Test
@@ -291,10 +295,14 @@ class ThreeNodeExchangeIT {
         byte[] envelope = new EnvelopeSealer(KeyMaterial.fromCertsDev(CERTS_DEV, "CD-29"))
                 .seal(forged.xml(), directory.require("FT-29").encryptionCertificate());
 
+        double before = envelopesReceivedByFranceTravail();
+
         HttpResponse<byte[]> answer = postEnvelope("CCAS-29232", forged.messageId(), envelope);
 
         assertRejectedBySigner(answer, forged.messageId(), envelope);
-        assertNeverReachedFranceTravail(forged.messageId());
+        // FT-29's endpoint was called, once, by this test, and refused it: nothing reached its software.
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(envelopesReceivedByFranceTravail()).isEqualTo(before + 1));
+        assertNothingDeliveredAtFranceTravail(forged.messageId());
     }
 
     @Test
@@ -370,17 +378,50 @@ class ThreeNodeExchangeIT {
         assertThat(json(answer).path("code").asString()).isEqualTo(code);
     }
 
-    /** Refused by CCAS-29232's consent gate: 403 with the code, REFUSED, and FT-29 never heard of it. */
+    /**
+     * Refused by CCAS-29232's consent gate: 403 with the code, REFUSED, FT-29's inter-node endpoint
+     * never called (its own count of requests is unchanged once nothing is queued for sending), and
+     * FT-29 never heard of it.
+     */
     private void assertRefusedAtSource(SampleMessages.Fresh message, String code) throws Exception {
+        double before = envelopesReceivedByFranceTravail();
         assertProblem(ccas.post("/api/v1/messages", message.xml()), 403, code);
         JsonNode status = json(ccas.get("/api/v1/messages/" + message.messageId()));
         assertThat(status.path("status").asString()).isEqualTo("REFUSED");
         assertThat(status.path("errorCode").asString()).isEqualTo(code);
         assertThat(status.path("history").toString()).contains("\"REFUSED\"").doesNotContain("\"SENT\"");
-        assertNeverReachedFranceTravail(message.messageId());
+        assertThat(envelopesReceivedByFranceTravail()).as("requests FT-29's inter-node endpoint received").isEqualTo(before);
+        assertNothingDeliveredAtFranceTravail(message.messageId());
     }
 
-    private void assertNeverReachedFranceTravail(String messageId) throws Exception {
+    /**
+     * Requests FT-29's inter-node endpoint has answered, from its own {@code http.server.requests}
+     * count in its Prometheus scrape, read once the other nodes have nothing queued for sending (a
+     * message on its way is counted in the queue until its try is over).
+     */
+    private double envelopesReceivedByFranceTravail() throws Exception {
+        for (Node sender : new Node[] {ccas, cd}) {
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(scraped(sender, "liaison_queue_depth", "queue=\"liaison.outbound\""))
+                    .as(sender.id + "'s outbound queue").isZero());
+        }
+        return scraped(ft, "http_server_requests_seconds_count", "uri=\"/exchange/v1/envelopes\"");
+    }
+
+    /** The sum of the samples of {@code metric} whose labels include {@code label}, in the node's Prometheus scrape (0 if none). */
+    private static double scraped(Node node, String metric, String label) throws Exception {
+        HttpResponse<byte[]> scrape = node.get("/actuator/prometheus", "text/plain");
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        double sum = 0;
+        for (String line : new String(scrape.body(), StandardCharsets.UTF_8).split("\n")) {
+            if (line.startsWith(metric + "{") && line.substring(0, line.indexOf('}') + 1).contains(label)) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    /** FT-29 does not know the message: no status, not in its inbox, never pushed to its software. */
+    private void assertNothingDeliveredAtFranceTravail(String messageId) throws Exception {
         HttpResponse<byte[]> atRecipient = ft.get("/api/v1/messages/" + messageId);
         assertThat(atRecipient.statusCode()).isEqualTo(404);
         assertThat(json(atRecipient).path("code").asString()).isEqualTo("GW-API-003");

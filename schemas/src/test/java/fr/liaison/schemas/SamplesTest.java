@@ -75,6 +75,24 @@ class SamplesTest {
     }
 
     @Test
+    void everyMessageTypeHasAnInvalidSampleInBothForms() {
+        for (fr.liaison.schemas.v1.MessageType type : fr.liaison.schemas.v1.MessageType.values()) {
+            for (String form : java.util.List.of(".xml", ".json")) {
+                assertThat(Samples.list(Samples.INVALID).filter(n -> n.endsWith(form) && typeNamed(n) == type))
+                        .as("an invalid %s sample of %s", form, type).isNotEmpty();
+            }
+        }
+    }
+
+    /** The message type an invalid sample's name starts with (the longest match: consent-revocation- over consent-). */
+    private static fr.liaison.schemas.v1.MessageType typeNamed(String sample) {
+        return java.util.Arrays.stream(fr.liaison.schemas.v1.MessageType.values())
+                .filter(t -> sample.startsWith(t.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-"))
+                .max(java.util.Comparator.comparingInt(t -> t.name().length()))
+                .orElseThrow(() -> new AssertionError(sample + " does not start with a message type"));
+    }
+
+    @Test
     void everyInvalidSampleHasAnExpectedCodeAndThereAreAtLeastTwenty() {
         assertThat(Samples.list(Samples.INVALID).toList())
                 .containsExactlyInAnyOrderElementsOf(Samples.expectedCodes().stringPropertyNames())

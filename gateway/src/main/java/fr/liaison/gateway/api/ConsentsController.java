@@ -1,5 +1,6 @@
 package fr.liaison.gateway.api;
 
+import fr.liaison.gateway.config.EndpointProperties;
 import fr.liaison.routes.consent.ConsentRecord;
 import fr.liaison.routes.exchange.ConsentSteps;
 import fr.liaison.schemas.error.LiaisonException;
@@ -38,12 +39,10 @@ class ConsentsController {
     private final String forwardQueue;
     private final LocalRefusals refusals;
 
-    ConsentsController(ConsentSteps consents, ProducerTemplate producer,
-            @org.springframework.beans.factory.annotation.Value("${liaison.endpoints.forward-queue}") String forwardQueue,
-            LocalRefusals refusals) {
+    ConsentsController(ConsentSteps consents, ProducerTemplate producer, EndpointProperties endpoints, LocalRefusals refusals) {
         this.consents = consents;
         this.producer = producer;
-        this.forwardQueue = forwardQueue;
+        this.forwardQueue = endpoints.forwardQueue();
         this.refusals = refusals;
     }
 

@@ -104,8 +104,16 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             out().println();
             out().println("The nodes are up:");
             for (Node node : nodes.values()) {
-                out().printf("  %-11s local API %s  (Bearer token: %s)%n", node.id(), node.api(),
+                out().printf("  %-11s local API  %s  (Bearer token: %s)%n", node.id(), node.api(),
                         certsDev.resolve(node.id()).resolve("local-client.token"));
+                printUrl("SOAP WSDL", node, "/soap/v1/gateway?wsdl");
+                printUrl("OpenAPI", node, "/v3/api-docs");
+                printUrl("metrics", node, "/actuator/prometheus");
+                printUrl("health", node, "/actuator/health");
+                printUrl("liveness", node, "/actuator/health/liveness");
+                printUrl("readiness", node, "/actuator/health/readiness");
+                out().printf("  %-11s %-10s %s  (user officer, password: %s)%n", "", "officer", node.api().resolve("/officer"),
+                        certsDev.resolve(node.id()).resolve("officer.password"));
             }
             out().printf("  logs and data under %s%n", workDir.toAbsolutePath().normalize());
             if (noWait) {
@@ -124,6 +132,11 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 // already shutting down
             }
         }
+    }
+
+    /** One more URL a node serves on its local listener (the same paths on every node). */
+    private void printUrl(String what, Node node, String path) {
+        out().printf("  %-11s %-10s %s%n", "", what, node.api().resolve(path));
     }
 
     private void startNodes(Path certsDev, WebhookReceiver webhook) throws IOException, InterruptedException {

@@ -1,5 +1,6 @@
 package fr.liaison.gateway.delivery;
 
+import fr.liaison.gateway.config.EndpointProperties;
 import fr.liaison.routes.camel.ExchangeHeaders;
 import fr.liaison.routes.exchange.Direction;
 import fr.liaison.routes.exchange.MessageStatus;
@@ -11,7 +12,6 @@ import java.util.Set;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -34,13 +34,11 @@ class QueueRecovery {
     private final String outboundQueue;
     private final String inboundQueue;
 
-    QueueRecovery(MessageStore messages, ProducerTemplate producer,
-            @Value("${liaison.endpoints.outbound-queue}") String outboundQueue,
-            @Value("${liaison.endpoints.inbound-queue}") String inboundQueue) {
+    QueueRecovery(MessageStore messages, ProducerTemplate producer, EndpointProperties endpoints) {
         this.messages = messages;
         this.producer = producer;
-        this.outboundQueue = outboundQueue;
-        this.inboundQueue = inboundQueue;
+        this.outboundQueue = endpoints.outboundQueue();
+        this.inboundQueue = endpoints.inboundQueue();
     }
 
     @EventListener(ApplicationReadyEvent.class)

@@ -1,5 +1,6 @@
 package fr.liaison.gateway.officer;
 
+import fr.liaison.gateway.config.EndpointProperties;
 import fr.liaison.gateway.store.SqlTimes;
 import fr.liaison.routes.audit.AuditEntry;
 import fr.liaison.routes.audit.AuditStep;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.ProducerTemplate;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -37,12 +37,12 @@ class DeadLetters {
     private final Clock clock;
 
     DeadLetters(JdbcClient jdbc, MessageStore messages, AuditTrail audit, ProducerTemplate producer,
-            @Value("${liaison.endpoints.outbound-queue}") String outboundQueue, ErrorCatalogue catalogue, Clock clock) {
+            EndpointProperties endpoints, ErrorCatalogue catalogue, Clock clock) {
         this.jdbc = jdbc;
         this.messages = messages;
         this.audit = audit;
         this.producer = producer;
-        this.outboundQueue = outboundQueue;
+        this.outboundQueue = endpoints.outboundQueue();
         this.catalogue = catalogue;
         this.clock = clock;
     }

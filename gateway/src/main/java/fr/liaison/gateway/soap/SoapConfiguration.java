@@ -1,6 +1,7 @@
 package fr.liaison.gateway.soap;
 
 import fr.liaison.gateway.api.LocalClients;
+import fr.liaison.gateway.config.EndpointProperties;
 import fr.liaison.routes.exchange.ConsentSteps;
 import fr.liaison.routes.exchange.LocalDeliverySteps;
 import fr.liaison.routes.exchange.MessageStore;
@@ -11,7 +12,6 @@ import javax.xml.namespace.QName;
 import org.apache.camel.ProducerTemplate;
 import org.apache.cxf.Bus;
 import org.apache.cxf.jaxws.EndpointImpl;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -29,8 +29,8 @@ class SoapConfiguration {
 
     @Bean
     GatewaySoapService gatewaySoapService(ProducerTemplate producer, MessageStore messages, ConsentSteps consents,
-            LocalDeliverySteps delivery, MessageCodec codec, @Value("${liaison.endpoints.forward-queue}") String forwardQueue) {
-        return new GatewaySoapService(producer, messages, consents, delivery, codec, forwardQueue);
+            LocalDeliverySteps delivery, MessageCodec codec, EndpointProperties endpoints) {
+        return new GatewaySoapService(producer, messages, consents, delivery, codec, endpoints.forwardQueue());
     }
 
     @Bean

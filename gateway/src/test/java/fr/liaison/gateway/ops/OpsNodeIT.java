@@ -87,6 +87,16 @@ class OpsNodeIT {
         assertThat(scrape).containsPattern("liaison_route_exchanges_total\\{[^}]*outcome=\"completed\"[^}]*route=\"outbound-deliver\"")
                 .containsPattern("liaison_route_exchanges_total\\{code=\"GW-CONSENT-001\",outcome=\"refused\"[^}]*route=\"outbound-submit\"")
                 .contains("liaison_route_duration_seconds_count{");
+        // Seal and open timings (the sender seals, the recipient opens) and the audit append latency of both.
+        String recipientScrape = new String(cd.send(cd.anonymous("/actuator/prometheus").GET()).body(), StandardCharsets.UTF_8);
+        assertThat(count(scrape, "liaison_step_duration_seconds_count", "step=\"outbound-seal\"")).isPositive();
+        assertThat(count(scrape, "liaison_step_duration_seconds_sum", "step=\"outbound-seal\"")).isPositive();
+        assertThat(count(recipientScrape, "liaison_step_duration_seconds_count", "step=\"inbound-open\"")).isPositive();
+        assertThat(count(recipientScrape, "liaison_step_duration_seconds_sum", "step=\"inbound-open\"")).isPositive();
+        for (String node : List.of(scrape, recipientScrape)) {
+            assertThat(count(node, "liaison_audit_append_seconds_count", "")).isPositive();
+            assertThat(count(node, "liaison_audit_append_seconds_sum", "")).isPositive();
+        }
 
         String logs = output.getAll();
         assertThat(logs).contains(diagnosis.messageId());
@@ -117,6 +127,47 @@ class OpsNodeIT {
     }
 
     @Test
+    void theLocalApiWithoutATokenOrWithAWrongOneAnswers401ProblemAndDoesNothing() throws Exception {
+        String consentId = UUID.randomUUID().toString();
+        byte[] consent = samples.consent(consentId, "FT-17", List.of("CD-17"), DIAGNOSIS_CATEGORIES);
+        SampleMessages.Fresh diagnosis = samples.message("shared-diagnosis.xml", "FT-17", "CD-17", consentId, null);
+        List<String> credentials = new ArrayList<>();
+        credentials.add(null);
+        credentials.add("Bearer not-" + ft.token);
+        credentials.add("Bearer " + cd.token); // another node's client
+        credentials.add("Basic " + java.util.Base64.getEncoder().encodeToString((ft.clientName + ":" + ft.token).getBytes(StandardCharsets.UTF_8)));
+        for (String credential : credentials) {
+            List<HttpRequest.Builder> requests = List.of(
+                    ft.anonymous("/api/v1/consents").header("Content-Type", "application/xml").POST(HttpRequest.BodyPublishers.ofByteArray(consent)),
+                    ft.anonymous("/api/v1/messages").header("Content-Type", "application/xml")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(diagnosis.xml())),
+                    ft.anonymous("/api/v1/messages/" + diagnosis.messageId()).GET(),
+                    ft.anonymous("/api/v1/inbox").GET(),
+                    ft.anonymous("/api/v1/inbox/" + diagnosis.messageId()).GET(),
+                    ft.anonymous("/api/v1/inbox/" + diagnosis.messageId() + "/ack").POST(HttpRequest.BodyPublishers.noBody()));
+            for (HttpRequest.Builder request : requests) {
+                if (credential != null) {
+                    request.header("Authorization", credential);
+                }
+                HttpResponse<byte[]> answer = ft.send(request);
+                String what = answer.request().method() + " " + answer.uri().getPath() + " with " + (credential == null ? "no credential"
+                        : credential.substring(0, credential.indexOf(' ')) + " credential");
+                assertThat(answer.statusCode()).as(what).isEqualTo(401);
+                assertThat(answer.headers().firstValue("Content-Type")).as(what).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+                assertThat(answer.headers().firstValue("Set-Cookie")).as(what).isEmpty();
+                JsonNode problem = JSON.readTree(answer.body());
+                assertThat(problem.path("code").asString()).as(what).isEqualTo("GW-API-001");
+                assertThat(problem.path("status").asInt()).as(what).isEqualTo(401);
+                assertThat(problem.propertyNames()).as(what + ": the problem and nothing else")
+                        .isSubsetOf("type", "title", "status", "detail", "instance", "code");
+            }
+        }
+        // Nothing was done: neither the consent nor the message exists for the node's own client.
+        assertThat(ft.send(ft.authorized("/api/v1/consents/" + consentId).GET()).statusCode()).isEqualTo(404);
+        assertThat(ft.send(ft.authorized("/api/v1/messages/" + diagnosis.messageId()).GET()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void livenessAndReadinessAnswerWithoutAToken() throws Exception {
         for (String probe : List.of("/actuator/health/liveness", "/actuator/health/readiness")) {
             HttpResponse<byte[]> answer = ft.send(ft.anonymous(probe).GET());
@@ -139,6 +190,14 @@ class OpsNodeIT {
         assertThat(document.path("paths").has("/api/v1/messages")).isTrue();
         assertThat(document.path("components").path("schemas").path("Problem").path("properties").path("code").path("enum"))
                 .isNotEmpty();
+    }
+
+    /** The value of the sample of {@code metric} whose labels match {@code labels}, from a Prometheus scrape; fails when absent. */
+    private static double count(String scrape, String metric, String labels) {
+        java.util.regex.Matcher sample = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(metric)
+                + (labels.isEmpty() ? "(?:\\{[^}]*\\})?" : "\\{[^}]*" + labels + "[^}]*\\}") + " (\\S+)$").matcher(scrape);
+        assertThat(sample.find()).as("%s{%s} in the scrape", metric, labels).isTrue();
+        return Double.parseDouble(sample.group(1));
     }
 
     private static String status(TestNode node, String messageId) throws Exception {

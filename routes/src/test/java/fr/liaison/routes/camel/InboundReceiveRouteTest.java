@@ -10,7 +10,11 @@ import fr.liaison.routes.exchange.Direction;
 import fr.liaison.routes.exchange.MessageStatus;
 import fr.liaison.routes.receipt.Receipt;
 import fr.liaison.routes.receipt.Receipts;
+import fr.liaison.routes.signing.SignedContent;
 import fr.liaison.routes.testing.DevNetwork;
+import fr.liaison.schemas.MessageFormat;
+import fr.liaison.schemas.ValidatedMessage;
+import fr.liaison.schemas.v1.Consent;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -261,6 +265,83 @@ class InboundReceiveRouteTest {
         assertThat(enqueued.getReceivedCounter()).isZero();
         assertThat(ft.store.all()).isEmpty();
         assertThat(ft.consents.find(consent.consentId())).isEmpty();
+    }
+
+    @Test
+    void contentFailingTheSchemaOnceOpenedIsRejectedByValidation() throws Exception {
+        AdviceWith.adviceWith(ft.camel, "inbound-receive", a -> {
+            a.weaveById("inbound-open").after().to("mock:opened");
+            a.weaveById("inbound-validate").after().to("mock:validated");
+        });
+        MockEndpoint opened = ft.camel.getEndpoint("mock:opened", MockEndpoint.class);
+        MockEndpoint validated = ft.camel.getEndpoint("mock:validated", MockEndpoint.class);
+        byte[] xml = referral();
+        String messageId = Messages.messageId(xml);
+        // A France Travail identifier the XSD refuses, signed and sealed by a genuine sender.
+        byte[] invalid = new String(xml, StandardCharsets.UTF_8).replaceFirst("franceTravailId>[^<]+<", "franceTravailId>not an id<")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(invalid).isNotEqualTo(xml);
+        byte[] envelope = sealForFt(invalid);
+
+        assertRejected(ft.receive(envelope, "CCAS-29232", messageId), envelope, messageId, "GW-SCHEMA-001");
+        assertThat(opened.getReceivedCounter()).isEqualTo(1);
+        assertThat(validated.getReceivedCounter()).isZero();
+        assertThat(enqueued.getReceivedCounter()).isZero();
+        assertThat(ft.store.all()).isEmpty();
+        assertThat(ft.consents.find(consent.consentId())).isEmpty();
+    }
+
+    @Test
+    void consentProofForgedByAnotherParticipantIsRejected() {
+        // The consent names CCAS-29232 as its collector, but CD-29 signed it.
+        ValidatedMessage consentMessage = TestNode.CODEC.read(Messages.consent("CCAS-29232"), MessageFormat.XML);
+        String consentId = ((Consent) consentMessage.message()).getConsentId();
+        byte[] forged = SignedContent.sign(consentMessage.canonicalXml(), DevNetwork.keys("CD-29"));
+        byte[] xml = Messages.fresh("referral.xml", "CCAS-29232", "FT-29", consentId);
+        String messageId = Messages.messageId(xml);
+        byte[] envelope = sealFor("FT-29", xml, forged);
+
+        assertRejected(ft.receive(envelope, "CCAS-29232", messageId), envelope, messageId, "GW-CONSENT-008");
+        assertThat(enqueued.getReceivedCounter()).isZero();
+        assertThat(ft.store.all()).isEmpty();
+        assertThat(ft.consents.find(consentId)).isEmpty();
+    }
+
+    @Test
+    void alteredConsentProofIsRejected() {
+        byte[] altered = consent.proof().clone();
+        altered[altered.length / 2] ^= 0x01;
+        byte[] xml = referral();
+        String messageId = Messages.messageId(xml);
+        byte[] envelope = sealFor("FT-29", xml, altered);
+
+        assertRejected(ft.receive(envelope, "CCAS-29232", messageId), envelope, messageId, "GW-CONSENT-008");
+        assertThat(enqueued.getReceivedCounter()).isZero();
+        assertThat(ft.consents.find(consent.consentId())).isEmpty();
+    }
+
+    @Test
+    void genuineProofOfAnotherConsentIsRejected() {
+        ConsentRecord other = ccas.recordConsent();
+        byte[] xml = Messages.fresh("referral.xml", "CCAS-29232", "FT-29", other.consentId());
+        String messageId = Messages.messageId(xml);
+        byte[] envelope = sealFor("FT-29", xml, consent.proof());
+
+        assertRejected(ft.receive(envelope, "CCAS-29232", messageId), envelope, messageId, "GW-CONSENT-001");
+        assertThat(enqueued.getReceivedCounter()).isZero();
+        assertThat(ft.store.all()).isEmpty();
+    }
+
+    @Test
+    void genuineProofThatDoesNotCoverTheRecipientIsRejected() {
+        ConsentRecord forCouncilOnly = ccas.recordConsent("CD-29");
+        byte[] xml = Messages.fresh("referral.xml", "CCAS-29232", "FT-29", forCouncilOnly.consentId());
+        String messageId = Messages.messageId(xml);
+        byte[] envelope = sealFor("FT-29", xml, forCouncilOnly.proof());
+
+        assertRejected(ft.receive(envelope, "CCAS-29232", messageId), envelope, messageId, "GW-CONSENT-004");
+        assertThat(enqueued.getReceivedCounter()).isZero();
+        assertThat(ft.store.all()).isEmpty();
     }
 
     @Test

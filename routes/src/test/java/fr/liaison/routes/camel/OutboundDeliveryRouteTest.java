@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The asynchronous delivery route, CCAS-29232 sending to FT-29 in process: an unreachable peer is
- * retried then dead-lettered; a rejection or an invalid receipt fails at once, never retried.
+ * retried then dead-lettered; a seal that fails, a rejection or an invalid receipt fails at once,
+ * never retried.
  */
 class OutboundDeliveryRouteTest {
 
@@ -132,6 +133,36 @@ class OutboundDeliveryRouteTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !pushed.isEmpty());
         assertThat(pushed).singleElement().asString().startsWith("MESSAGE_FAILED " + messageId)
                 .contains("\"status\":\"FAILED\"", "\"step\":\"DEAD_LETTERED\"", "\"errorCode\":\"GW-EXCHANGE-008\"");
+    }
+
+    @Test
+    void sealFailureFailsTheMessageWithItsCodeAndSendsNothing() throws Exception {
+        AtomicInteger posts = new AtomicInteger();
+        PeerTransport real = ccas.transport;
+        ccas.transport = (endpoint, id, envelope) -> {
+            posts.incrementAndGet();
+            return real.post(endpoint, id, envelope);
+        };
+        AtomicInteger seals = new AtomicInteger();
+        AdviceWith.adviceWith(ccas.camel, "outbound-deliver", a -> a.weaveById("outbound-seal").replace().process(e -> {
+            seals.incrementAndGet();
+            throw new LiaisonException(ErrorCode.ENVELOPE_SEAL_FAILED, "no usable encryption certificate");
+        }));
+        startSender();
+
+        String messageId = submitAndAwaitDelivery();
+
+        assertThat(seals).hasValue(1);
+        assertThat(posts).hasValue(0);
+        assertThat(ccas.entries(AuditStep.RETRIED)).isEmpty();
+        assertThat(ccas.stepsOf(messageId)).containsExactly(AuditStep.ACCEPTED, AuditStep.FAILED);
+        assertThat(ccas.auditOf(messageId).get(1).errorCode()).isEqualTo("GW-ENVELOPE-005");
+        assertThat(ccas.stored(messageId, Direction.OUTBOUND).status()).isEqualTo(MessageStatus.FAILED);
+        assertThat(ccas.stored(messageId, Direction.OUTBOUND).errorCode()).isEqualTo("GW-ENVELOPE-005");
+        assertThat(ccas.stored(messageId, Direction.OUTBOUND).history()).extracting(s -> s.step()).doesNotContain("SENT");
+        assertThat(ccas.store.keptEnvelope(messageId)).isEmpty();
+        assertThat(deadLetter.getReceivedCounter()).isZero();
+        assertThat(ft.store.all()).isEmpty();
     }
 
     @Test
