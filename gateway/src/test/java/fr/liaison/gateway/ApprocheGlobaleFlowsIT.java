@@ -365,7 +365,9 @@ class ApprocheGlobaleFlowsIT {
         assertThat(referral("FT-29", id).path("reminders").asInt()).isEqualTo(1);
         assertThat(referral("CCAS-29232", id).path("reminders").asInt()).isEqualTo(1);
         // The recipient's software is reminded; the sender's is not.
-        JsonNode reminder = JSON.readTree(singleNotice("FT-29", id, "REFERRAL_REMINDER").getBodyAsString());
+        LoggedRequest reminded = singleNotice("FT-29", id, "REFERRAL_REMINDER");
+        assertThat(reminded.getHeader("Content-Type")).startsWith("application/json");
+        JsonNode reminder = JSON.readTree(reminded.getBodyAsString());
         assertThat(reminder.path("event").asString()).isEqualTo("REFERRAL_REMINDER");
         assertThat(reminder.path("state").asString()).isEqualTo("RECEIVED");
         assertThat(reminder.path("dueAt").asString()).isEqualTo(referral("FT-29", id).path("dueAt").asString());
