@@ -5,9 +5,15 @@ import fr.liaison.routes.receipt.Receipt;
 import fr.liaison.routes.receipt.Receipts;
 import fr.liaison.schemas.MessageCodec;
 import fr.liaison.schemas.MessageFormat;
+import fr.liaison.schemas.v1.Consent;
 import fr.liaison.schemas.v1.DataCategory;
+import fr.liaison.schemas.v1.ExitReason;
 import fr.liaison.schemas.v1.FollowUpEvent;
 import fr.liaison.schemas.v1.FollowUpEventType;
+import fr.liaison.schemas.v1.LiaisonMessage;
+import fr.liaison.schemas.v1.ParticipantKind;
+import fr.liaison.schemas.v1.Purpose;
+import fr.liaison.schemas.v1.Reorientation;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -54,7 +60,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The development network at work: starts the nodes of the CCAS de Quimper, France Travail
  * Finistère and the Finistère departmental council as separate processes, then acts as each
  * institution's software over its local API: records a consent, sends a referral and its answer,
- * a shared diagnosis, and one exchange that must be refused for want of consent. It prints what
+ * a shared diagnosis, and one exchange that must be refused for want of consent; ends with an Axe 3
+ * reorientation France Travail -> council. It prints what
  * each node did (statuses and steps, never personal data) and keeps the nodes up until Ctrl-C.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -286,6 +293,78 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         HttpResponse<String> lateAnswer = send(ft, "POST", "/api/v1/messages", late.xml());
         out().printf("   FT-29 now refuses a new message under it: HTTP %d %s%n", lateAnswer.statusCode(),
                 JSON.readTree(lateAnswer.body()).path("code").asString());
+
+        reorientation(messages, ft, cd);
+    }
+
+    /**
+     * Axe 3: France Travail re-orients a person to the department's social services with a
+     * referral and the follow-up events that close its own side; the department answers and its
+     * accompaniment starts. France Travail may not report the department's accompaniment.
+     */
+    private void reorientation(SampleMessages messages, Node ft, Node cd) throws Exception {
+        section("11. Axe 3: France Travail re-orients a person to the council's social services and closes its own side");
+        String consentId = UUID.randomUUID().toString();
+        post(ft, "/api/v1/consents", social(messages.consent(consentId, ft.id(), List.of(cd.id()),
+                List.of(DataCategory.IDENTITY, DataCategory.EMPLOYMENT_SITUATION, DataCategory.BARRIER_MOBILITE,
+                        DataCategory.BARRIER_LOGEMENT, DataCategory.BARRIER_SANTE, DataCategory.HEALTH_DETAIL))));
+        var referral = messages.message("referral.xml", ft.id(), cd.id(), consentId, null);
+        submit(ft, social(referral.xml()));
+        awaitStatus(ft, referral.messageId(), "DELIVERED");
+        for (FollowUpEventType type : List.of(FollowUpEventType.REORIENTATION, FollowUpEventType.ACCOMPANIMENT_ENDED)) {
+            var event = messages.message("follow-up-event.xml", ft.id(), cd.id(), consentId, referral.messageId());
+            submit(ft, socialEvent(event.xml(), type));
+            awaitStatus(ft, event.messageId(), "DELIVERED");
+            out().printf("   FT-29 -> CD-29 %s%s: DELIVERED%n", type,
+                    type == FollowUpEventType.ACCOMPANIMENT_ENDED ? " (exit reason REORIENTATION_SOCIALE)" : "");
+        }
+        out().printf("   France Travail's side is closed; the referral awaits the council's answer: %s at FT-29, %s at CD-29%n",
+                referralOf(ft, referral.messageId()).path("state").asString(), referralOf(cd, referral.messageId()).path("state").asString());
+
+        var answer = messages.message("referral-response.xml", cd.id(), ft.id(), consentId, referral.messageId());
+        submit(cd, social(answer.xml()));
+        awaitStatus(cd, answer.messageId(), "DELIVERED");
+        var started = messages.message("follow-up-event.xml", cd.id(), ft.id(), consentId, referral.messageId());
+        submit(cd, socialEvent(started.xml(), FollowUpEventType.ACCOMPANIMENT_STARTED));
+        awaitStatus(cd, started.messageId(), "DELIVERED");
+        out().printf("   CD-29 accepted and started its accompaniment: %s at FT-29, %s at CD-29%n",
+                referralOf(ft, referral.messageId()).path("state").asString(), referralOf(cd, referral.messageId()).path("state").asString());
+
+        var notFt = messages.message("follow-up-event.xml", ft.id(), cd.id(), consentId, referral.messageId());
+        HttpResponse<String> refused = send(ft, "POST", "/api/v1/messages", socialEvent(notFt.xml(), FollowUpEventType.FIRST_APPOINTMENT_SET));
+        JsonNode problem = JSON.readTree(refused.body());
+        out().printf("   FT-29 reporting the council's first appointment itself: HTTP %d %s: %s%n", refused.statusCode(),
+                problem.path("code").asString(), problem.path("title").asString());
+    }
+
+    /** The message (or consent) for Axe 3: purpose ACCOMPAGNEMENT_SOCIAL. */
+    private static byte[] social(byte[] xml) {
+        MessageCodec codec = MessageCodec.v1();
+        LiaisonMessage message = codec.read(xml, MessageFormat.XML).message();
+        message.getHeader().setPurpose(Purpose.ACCOMPAGNEMENT_SOCIAL);
+        if (message instanceof Consent consent) {
+            consent.setPurpose(Purpose.ACCOMPAGNEMENT_SOCIAL);
+        }
+        return codec.toXml(message);
+    }
+
+    /** The follow-up sample as an Axe 3 event: a reorientation to the council, or an exit for that reason. */
+    private static byte[] socialEvent(byte[] xml, FollowUpEventType type) {
+        MessageCodec codec = MessageCodec.v1();
+        FollowUpEvent event = (FollowUpEvent) codec.read(social(xml), MessageFormat.XML).message();
+        event.setEventType(type);
+        event.setExitReason(type == FollowUpEventType.ACCOMPANIMENT_ENDED ? ExitReason.REORIENTATION_SOCIALE : null);
+        if (event.getExitReason() == null) {
+            event.getHeader().setDataCategories(null);
+        }
+        Reorientation target = null;
+        if (type == FollowUpEventType.REORIENTATION) {
+            target = new Reorientation();
+            target.setTargetKind(ParticipantKind.DEPARTEMENT);
+            target.setTargetParticipant(event.getHeader().getRecipient());
+        }
+        event.setReorientation(target);
+        return codec.toXml(event);
     }
 
     private JsonNode referralOf(Node node, String referralId) throws IOException, InterruptedException {

@@ -47,15 +47,24 @@ class WebhookLocalSoftware implements LocalSoftware {
 
     @Override
     public void push(String messageId, String messageType, byte[] xml) {
+        post(messageId, messageType, xml, "application/xml");
+    }
+
+    @Override
+    public void pushNotice(String referralId, String notice, byte[] json) {
+        post(referralId, notice, json, "application/json");
+    }
+
+    private void post(String messageId, String messageType, byte[] body, String contentType) {
         String timestamp = Long.toString(clock.instant().getEpochSecond());
         HttpRequest request = HttpRequest.newBuilder(webhook.url())
                 .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/xml")
+                .header("Content-Type", contentType)
                 .header("Liaison-Message-Id", messageId)
                 .header("Liaison-Message-Type", messageType)
                 .header("Liaison-Timestamp", timestamp)
-                .header("Liaison-Signature", "sha256=" + signature(timestamp, xml))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(xml))
+                .header("Liaison-Signature", "sha256=" + signature(timestamp, body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         int status;
         try {

@@ -54,7 +54,7 @@ public class ReferralDeadlines {
                 String event = "{\"event\":\"REFERRAL_" + notice.kind() + "\",\"referralId\":\"" + referral.referralId()
                         + "\",\"state\":\"" + referral.state() + "\",\"dueAt\":\"" + referral.dueAt() + "\"}";
                 try {
-                    software.push(referral.referralId(), "REFERRAL_" + notice.kind(), event.getBytes(StandardCharsets.UTF_8));
+                    software.pushNotice(referral.referralId(), "REFERRAL_" + notice.kind(), event.getBytes(StandardCharsets.UTF_8));
                 } catch (LiaisonException e) {
                     LOG.warn("{}: the notice of referral {} could not be pushed; it stays visible in /api/v1/referrals",
                             e.code().code(), referral.referralId());

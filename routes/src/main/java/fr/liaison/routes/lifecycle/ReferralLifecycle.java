@@ -15,15 +15,16 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * The life of a referral, enforced on both nodes: SENT / RECEIVED, then ACCEPTED, REFUSED or
  * MORE_INFORMATION_NEEDED from the answer, EXPIRED at the convention's deadline, then for an
  * accepted one FIRST_APPOINTMENT_SET, STARTED and ENDED from follow-up events. An answer must
- * correlate to a referral exchanged between the same two participants and still awaiting it.
- * The same rules run where a message leaves and where it arrives.
+ * correlate to a referral exchanged between the same two participants and still awaiting it; a
+ * follow-up event correlated to a referral must come from a party that may send it, in a state
+ * it may follow (see {@link #followUp}). Nothing is dropped silently: what does not fit is
+ * refused with its code. The same rules run where a message leaves and where it arrives.
  */
 public final class ReferralLifecycle {
 
@@ -61,30 +62,15 @@ public final class ReferralLifecycle {
         if (header.getCorrelationId() == null) {
             return;
         }
-        // Which copy: the responder follows the referral as RECIPIENT, its sender as SENDER.
         boolean outgoing = self.equals(header.getSender());
-        Referral.Role role = outgoing == (message instanceof ReferralResponse) ? Referral.Role.RECIPIENT : Referral.Role.SENDER;
-        boolean withdrawal = message instanceof FollowUpEvent e && e.getEventType() == FollowUpEventType.REFERRAL_WITHDRAWN;
-        if (message instanceof FollowUpEvent) {
-            // Follow-up events come from the accompanying side (the referral's recipient) to its
-            // sender; a withdrawal comes from the referral's sender.
-            role = outgoing != withdrawal ? Referral.Role.RECIPIENT : Referral.Role.SENDER;
-        }
         String counterpart = outgoing ? header.getRecipient() : header.getSender();
-        Optional<Referral> found = store.find(header.getCorrelationId(), role).filter(r -> r.counterpart().equals(counterpart));
-        if (withdrawal) {
-            Referral referral = found.orElseThrow(() -> new LiaisonException(ErrorCode.REFERRAL_UNKNOWN,
-                    "no referral " + header.getCorrelationId() + " with " + counterpart));
-            if (!referral.state().awaitingAnswer()) {
-                throw new LiaisonException(ErrorCode.REFERRAL_CLOSED, "only a referral awaiting its answer can be withdrawn; it is "
-                        + referral.state());
-            }
-            if (apply) {
-                store.update(referral.with(ReferralState.WITHDRAWN, now));
-            }
+        if (message instanceof FollowUpEvent event) {
+            followUp(event, header.getCorrelationId(), outgoing, counterpart, now, apply);
         } else if (message instanceof ReferralResponse response) {
-            Referral referral = found.orElseThrow(() -> new LiaisonException(ErrorCode.REFERRAL_UNKNOWN,
-                    "no referral " + header.getCorrelationId() + " with " + counterpart));
+            // The responder follows the referral as its RECIPIENT, the referral's sender as SENDER.
+            Referral.Role role = outgoing ? Referral.Role.RECIPIENT : Referral.Role.SENDER;
+            Referral referral = store.find(header.getCorrelationId(), role).filter(r -> r.counterpart().equals(counterpart))
+                    .orElseThrow(() -> unknown(header.getCorrelationId(), counterpart));
             if (referral.state() == ReferralState.EXPIRED) {
                 throw new LiaisonException(ErrorCode.REFERRAL_EXPIRED, "expired at " + referral.dueAt());
             }
@@ -95,25 +81,84 @@ public final class ReferralLifecycle {
                 ReferralState next = ReferralState.valueOf(response.getDecision().name());
                 store.update(referral.answered(next, response.getFirstAppointmentDate(), now));
             }
-        } else if (message instanceof FollowUpEvent event && found.isPresent() && apply) {
-            Referral referral = found.get();
-            switch (event.getEventType()) {
-                case FIRST_APPOINTMENT_SET -> move(referral, ReferralState.FIRST_APPOINTMENT_SET, now);
-                case ACCOMPANIMENT_STARTED -> move(referral, ReferralState.STARTED, now);
-                case ACCOMPANIMENT_ENDED -> {
-                    if (referral.state().accompanying()) {
-                        store.update(referral.ended(event.getExitReason() == null ? null : event.getExitReason().name(), now));
-                    }
-                }
-                default -> {
-                    // a tripartite interview or a reorientation does not change the referral's state
-                }
-            }
         }
     }
 
+    /**
+     * A follow-up event correlated to a referral, from one of its two parties:
+     * <ul>
+     * <li>the referral's <b>sender</b> withdraws it while it awaits its answer ({@code REFERRAL_WITHDRAWN});
+     * while it is open (awaiting its answer or accompanied) it reports on its own side: {@code REORIENTATION},
+     * {@code ACCOMPANIMENT_ENDED} (Axe 3: France Travail closes its side once it re-orients the person),
+     * {@code TRIPARTITE_INTERVIEW_HELD}; none of these changes the referral's state;</li>
+     * <li>the referral's <b>recipient</b>, once it accepted, reports the accompaniment it gives:
+     * {@code FIRST_APPOINTMENT_SET}, {@code ACCOMPANIMENT_STARTED}, {@code ACCOMPANIMENT_ENDED} move the state
+     * forward, {@code REORIENTATION} does not; {@code TRIPARTITE_INTERVIEW_HELD} while the referral is open.</li>
+     * </ul>
+     * Any other event from a party is refused ({@code GW-REFERRAL-004}), an allowed one in another
+     * state too ({@code GW-REFERRAL-002} for a withdrawal, {@code GW-REFERRAL-005} otherwise).
+     */
+    private void followUp(FollowUpEvent event, String referralId, boolean outgoing, String counterpart, Instant now, boolean apply) {
+        Referral referral = store.find(referralId, Referral.Role.SENDER).filter(r -> r.counterpart().equals(counterpart))
+                .or(() -> store.find(referralId, Referral.Role.RECIPIENT).filter(r -> r.counterpart().equals(counterpart)))
+                .orElseThrow(() -> unknown(referralId, counterpart));
+        // This node's copy says who sent the referral: itself (SENDER) or the counterpart (RECIPIENT).
+        boolean fromReferralSender = (referral.role() == Referral.Role.SENDER) == outgoing;
+        FollowUpEventType type = event.getEventType();
+        ReferralState state = referral.state();
+        boolean open = state.awaitingAnswer() || state.accompanying();
+        if (fromReferralSender) {
+            switch (type) {
+                case REFERRAL_WITHDRAWN -> {
+                    if (!state.awaitingAnswer()) {
+                        throw new LiaisonException(ErrorCode.REFERRAL_CLOSED, "only a referral awaiting its answer can be withdrawn; it is "
+                                + state);
+                    }
+                    if (apply) {
+                        store.update(referral.with(ReferralState.WITHDRAWN, now));
+                    }
+                }
+                case REORIENTATION, ACCOMPANIMENT_ENDED, TRIPARTITE_INTERVIEW_HELD -> requireState(open, type, state);
+                default -> throw notAllowed(type, "sender");
+            }
+            return;
+        }
+        switch (type) {
+            case FIRST_APPOINTMENT_SET, ACCOMPANIMENT_STARTED, REORIENTATION -> {
+                requireState(state.accompanying(), type, state);
+                if (apply && type != FollowUpEventType.REORIENTATION) {
+                    move(referral, type == FollowUpEventType.FIRST_APPOINTMENT_SET ? ReferralState.FIRST_APPOINTMENT_SET
+                            : ReferralState.STARTED, now);
+                }
+            }
+            case ACCOMPANIMENT_ENDED -> {
+                requireState(state.accompanying(), type, state);
+                if (apply) {
+                    store.update(referral.ended(event.getExitReason() == null ? null : event.getExitReason().name(), now));
+                }
+            }
+            case TRIPARTITE_INTERVIEW_HELD -> requireState(open, type, state);
+            default -> throw notAllowed(type, "recipient");
+        }
+    }
+
+    private static void requireState(boolean allowed, FollowUpEventType type, ReferralState state) {
+        if (!allowed) {
+            throw new LiaisonException(ErrorCode.REFERRAL_FOLLOW_UP_OUT_OF_STATE, type + " cannot follow a referral that is " + state);
+        }
+    }
+
+    private static LiaisonException notAllowed(FollowUpEventType type, String party) {
+        return new LiaisonException(ErrorCode.REFERRAL_FOLLOW_UP_NOT_ALLOWED, "the referral's " + party + " may not send " + type);
+    }
+
+    private static LiaisonException unknown(String referralId, String counterpart) {
+        return new LiaisonException(ErrorCode.REFERRAL_UNKNOWN, "no referral " + referralId + " with " + counterpart);
+    }
+
+    /** Forward only: a first appointment set again once the accompaniment started leaves it STARTED. */
     private void move(Referral referral, ReferralState next, Instant now) {
-        if (referral.state().accompanying() && next.ordinal() > referral.state().ordinal()) {
+        if (next.ordinal() > referral.state().ordinal()) {
             store.update(referral.with(next, now));
         }
     }

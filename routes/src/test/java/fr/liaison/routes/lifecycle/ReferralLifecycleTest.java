@@ -10,11 +10,15 @@ import fr.liaison.schemas.MessageCodec;
 import fr.liaison.schemas.MessageFormat;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
+import fr.liaison.schemas.v1.ExitReason;
 import fr.liaison.schemas.v1.FollowUpEvent;
 import fr.liaison.schemas.v1.FollowUpEventType;
 import fr.liaison.schemas.v1.LiaisonMessage;
+import fr.liaison.schemas.v1.ParticipantKind;
+import fr.liaison.schemas.v1.Purpose;
 import fr.liaison.schemas.v1.ReferralDecision;
 import fr.liaison.schemas.v1.ReferralResponse;
+import fr.liaison.schemas.v1.Reorientation;
 
 import java.nio.file.Files;
 import java.time.Duration;
@@ -24,7 +28,10 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
-/** One referral CCAS-29232 -> FT-29, followed on both nodes with a clock the test moves. */
+/**
+ * One referral CCAS-29232 -> FT-29, followed on both nodes with a clock the test moves; and an
+ * Axe 3 reorientation FT-25 -> CD-25 with the follow-up events each party may send.
+ */
 class ReferralLifecycleTest {
 
     private static final MessageCodec CODEC = MessageCodec.v1();
@@ -34,6 +41,10 @@ class ReferralLifecycleTest {
     private final InMemoryReferralStore atFt = new InMemoryReferralStore();
     private final ReferralLifecycle ccas = new ReferralLifecycle(atCcas, clock, DevNetwork::directory, "CCAS-29232");
     private final ReferralLifecycle ft = new ReferralLifecycle(atFt, clock, DevNetwork::directory, "FT-29");
+    private final InMemoryReferralStore atFt25 = new InMemoryReferralStore();
+    private final InMemoryReferralStore atCd25 = new InMemoryReferralStore();
+    private final ReferralLifecycle ft25 = new ReferralLifecycle(atFt25, clock, DevNetwork::directory, "FT-25");
+    private final ReferralLifecycle cd25 = new ReferralLifecycle(atCd25, clock, DevNetwork::directory, "CD-25");
 
     private <T extends LiaisonMessage> T sample(String file, Class<T> type, String sender, String recipient, String correlationId)
             throws Exception {
@@ -156,6 +167,135 @@ class ReferralLifecycleTest {
         assertThat(atFt.find(id, Referral.Role.RECIPIENT)).get().extracting(Referral::state).isEqualTo(ReferralState.WITHDRAWN);
         assertThat(codeOf(() -> ft.check(unchecked(() -> response(id, ReferralDecision.ACCEPTED))))).isEqualTo(ErrorCode.REFERRAL_CLOSED);
         assertThat(codeOf(() -> ccas.check(withdrawal))).isEqualTo(ErrorCode.REFERRAL_CLOSED);
+    }
+
+    // ------------------------------------------------------------------ follow-up events, Axe 3
+
+    /** FT-25 re-orients a person to CD-25: the referral, checked and recorded on both nodes. */
+    private String reorient() throws Exception {
+        var referral = sample("referral.xml", fr.liaison.schemas.v1.Referral.class, "FT-25", "CD-25", null);
+        referral.getHeader().setPurpose(Purpose.ACCOMPAGNEMENT_SOCIAL);
+        exchange(referral, ft25, cd25);
+        return referral.getHeader().getMessageId();
+    }
+
+    private FollowUpEvent event(String sender, String recipient, String referralId, FollowUpEventType type) throws Exception {
+        FollowUpEvent event = sample("follow-up-event.xml", FollowUpEvent.class, sender, recipient, referralId);
+        event.getHeader().setPurpose(Purpose.ACCOMPAGNEMENT_SOCIAL);
+        event.setEventType(type);
+        event.setExitReason(type == FollowUpEventType.ACCOMPANIMENT_ENDED ? ExitReason.REORIENTATION_SOCIALE : null);
+        if (type == FollowUpEventType.REORIENTATION) {
+            Reorientation target = new Reorientation();
+            target.setTargetKind(ParticipantKind.DEPARTEMENT);
+            target.setTargetParticipant("CD-25");
+            event.setReorientation(target);
+        } else {
+            event.setReorientation(null);
+        }
+        return event;
+    }
+
+    /** What each node does: the sender checks and records the message, then the recipient. */
+    private static void exchange(LiaisonMessage message, ReferralLifecycle sender, ReferralLifecycle recipient) {
+        sender.check(message);
+        sender.record(message);
+        recipient.check(message);
+        recipient.record(message);
+    }
+
+    private ReferralState stateAt(InMemoryReferralStore store, String id) {
+        return store.list(null, 100).stream().filter(r -> r.referralId().equals(id)).findFirst().orElseThrow().state();
+    }
+
+    @Test
+    void franceTravailClosesItsSideWhileTheDepartmentAcceptsStartsAndEndsTheAccompaniment() throws Exception {
+        String id = reorient();
+        exchange(event("FT-25", "CD-25", id, FollowUpEventType.REORIENTATION), ft25, cd25);
+        exchange(event("FT-25", "CD-25", id, FollowUpEventType.ACCOMPANIMENT_ENDED), ft25, cd25); // FT's side closed
+        assertThat(stateAt(atFt25, id)).isEqualTo(ReferralState.SENT); // still awaiting the department's answer
+        assertThat(stateAt(atCd25, id)).isEqualTo(ReferralState.RECEIVED);
+
+        ReferralResponse accepted = sample("referral-response.xml", ReferralResponse.class, "CD-25", "FT-25", id);
+        accepted.setDecision(ReferralDecision.ACCEPTED);
+        exchange(accepted, cd25, ft25);
+        exchange(event("CD-25", "FT-25", id, FollowUpEventType.TRIPARTITE_INTERVIEW_HELD), cd25, ft25);
+        exchange(event("CD-25", "FT-25", id, FollowUpEventType.ACCOMPANIMENT_STARTED), cd25, ft25);
+        exchange(event("CD-25", "FT-25", id, FollowUpEventType.FIRST_APPOINTMENT_SET), cd25, ft25); // late: stays STARTED
+        assertThat(stateAt(atFt25, id)).isEqualTo(ReferralState.STARTED);
+        assertThat(stateAt(atCd25, id)).isEqualTo(ReferralState.STARTED);
+
+        FollowUpEvent ended = event("CD-25", "FT-25", id, FollowUpEventType.ACCOMPANIMENT_ENDED);
+        ended.setExitReason(ExitReason.EMPLOI_DURABLE);
+        exchange(ended, cd25, ft25);
+        assertThat(atFt25.find(id, Referral.Role.SENDER).orElseThrow()).extracting(Referral::state, Referral::exitReason)
+                .containsExactly(ReferralState.ENDED, "EMPLOI_DURABLE");
+        assertThat(atCd25.find(id, Referral.Role.RECIPIENT).orElseThrow()).extracting(Referral::state, Referral::exitReason)
+                .containsExactly(ReferralState.ENDED, "EMPLOI_DURABLE");
+
+        FollowUpEvent afterTheEnd = event("FT-25", "CD-25", id, FollowUpEventType.TRIPARTITE_INTERVIEW_HELD);
+        assertThat(codeOf(() -> ft25.check(afterTheEnd))).isEqualTo(ErrorCode.REFERRAL_FOLLOW_UP_OUT_OF_STATE);
+        assertThat(codeOf(() -> cd25.check(afterTheEnd))).isEqualTo(ErrorCode.REFERRAL_FOLLOW_UP_OUT_OF_STATE);
+    }
+
+    @Test
+    void theSenderMayNotReportTheRecipientsAccompanimentNorTheRecipientWithdraw() throws Exception {
+        String id = reorient();
+        ReferralResponse accepted = sample("referral-response.xml", ReferralResponse.class, "CD-25", "FT-25", id);
+        accepted.setDecision(ReferralDecision.ACCEPTED);
+        exchange(accepted, cd25, ft25);
+
+        for (FollowUpEventType type : new FollowUpEventType[] {FollowUpEventType.FIRST_APPOINTMENT_SET,
+                FollowUpEventType.ACCOMPANIMENT_STARTED}) {
+            FollowUpEvent fromSender = event("FT-25", "CD-25", id, type);
+            assertThat(codeOf(() -> ft25.check(fromSender))).as("%s at the sender", type).isEqualTo(ErrorCode.REFERRAL_FOLLOW_UP_NOT_ALLOWED);
+            assertThat(codeOf(() -> cd25.check(fromSender))).as("%s at the recipient", type)
+                    .isEqualTo(ErrorCode.REFERRAL_FOLLOW_UP_NOT_ALLOWED);
+        }
+        FollowUpEvent withdrawal = event("CD-25", "FT-25", id, FollowUpEventType.REFERRAL_WITHDRAWN);
+        assertThat(codeOf(() -> cd25.check(withdrawal))).isEqualTo(ErrorCode.REFERRAL_FOLLOW_UP_NOT_ALLOWED);
+        assertThat(codeOf(() -> ft25.check(withdrawal))).isEqualTo(ErrorCode.REFERRAL_FOLLOW_UP_NOT_ALLOWED);
+        assertThat(stateAt(atFt25, id)).isEqualTo(ReferralState.ACCEPTED);
+        assertThat(stateAt(atCd25, id)).isEqualTo(ReferralState.ACCEPTED);
+    }
+
+    @Test
+    void theRecipientReportsTheAccompanimentOnlyOnceItAcceptedAndUntilItEnded() throws Exception {
+        String id = reorient();
+        for (FollowUpEventType type : new FollowUpEventType[] {FollowUpEventType.FIRST_APPOINTMENT_SET,
+                FollowUpEventType.ACCOMPANIMENT_STARTED, FollowUpEventType.ACCOMPANIMENT_ENDED, FollowUpEventType.REORIENTATION}) {
+            FollowUpEvent early = event("CD-25", "FT-25", id, type);
+            assertThat(codeOf(() -> cd25.check(early))).as("%s before the answer", type).isEqualTo(ErrorCode.REFERRAL_FOLLOW_UP_OUT_OF_STATE);
+            assertThat(codeOf(() -> ft25.check(early))).as("%s before the answer", type).isEqualTo(ErrorCode.REFERRAL_FOLLOW_UP_OUT_OF_STATE);
+        }
+        exchange(event("CD-25", "FT-25", id, FollowUpEventType.TRIPARTITE_INTERVIEW_HELD), cd25, ft25); // held while analysing it
+
+        ReferralResponse refused = sample("referral-response.xml", ReferralResponse.class, "CD-25", "FT-25", id);
+        refused.setDecision(ReferralDecision.REFUSED);
+        exchange(refused, cd25, ft25);
+        FollowUpEvent started = event("CD-25", "FT-25", id, FollowUpEventType.ACCOMPANIMENT_STARTED);
+        assertThat(codeOf(() -> cd25.check(started))).isEqualTo(ErrorCode.REFERRAL_FOLLOW_UP_OUT_OF_STATE);
+        FollowUpEvent closing = event("FT-25", "CD-25", id, FollowUpEventType.ACCOMPANIMENT_ENDED);
+        assertThat(codeOf(() -> ft25.check(closing))).isEqualTo(ErrorCode.REFERRAL_FOLLOW_UP_OUT_OF_STATE);
+        assertThat(stateAt(atCd25, id)).isEqualTo(ReferralState.REFUSED);
+    }
+
+    @Test
+    void anEventNamingAnUnknownReferralOrAnotherPairsReferralIsRefusedAndOneNamingNoneIsNotAboutAReferral() throws Exception {
+        String id = sendReferral(); // CCAS-29232 -> FT-29
+        FollowUpEvent unknown = sample("follow-up-event.xml", FollowUpEvent.class, "FT-29", "CCAS-29232", UUID.randomUUID().toString());
+        unknown.setEventType(FollowUpEventType.TRIPARTITE_INTERVIEW_HELD);
+        unknown.setExitReason(null);
+        assertThat(codeOf(() -> ft.check(unknown))).isEqualTo(ErrorCode.REFERRAL_UNKNOWN);
+
+        FollowUpEvent fromCd = sample("follow-up-event.xml", FollowUpEvent.class, "CD-29", "CCAS-29232", id);
+        fromCd.setEventType(FollowUpEventType.TRIPARTITE_INTERVIEW_HELD);
+        fromCd.setExitReason(null);
+        assertThat(codeOf(() -> ccas.check(fromCd))).isEqualTo(ErrorCode.REFERRAL_UNKNOWN);
+
+        FollowUpEvent standalone = sample("follow-up-event.xml", FollowUpEvent.class, "FT-29", "CCAS-29232", null);
+        ft.check(standalone);
+        ft.record(standalone);
+        assertThat(atFt.find(id, Referral.Role.RECIPIENT)).get().extracting(Referral::state).isEqualTo(ReferralState.RECEIVED);
     }
 
     private interface Maker<T> {

@@ -78,9 +78,11 @@ public enum ErrorCode {
     CONVENTION_NOT_IN_FORCE("GW-CONVENTION-002", "The convention covering this exchange is not in force on this date."),
 
     // The referral lifecycle
-    REFERRAL_UNKNOWN("GW-REFERRAL-001", "This answer does not correlate to a referral exchanged between these two participants."),
+    REFERRAL_UNKNOWN("GW-REFERRAL-001", "This answer or follow-up event does not correlate to a referral exchanged between these two participants."),
     REFERRAL_CLOSED("GW-REFERRAL-002", "The referral is no longer awaiting an answer."),
     REFERRAL_EXPIRED("GW-REFERRAL-003", "The referral expired before this answer."),
+    REFERRAL_FOLLOW_UP_NOT_ALLOWED("GW-REFERRAL-004", "This party of the referral may not send this follow-up event."),
+    REFERRAL_FOLLOW_UP_OUT_OF_STATE("GW-REFERRAL-005", "The referral's state does not allow this follow-up event."),
 
     // Audit log: chain and checkpoint verification (in place and offline)
     AUDIT_ENTRY_EDITED("GW-AUDIT-001", "An audit entry was changed after it was written."),
