@@ -10,6 +10,7 @@ import fr.liaison.routes.audit.chain.AuditVerificationException;
 import fr.liaison.routes.audit.chain.ChainedEntry;
 import fr.liaison.routes.audit.chain.Checkpoint;
 import fr.liaison.routes.keys.ParticipantKeys;
+import fr.liaison.schemas.error.ErrorCode;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,7 +33,9 @@ import org.springframework.stereotype.Service;
 /**
  * The chain as stored: verified in place with the same verifier as the offline tool, and exported
  * as JSON Lines that end with a checkpoint of the exported head, so that any later truncation of
- * the file shows.
+ * the file shows. In place, a log whose last entries are gone although the node signed a head
+ * beyond them is reported truncated (GW-AUDIT-005), not deleted: the entries after its end were
+ * removed, not entries within it.
  */
 @Service
 class AuditChainService {
@@ -58,6 +61,16 @@ class AuditChainService {
         Map<String, Object> result = new LinkedHashMap<>();
         try {
             long upTo = head == null ? 0 : head.seq();
+            // Entries up to the highest seq the node ever signed were written: a log that ends before it was cut.
+            long signed = Math.max(upTo, jdbc.queryForObject("SELECT COALESCE(MAX(seq), 0) FROM audit_checkpoint", Long.class));
+            long last = jdbc.queryForObject("SELECT COALESCE(MAX(seq), 0) FROM audit_entry WHERE seq <= ?", Long.class, signed);
+            if (last < signed) {
+                records(last, verifier::accept);
+                Checkpoint before = verifier.finish(false).lastCheckpoint();
+                throw new AuditVerificationException(ErrorCode.AUDIT_TRUNCATED, verifier.position() + 1, "the log ends at entry seq "
+                        + last + (before == null ? "" : ", after the signed checkpoint of seq " + before.seq())
+                        + ", but the node signed its chain up to seq " + signed + ": entries were removed from its end");
+            }
             records(upTo, verifier::accept);
             AuditChainVerifier.Result verified = verifier.finish(head != null);
             result.put("valid", true);

@@ -73,21 +73,13 @@ class IndicatorPages {
         charts.add(monthly(report, labels, "referrals", "Referrals sent and received per month", List.of("referralsSent", "referralsReceived")));
         charts.add(monthly(report, labels, "answers", "Answers to referrals, by month of the referral",
                 List.of("ACCEPTED", "REFUSED", "MORE_INFORMATION_NEEDED", "UNANSWERED")));
-        charts.add(delay("answer-delay", "Delay from referral to answer (days)", report.answerDelay()));
-        charts.add(delay("appointment-delay", "Delay from referral to first appointment (days)", report.appointmentDelay()));
+        charts.add(delay(labels, "answer-delay", "Delay from referral to answer (days), by month of the referral", report.answerDelays(),
+                report.answerDelay()));
+        charts.add(delay(labels, "appointment-delay", "Delay from referral to first appointment (days), by month of the referral",
+                report.appointmentDelays(), report.appointmentDelay()));
         charts.add(monthly(report, labels, "accompaniments", "Accompaniments started and ended per month",
                 List.of("accompanimentsStarted", "accompanimentsEnded")));
-        List<String> reasons = new ArrayList<>(report.exitReasons().keySet());
-        long[] reasonCounts = reasons.stream().mapToLong(report.exitReasons()::get).toArray();
-        List<List<String>> reasonRows = new ArrayList<>();
-        for (int i = 0; i < reasons.size(); i++) {
-            reasonRows.add(List.of(reasons.get(i), Long.toString(reasonCounts[i])));
-        }
-        charts.add(new Views.Chart("exit-reasons", "Exit reasons of ended accompaniments",
-                reasons.isEmpty() ? "No accompaniment ended in this period." : "Most frequent: " + mostFrequent(reasons, reasonCounts) + ".",
-                SvgCharts.bars("exit-reasons-svg", "Exit reasons of ended accompaniments", "Number of ended accompaniments per exit reason.",
-                        reasons.stream().map(IndicatorPages::shortReason).toList(), List.of(new SvgCharts.Series("Ended", reasonCounts))),
-                new Views.Table("Exit reasons of ended accompaniments", List.of("Exit reason", "Ended"), reasonRows)));
+        charts.add(exitReasons(report, labels));
         charts.add(monthly(report, labels, "consents", "Consents recorded and revoked per month", List.of("consentsRecorded", "consentsRevoked")));
         return charts;
     }
@@ -116,24 +108,75 @@ class IndicatorPages {
                 SvgCharts.bars(id + "-svg", title, summary.toString(), labels, data), new Views.Table(title, headers, rows));
     }
 
-    private static Views.Chart delay(String id, String title, Indicators.Distribution distribution) {
-        String summary = distribution.n() == 0 ? "No answered referral in this period."
-                : "Median " + Indicators.formatDays(distribution.median()) + " days over " + distribution.n() + " referrals.";
+    /** One group of bars per month, one bar per delay band; the table adds each month's median. */
+    private static Views.Chart delay(List<String> labels, String id, String title, List<Indicators.Distribution> perMonth,
+            Indicators.Distribution period) {
+        String summary = period.n() == 0 ? "No answered referral in this period."
+                : "Median " + Indicators.formatDays(period.median()) + " days over " + period.n() + " referrals in the period.";
+        List<SvgCharts.Series> bands = new ArrayList<>();
+        for (int b = 0; b < Indicators.BUCKETS.size(); b++) {
+            long[] values = new long[labels.size()];
+            for (int m = 0; m < labels.size(); m++) {
+                values[m] = perMonth.get(m).counts()[b];
+            }
+            bands.add(new SvgCharts.Series(Indicators.BUCKETS.get(b) + " d", values));
+        }
+        List<String> headers = new ArrayList<>(List.of("Month"));
+        Indicators.BUCKETS.forEach(bucket -> headers.add(bucket + " days"));
+        headers.addAll(List.of("Median (days)", "Referrals"));
         List<List<String>> rows = new ArrayList<>();
-        for (int i = 0; i < Indicators.BUCKETS.size(); i++) {
-            rows.add(List.of(Indicators.BUCKETS.get(i), Long.toString(distribution.counts()[i])));
+        for (int m = 0; m < labels.size(); m++) {
+            Indicators.Distribution month = perMonth.get(m);
+            List<String> row = new ArrayList<>(List.of(labels.get(m)));
+            for (long count : month.counts()) {
+                row.add(Long.toString(count));
+            }
+            row.add(month.median() == null ? "—" : Indicators.formatDays(month.median()));
+            row.add(Integer.toString(month.n()));
+            rows.add(row);
         }
         return new Views.Chart(id, title, summary,
-                SvgCharts.bars(id + "-svg", title, "Number of referrals per delay band, in days. " + summary, Indicators.BUCKETS,
-                        List.of(new SvgCharts.Series("Referrals", distribution.counts()))),
-                new Views.Table(title, List.of("Days", "Referrals"), rows));
+                SvgCharts.bars(id + "-svg", title, "Number of referrals per month and delay band, in days. " + summary, labels, bands),
+                new Views.Table(title, headers, rows));
     }
 
+    /** One group of bars per month, one bar per exit reason met in the period. */
+    private static Views.Chart exitReasons(Indicators.Report report, List<String> labels) {
+        String title = "Exit reasons of ended accompaniments per month";
+        List<String> reasons = new ArrayList<>(report.exitReasons().keySet());
+        long[] totals = reasons.stream().mapToLong(r -> java.util.Arrays.stream(report.exitReasons().get(r)).sum()).toArray();
+        String summary = reasons.isEmpty() ? "No accompaniment ended in this period."
+                : "Most frequent over the period: " + mostFrequent(reasons, totals) + ".";
+        List<String> headers = new ArrayList<>(List.of("Month"));
+        headers.addAll(reasons);
+        List<List<String>> rows = new ArrayList<>();
+        for (int m = 0; m < labels.size(); m++) {
+            List<String> row = new ArrayList<>(List.of(labels.get(m)));
+            for (String reason : reasons) {
+                row.add(Long.toString(report.exitReasons().get(reason)[m]));
+            }
+            rows.add(row);
+        }
+        return new Views.Chart("exit-reasons", title, summary,
+                SvgCharts.bars("exit-reasons-svg", title, "Number of ended accompaniments per month and exit reason. " + summary, labels,
+                        reasons.stream().map(r -> new SvgCharts.Series(r, report.exitReasons().get(r))).toList()),
+                new Views.Table(title, headers, reasons.isEmpty() ? List.of() : rows));
+    }
+
+    /** A row per month and participant exchanged with that month; months with none are left out. */
     private static Views.Table participantTable(Indicators.Report report) {
         List<List<String>> rows = new ArrayList<>();
-        report.byParticipant().forEach((participant, counts) ->
-                rows.add(List.of(participant, Long.toString(counts[0]), Long.toString(counts[1]))));
-        return new Views.Table("Referrals by participant over the period", List.of("Participant", "Sent to", "Received from"), rows);
+        for (int m = report.months().size() - 1; m >= 0; m--) {
+            for (String participant : report.sentTo().keySet()) {
+                long sent = report.sentTo().get(participant)[m];
+                long received = report.receivedFrom().get(participant)[m];
+                if (sent + received > 0) {
+                    rows.add(List.of(report.months().get(m).toString(), participant, Long.toString(sent), Long.toString(received)));
+                }
+            }
+        }
+        return new Views.Table("Referrals by participant and month, latest month first",
+                List.of("Month", "Participant", "Sent to", "Received from"), rows);
     }
 
     private static String mostFrequent(List<String> reasons, long[] counts) {
@@ -144,9 +187,5 @@ class IndicatorPages {
             }
         }
         return reasons.get(best);
-    }
-
-    private static String shortReason(String reason) {
-        return reason.length() <= 12 ? reason : reason.substring(0, 11) + "…";
     }
 }

@@ -24,8 +24,9 @@ import org.springframework.stereotype.Service;
 /**
  * The steering committee's indicators, computed from the indicator facts (message metadata, the
  * response's decision and first appointment date, the follow-up event's type and exit reason) and
- * the consent table's dates and purposes. Nothing personal is read. Months are calendar months in
- * UTC; a referral's outcome and delays are counted in the month the referral was sent or received.
+ * the consent table's dates and purposes. Nothing personal is read. Every indicator is counted per
+ * calendar month (UTC) and for one purpose or all: a referral's participant, outcome and delays in
+ * the month the referral was sent or received, an exit reason in the month the accompaniment ended.
  */
 @Service
 class Indicators {
@@ -50,10 +51,21 @@ class Indicators {
     record Distribution(long[] counts, Double median, int n) {
     }
 
-    /** Every indicator for the months shown and one purpose (null: every purpose). */
-    record Report(String node, String purpose, List<YearMonth> months, Map<String, long[]> perMonth,
-            Map<String, long[]> byParticipant, Distribution answerDelay, Distribution appointmentDelay,
-            Map<String, Long> exitReasons, boolean synthetic) {
+    /**
+     * Every indicator for the months shown and one purpose (null: every purpose). Each series has
+     * one value per month of {@link #months()}; the delays have one distribution per month, and one
+     * over the whole period for the page's summary.
+     *
+     * @param perMonth the series of {@link #SERIES}
+     * @param sentTo referrals sent, per participant they were sent to, per month
+     * @param receivedFrom referrals received, per participant they came from, per month (same participants as {@code sentTo})
+     * @param answerDelays the delay from referral to answer, one distribution per month of the referral
+     * @param appointmentDelays the delay from referral to first appointment, one distribution per month of the referral
+     * @param exitReasons ended accompaniments, per exit reason, per month
+     */
+    record Report(String node, String purpose, List<YearMonth> months, Map<String, long[]> perMonth, Map<String, long[]> sentTo,
+            Map<String, long[]> receivedFrom, List<Distribution> answerDelays, List<Distribution> appointmentDelays,
+            Distribution answerDelay, Distribution appointmentDelay, Map<String, long[]> exitReasons, boolean synthetic) {
     }
 
     /** The series of {@link Report#perMonth()}, in display order. */
@@ -61,11 +73,7 @@ class Indicators {
             "UNANSWERED", "accompanimentsStarted", "accompanimentsEnded", "consentsRecorded", "consentsRevoked");
 
     Report compute(String node, String purpose, int monthCount, Instant now) {
-        YearMonth last = YearMonth.from(now.atOffset(ZoneOffset.UTC));
-        List<YearMonth> months = new ArrayList<>();
-        for (int i = monthCount - 1; i >= 0; i--) {
-            months.add(last.minusMonths(i));
-        }
+        List<YearMonth> months = months(monthCount, now);
         Instant start = months.get(0).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
         String purposeFilter = purpose == null || purpose.isBlank() ? null : purpose;
 
@@ -76,14 +84,51 @@ class Indicators {
                         rs.getDate("first_appointment") == null ? null : rs.getDate("first_appointment").toLocalDate(),
                         rs.getString("event_type"), rs.getString("exit_reason"), rs.getBoolean("synthetic")))
                 .list();
-        boolean synthetic = facts.stream().anyMatch(Fact::synthetic);
 
+        String consentPurpose = purposeFilter == null ? "" : " AND purpose = ?";
+        List<Object> consentParams = new ArrayList<>(List.of(node));
+        if (purposeFilter != null) {
+            consentParams.add(purposeFilter);
+        }
+        List<Instant[]> consents = new ArrayList<>(jdbc.sql("SELECT granted_at, revoked_at FROM consent WHERE recorded_by = ?" + consentPurpose)
+                .params(consentParams).query((rs, row) -> new Instant[] {SqlTimes.instant(rs, "granted_at"), SqlTimes.instant(rs, "revoked_at")})
+                .list());
+        List<Object> seededParams = purposeFilter == null ? List.of() : List.of(purposeFilter);
+        List<Instant[]> seeded = jdbc.sql("SELECT granted_at, revoked_at FROM indicator_consent_fact WHERE 1 = 1" + consentPurpose)
+                .params(seededParams)
+                .query((rs, row) -> new Instant[] {SqlTimes.instant(rs, "granted_at"), SqlTimes.instant(rs, "revoked_at")}).list();
+        consents.addAll(seeded);
+        return tally(node, purposeFilter, months, facts, consents, !seeded.isEmpty());
+    }
+
+    /** The {@code count} calendar months (UTC) that end with the month of {@code now}, oldest first. */
+    static List<YearMonth> months(int count, Instant now) {
+        YearMonth last = YearMonth.from(now.atOffset(ZoneOffset.UTC));
+        List<YearMonth> months = new ArrayList<>();
+        for (int i = count - 1; i >= 0; i--) {
+            months.add(last.minusMonths(i));
+        }
+        return months;
+    }
+
+    /**
+     * Counts the facts and consents (granted and revoked instants) into the months shown, for one
+     * purpose (null: every purpose; consents are expected already filtered by purpose).
+     */
+    static Report tally(String node, String purposeFilter, List<YearMonth> months, List<Fact> facts, List<Instant[]> consents,
+            boolean seededConsents) {
+        boolean synthetic = seededConsents || facts.stream().anyMatch(Fact::synthetic);
         Map<String, long[]> perMonth = new LinkedHashMap<>();
         SERIES.forEach(series -> perMonth.put(series, new long[months.size()]));
-        Map<String, long[]> byParticipant = new TreeMap<>();
-        Map<String, Long> exitReasons = new TreeMap<>();
-        List<Long> answerDays = new ArrayList<>();
-        List<Long> appointmentDays = new ArrayList<>();
+        Map<String, long[]> sentTo = new TreeMap<>();
+        Map<String, long[]> receivedFrom = new TreeMap<>();
+        Map<String, long[]> exitReasons = new TreeMap<>();
+        List<List<Long>> answerDays = new ArrayList<>();
+        List<List<Long>> appointmentDays = new ArrayList<>();
+        months.forEach(m -> {
+            answerDays.add(new ArrayList<>());
+            appointmentDays.add(new ArrayList<>());
+        });
 
         // The first response to each referral, whatever its purpose filter (the referral's purpose decides).
         Map<String, Fact> responses = new HashMap<>();
@@ -103,15 +148,17 @@ class Indicators {
                     boolean sent = "OUTBOUND".equals(fact.direction());
                     perMonth.get(sent ? "referralsSent" : "referralsReceived")[month]++;
                     String other = sent ? fact.recipient() : fact.sender();
-                    byParticipant.computeIfAbsent(other, k -> new long[2])[sent ? 0 : 1]++;
+                    sentTo.computeIfAbsent(other, k -> new long[months.size()]);
+                    receivedFrom.computeIfAbsent(other, k -> new long[months.size()]);
+                    (sent ? sentTo : receivedFrom).get(other)[month]++;
                     Fact response = responses.get(fact.messageId());
                     String outcome = response == null || response.decision() == null ? "UNANSWERED" : response.decision();
                     perMonth.get(perMonth.containsKey(outcome) ? outcome : "UNANSWERED")[month]++;
                     if (response != null) {
-                        answerDays.add(Math.max(0, Duration.between(fact.at(), response.at()).toHours() / 24));
+                        answerDays.get(month).add(Math.max(0, Duration.between(fact.at(), response.at()).toHours() / 24));
                         if (response.firstAppointment() != null) {
-                            appointmentDays.add(Math.max(0, ChronoUnit.DAYS.between(fact.at().atOffset(ZoneOffset.UTC).toLocalDate(),
-                                    response.firstAppointment())));
+                            appointmentDays.get(month).add(Math.max(0, ChronoUnit.DAYS.between(
+                                    fact.at().atOffset(ZoneOffset.UTC).toLocalDate(), response.firstAppointment())));
                         }
                     }
                 }
@@ -120,7 +167,8 @@ class Indicators {
                         perMonth.get("accompanimentsStarted")[month]++;
                     } else if ("ACCOMPANIMENT_ENDED".equals(fact.eventType())) {
                         perMonth.get("accompanimentsEnded")[month]++;
-                        exitReasons.merge(fact.exitReason() == null ? "UNSPECIFIED" : fact.exitReason(), 1L, Long::sum);
+                        exitReasons.computeIfAbsent(fact.exitReason() == null ? "UNSPECIFIED" : fact.exitReason(),
+                                k -> new long[months.size()])[month]++;
                     }
                 }
                 default -> {
@@ -128,27 +176,15 @@ class Indicators {
                 }
             }
         }
-
-        String consentPurpose = purposeFilter == null ? "" : " AND purpose = ?";
-        List<Object> consentParams = new ArrayList<>(List.of(node));
-        if (purposeFilter != null) {
-            consentParams.add(purposeFilter);
-        }
-        List<Instant[]> consents = new ArrayList<>(jdbc.sql("SELECT granted_at, revoked_at FROM consent WHERE recorded_by = ?" + consentPurpose)
-                .params(consentParams).query((rs, row) -> new Instant[] {SqlTimes.instant(rs, "granted_at"), SqlTimes.instant(rs, "revoked_at")})
-                .list());
-        List<Object> seededParams = purposeFilter == null ? List.of() : List.of(purposeFilter);
-        List<Instant[]> seeded = jdbc.sql("SELECT granted_at, revoked_at FROM indicator_consent_fact WHERE 1 = 1" + consentPurpose)
-                .params(seededParams)
-                .query((rs, row) -> new Instant[] {SqlTimes.instant(rs, "granted_at"), SqlTimes.instant(rs, "revoked_at")}).list();
-        synthetic |= !seeded.isEmpty();
-        consents.addAll(seeded);
         for (Instant[] consent : consents) {
             count(perMonth.get("consentsRecorded"), months, consent[0]);
             count(perMonth.get("consentsRevoked"), months, consent[1]);
         }
-        return new Report(node, purposeFilter, months, perMonth, byParticipant, distribution(answerDays),
-                distribution(appointmentDays), exitReasons, synthetic);
+        return new Report(node, purposeFilter, months, perMonth, sentTo, receivedFrom,
+                answerDays.stream().map(Indicators::distribution).toList(),
+                appointmentDays.stream().map(Indicators::distribution).toList(),
+                distribution(answerDays.stream().flatMap(List::stream).toList()),
+                distribution(appointmentDays.stream().flatMap(List::stream).toList()), exitReasons, synthetic);
     }
 
     private static void count(long[] series, List<YearMonth> months, Instant at) {
@@ -178,11 +214,13 @@ class Indicators {
         return new Distribution(counts, median, days.size());
     }
 
-    /** The report as CSV: one line per value, {@code indicator,month,purpose,key,value}. */
+    /**
+     * The report as CSV: one line per value, {@code indicator,month,purpose,key,value}; every
+     * indicator has a line per month (the delays: one distribution per month of the referral).
+     */
     static String csv(Report report) {
         StringBuilder csv = new StringBuilder("indicator,month,purpose,key,value\n");
         String purpose = report.purpose() == null ? "ALL" : report.purpose();
-        String period = report.months().get(0) + ".." + report.months().get(report.months().size() - 1);
         Map<String, String[]> names = new LinkedHashMap<>();
         names.put("referralsSent", new String[] {"referrals_sent", ""});
         names.put("referralsReceived", new String[] {"referrals_received", ""});
@@ -193,28 +231,30 @@ class Indicators {
         names.put("accompanimentsEnded", new String[] {"accompaniments_ended", ""});
         names.put("consentsRecorded", new String[] {"consents_recorded", ""});
         names.put("consentsRevoked", new String[] {"consents_revoked", ""});
-        names.forEach((series, name) -> {
-            long[] values = report.perMonth().get(series);
-            for (int i = 0; i < report.months().size(); i++) {
-                line(csv, name[0], report.months().get(i).toString(), purpose, name[1], Long.toString(values[i]));
-            }
-        });
-        report.byParticipant().forEach((participant, counts) -> {
-            line(csv, "referrals_sent_to", period, purpose, participant, Long.toString(counts[0]));
-            line(csv, "referrals_received_from", period, purpose, participant, Long.toString(counts[1]));
-        });
-        distribution(csv, "delay_referral_to_answer_days", period, purpose, report.answerDelay());
-        distribution(csv, "delay_referral_to_first_appointment_days", period, purpose, report.appointmentDelay());
-        report.exitReasons().forEach((reason, count) -> line(csv, "exit_reason", period, purpose, reason, Long.toString(count)));
+        names.forEach((series, name) -> monthly(csv, report, name[0], purpose, name[1], report.perMonth().get(series)));
+        report.sentTo().forEach((participant, counts) -> monthly(csv, report, "referrals_sent_to", purpose, participant, counts));
+        report.receivedFrom().forEach((participant, counts) -> monthly(csv, report, "referrals_received_from", purpose, participant, counts));
+        for (int m = 0; m < report.months().size(); m++) {
+            String month = report.months().get(m).toString();
+            distribution(csv, "delay_referral_to_answer_days", month, purpose, report.answerDelays().get(m));
+            distribution(csv, "delay_referral_to_first_appointment_days", month, purpose, report.appointmentDelays().get(m));
+        }
+        report.exitReasons().forEach((reason, counts) -> monthly(csv, report, "exit_reason", purpose, reason, counts));
         return csv.toString();
     }
 
-    private static void distribution(StringBuilder csv, String name, String period, String purpose, Distribution distribution) {
-        for (int i = 0; i < BUCKETS.size(); i++) {
-            line(csv, name, period, purpose, BUCKETS.get(i), Long.toString(distribution.counts()[i]));
+    private static void monthly(StringBuilder csv, Report report, String name, String purpose, String key, long[] values) {
+        for (int m = 0; m < report.months().size(); m++) {
+            line(csv, name, report.months().get(m).toString(), purpose, key, Long.toString(values[m]));
         }
-        line(csv, name, period, purpose, "median", distribution.median() == null ? "" : formatDays(distribution.median()));
-        line(csv, name, period, purpose, "count", Integer.toString(distribution.n()));
+    }
+
+    private static void distribution(StringBuilder csv, String name, String month, String purpose, Distribution distribution) {
+        for (int i = 0; i < BUCKETS.size(); i++) {
+            line(csv, name, month, purpose, BUCKETS.get(i), Long.toString(distribution.counts()[i]));
+        }
+        line(csv, name, month, purpose, "median", distribution.median() == null ? "" : formatDays(distribution.median()));
+        line(csv, name, month, purpose, "count", Integer.toString(distribution.n()));
     }
 
     static String formatDays(double days) {

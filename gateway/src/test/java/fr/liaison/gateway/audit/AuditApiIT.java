@@ -8,13 +8,18 @@ import fr.liaison.gateway.LiaisonNodeApplication;
 import fr.liaison.gateway.cli.DevNodeDefaults;
 import fr.liaison.gateway.cli.DevTls;
 import fr.liaison.gateway.cli.SampleMessages;
+import fr.liaison.routes.audit.AuditEntry;
+import fr.liaison.routes.audit.AuditStep;
+import fr.liaison.routes.audit.AuditTrail;
 import fr.liaison.routes.audit.Pseudonymiser;
+import fr.liaison.routes.audit.chain.AuditChain;
 import fr.liaison.routes.audit.chain.AuditChainVerifier;
 import fr.liaison.routes.audit.chain.AuditExportFormat;
 import fr.liaison.routes.audit.chain.AuditRecord;
 import fr.liaison.routes.audit.chain.AuditVerificationException;
 import fr.liaison.routes.audit.chain.ChainedEntry;
 import fr.liaison.routes.audit.chain.Checkpoint;
+import fr.liaison.routes.audit.chain.Checkpoints;
 import fr.liaison.routes.directory.Directory;
 import fr.liaison.routes.directory.SignedDirectory;
 import fr.liaison.routes.envelope.EnvelopeSealer;
@@ -48,6 +53,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.net.ssl.SSLContext;
@@ -121,6 +127,7 @@ class AuditApiIT {
         properties.put("liaison.local-api.port", localPort);
         properties.put("spring.artemis.embedded.server-id", 25);
         properties.put("liaison.audit.checkpoint-every", 5);
+        properties.put("liaison.audit.checkpoint-interval", "PT1S");
         properties.put("liaison.retry.peer-attempts", 1);
         properties.put("liaison.retry.initial-delay", "PT0.2S");
         node = new SpringApplicationBuilder(LiaisonNodeApplication.class).main(LiaisonNodeApplication.class).properties(properties).run();
@@ -288,6 +295,33 @@ class AuditApiIT {
 
     @Test
     @Order(5)
+    void filtersByCorrelationId() throws Exception {
+        // An answer to a referral, correlated to it, as the pipeline audits it; and an answer to another referral.
+        AuditTrail trail = node.getBean(AuditTrail.class);
+        String referral = UUID.randomUUID().toString();
+        String answer = UUID.randomUUID().toString();
+        String otherReferral = UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        trail.append(correlated(now, AuditStep.RECEIVED, answer, referral));
+        trail.append(correlated(now, AuditStep.DELIVERED, answer, referral));
+        trail.append(correlated(now, AuditStep.RECEIVED, UUID.randomUUID().toString(), otherReferral));
+
+        long before = maxSeq();
+        JsonNode found = search("correlationId=" + referral);
+        assertThat(found.path("total").asLong()).isEqualTo(2);
+        assertThat(strings(found, "correlationId")).containsOnly(referral);
+        assertThat(strings(found, "messageId")).containsOnly(answer);
+        assertThat(strings(found, "step")).containsExactly("DELIVERED", "RECEIVED");
+        assertThat(logReadsAfter(before)).containsExactly("officer: search correlationId=" + referral + " page=0 size=50");
+
+        assertThat(search("correlationId=" + otherReferral).path("total").asLong()).isEqualTo(1);
+        assertThat(search("correlationId=" + referral + "&step=DELIVERED").path("total").asLong()).isEqualTo(1);
+        assertThat(search("correlationId=" + UUID.randomUUID()).path("total").asLong()).isZero();
+        assertThat(search("correlationId=" + answer).path("total").asLong()).as("a message id is no correlation id").isZero();
+    }
+
+    @Test
+    @Order(6)
     void everyOfficerReadIsItselfLoggedWithTheOfficerAndTheFilterButNoPersonInClear() throws Exception {
         long before = maxSeq();
         search("step=REFUSED&outcome=ERROR");
@@ -307,7 +341,7 @@ class AuditApiIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theHistoryOfOneExchange() throws Exception {
         HttpResponse<byte[]> answer = send("GET", "/api/v1/audit/exchanges/" + undeliverableId, officer, null, null);
         assertThat(answer.statusCode()).isEqualTo(200);
@@ -323,7 +357,7 @@ class AuditApiIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theChainVerifiesInPlace() throws Exception {
         HttpResponse<byte[]> answer = send("GET", "/api/v1/audit/verify", officer, null, null);
         assertThat(answer.statusCode()).isEqualTo(200);
@@ -337,7 +371,7 @@ class AuditApiIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void theExportIsJsonLinesThatTheOfflineVerifierAcceptsEndingWithACheckpointOfTheLastEntry() throws Exception {
         HttpResponse<byte[]> answer = send("GET", "/api/v1/audit/export", officer, null, null);
         assertThat(answer.statusCode()).isEqualTo(200);
@@ -360,7 +394,26 @@ class AuditApiIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
+    void theHeadIsSignedEveryIntervalWhenFewerEntriesThanTheCountCome() throws Exception {
+        // Verifying signs the head; a search then appends one entry (its read), fewer than the 5 that make a checkpoint.
+        long signed = verify().path("lastCheckpoint").path("seq").asLong();
+        search("step=REFUSED");
+        long head = maxSeq();
+        assertThat(head - signed).isBetween(1L, 4L);
+
+        // checkpoint-interval is PT1S here (PT1M by default): the timer signs the new head.
+        await().atMost(Duration.ofSeconds(15)).until(() -> checkpointAt(head) == 1);
+        Checkpoint checkpoint = db.queryForObject("SELECT seq, head_hash, at, node, signer, signature FROM audit_checkpoint WHERE seq = ?",
+                (rs, row) -> new Checkpoint(rs.getLong(1), rs.getString(2), rs.getObject(3, java.time.OffsetDateTime.class).toInstant(),
+                        rs.getString(4), rs.getString(5), rs.getBytes(6)), head);
+        assertThat(checkpoint.hash()).isEqualTo(db.queryForObject("SELECT entry_hash FROM audit_entry WHERE seq = ?", String.class, head));
+        Checkpoints.verify(checkpoint, KeyMaterial.fromCertsDev(CERTS_DEV, NODE).signingCertificate());
+        assertThat(maxSeq()).as("signing appends no entry").isEqualTo(head);
+    }
+
+    @Test
+    @Order(11)
     void thePersonReportListsWhoReceivedDataAboutThePerson() throws Exception {
         HttpResponse<byte[]> answer = send("POST", "/api/v1/audit/person-report", officer, personReportBody(PERSON_ID),
                 "application/json");
@@ -394,7 +447,7 @@ class AuditApiIT {
     }
 
     @Test
-    @Order(10)
+    @Order(12)
     void noPersonalDataInClearInTheAuditTablesNorTheExport() throws Exception {
         assertThat(db.queryForObject("SELECT COUNT(*) FROM audit_entry WHERE person_hash = ?", Long.class, personHash)).isPositive();
         List<String> cells = new ArrayList<>();
@@ -419,7 +472,7 @@ class AuditApiIT {
     }
 
     @Test
-    @Order(11)
+    @Order(13)
     void anEditedEntryIsSeenInPlaceAndOffline() throws Exception {
         String original = db.queryForObject("SELECT error_code FROM audit_entry WHERE seq = 2", String.class);
         db.update("UPDATE audit_entry SET error_code = 'X' WHERE seq = 2");
@@ -436,7 +489,100 @@ class AuditApiIT {
     }
 
     @Test
-    @Order(12)
+    @Order(14)
+    void anEntryOfAnotherNodeWrittenIntoTheChainIsSeenAsInsertedInPlaceAndOffline() throws Exception {
+        ChainedEntry original = exportedEntry(4);
+        // Hashed as CD-25 would have: the entry itself is consistent, but it is not this node's.
+        ChainedEntry forged = AuditChain.link(4, PEER, original.entry(), original.previousHash());
+        db.update("UPDATE audit_entry SET node = ?, entry_hash = ? WHERE seq = 4", PEER, forged.hash());
+        try {
+            JsonNode result = verify();
+            assertThat(result.path("valid").asBoolean()).isFalse();
+            assertThat(result.path("code").asString()).isEqualTo("GW-AUDIT-003");
+            assertThat(result.path("detail").asString()).contains("entry seq 4 was written by " + PEER);
+            assertOfflineVerifierRefusesTheExport("GW-AUDIT-003");
+        } finally {
+            db.update("UPDATE audit_entry SET node = ?, entry_hash = ? WHERE seq = 4", NODE, original.hash());
+        }
+        assertThat(verify().path("valid").asBoolean()).isTrue();
+    }
+
+    @Test
+    @Order(15)
+    void twoEntriesSwappedAreSeenAsReorderedInPlaceAndOffline() throws Exception {
+        swapSeqs(6, 7);
+        try {
+            JsonNode result = verify();
+            assertThat(result.path("valid").asBoolean()).isFalse();
+            assertThat(result.path("code").asString()).isEqualTo("GW-AUDIT-004");
+            assertThat(result.path("detail").asString()).contains("entry seq 6 was written as entry seq 7");
+            assertOfflineVerifierRefusesTheExport("GW-AUDIT-004");
+        } finally {
+            swapSeqs(6, 7);
+        }
+        assertThat(verify().path("valid").asBoolean()).isTrue();
+    }
+
+    @Test
+    @Order(16)
+    void aCheckpointWithABadSignatureIsSeenInPlaceAndOffline() throws Exception {
+        long seq = db.queryForObject("SELECT MIN(seq) FROM audit_checkpoint", Long.class);
+        byte[] signature = db.queryForObject("SELECT signature FROM audit_checkpoint WHERE seq = ?", byte[].class, seq);
+        byte[] flipped = signature.clone();
+        flipped[flipped.length - 10] ^= 0x01;
+        db.update("UPDATE audit_checkpoint SET signature = ? WHERE seq = ?", flipped, seq);
+        try {
+            JsonNode result = verify();
+            assertThat(result.path("valid").asBoolean()).isFalse();
+            assertThat(result.path("code").asString()).isEqualTo("GW-AUDIT-006");
+            assertThat(result.path("detail").asString()).contains("checkpoint of seq " + seq);
+            assertOfflineVerifierRefusesTheExport("GW-AUDIT-006");
+        } finally {
+            db.update("UPDATE audit_checkpoint SET signature = ? WHERE seq = ?", signature, seq);
+        }
+        assertThat(verify().path("valid").asBoolean()).isTrue();
+    }
+
+    @Test
+    @Order(17)
+    void entriesRemovedAfterACheckpointAreSeenAsTruncatedInPlace() throws Exception {
+        verify();
+        ChainedAuditTrail trail = node.getBean(ChainedAuditTrail.class);
+        trail.stop(); // no timed checkpoint while the table is cut and mended; appends are still written, by their caller
+        long head = maxSeq();
+        String headHash = db.queryForObject("SELECT entry_hash FROM audit_entry WHERE seq = ?", String.class, head);
+        long lastSigned = db.queryForObject("SELECT MAX(seq) FROM audit_checkpoint", Long.class);
+        // The cut: after a checkpoint (one not followed by another at the next seq), the head put back to it, so that
+        // the entries written next follow on; the checkpoints signed after it are left.
+        long kept = db.queryForObject("""
+                SELECT MAX(c.seq) FROM audit_checkpoint c
+                WHERE c.seq < ? AND NOT EXISTS (SELECT 1 FROM audit_checkpoint d WHERE d.seq = c.seq + 1)""", Long.class, head - 2);
+        List<Map<String, Object>> entries = db.queryForList("SELECT * FROM audit_entry WHERE seq > ? ORDER BY seq", kept);
+        List<Map<String, Object>> checkpoints = db.queryForList("SELECT * FROM audit_checkpoint WHERE seq > ? ORDER BY seq", kept);
+        try {
+            db.update("DELETE FROM audit_entry WHERE seq > ?", kept);
+            db.update("UPDATE audit_head SET seq = ?, head_hash = (SELECT entry_hash FROM audit_entry WHERE seq = ?) WHERE id = 1", kept, kept);
+
+            JsonNode result = verify();
+            assertThat(result.path("valid").asBoolean()).as(result.toString()).isFalse();
+            assertThat(result.path("code").asString()).isEqualTo("GW-AUDIT-005");
+            // The read of the log that asked for this verification is the entry after the cut.
+            assertThat(result.path("detail").asString()).contains("the log ends at entry seq " + (kept + 1),
+                    "the node signed its chain up to seq " + lastSigned);
+            // (An export file cut after a checkpoint is truncated for the offline verifier: AuditChainVerifierTest.)
+        } finally {
+            db.update("DELETE FROM audit_entry WHERE seq > ?", kept);
+            db.update("DELETE FROM audit_checkpoint WHERE seq > ?", kept);
+            entries.forEach(row -> insert("audit_entry", row));
+            checkpoints.forEach(row -> insert("audit_checkpoint", row));
+            db.update("UPDATE audit_head SET seq = ?, head_hash = ? WHERE id = 1", head, headHash);
+            trail.start();
+        }
+        assertThat(verify().path("valid").asBoolean()).isTrue();
+    }
+
+    @Test
+    @Order(18)
     void aDeletedEntryIsSeenInPlaceAndOffline() throws Exception {
         db.update("DELETE FROM audit_entry WHERE seq = 3");
         JsonNode result = verify();
@@ -446,7 +592,7 @@ class AuditApiIT {
     }
 
     @Test
-    @Order(13)
+    @Order(19)
     void deadLettersAreListedAndResubmittedThroughTheApiByAnOfficerOnly() throws Exception {
         assertProblem(send("GET", "/api/v1/dead-letters", bearer, null, null), 403, "GW-API-002");
         assertProblem(send("POST", "/api/v1/dead-letters/" + undeliverableId + "/resubmit", bearer, null, null), 403, "GW-API-002");
@@ -476,6 +622,34 @@ class AuditApiIT {
         assertThatThrownBy(() -> AuditChainVerifier.verify(new ByteArrayInputStream(export.body()),
                 KeyMaterial.fromCertsDev(CERTS_DEV, NODE).signingCertificate()))
                 .isInstanceOfSatisfying(AuditVerificationException.class, e -> assertThat(e.code().code()).isEqualTo(code));
+    }
+
+    private static AuditEntry correlated(Instant at, AuditStep step, String messageId, String correlationId) {
+        return new AuditEntry(at, step, messageId, correlationId, "REFERRAL_RESPONSE", PEER, NODE, "ACCOMPAGNEMENT_GLOBAL", Set.of(),
+                null, null, null, null, null);
+    }
+
+    private long checkpointAt(long seq) {
+        return db.queryForObject("SELECT COUNT(*) FROM audit_checkpoint WHERE seq = ?", Long.class, seq);
+    }
+
+    /** The entry of that seq as the export gives it. */
+    private ChainedEntry exportedEntry(long seq) throws Exception {
+        return text(send("GET", "/api/v1/audit/export", officer, null, null)).lines().map(AuditExportFormat::parse)
+                .filter(ChainedEntry.class::isInstance).map(ChainedEntry.class::cast).filter(e -> e.seq() == seq).findFirst().orElseThrow();
+    }
+
+    /** Gives each of two rows the other's seq, as someone reordering the table would. */
+    private void swapSeqs(long a, long b) {
+        db.update("UPDATE audit_entry SET seq = -1 WHERE seq = ?", a);
+        db.update("UPDATE audit_entry SET seq = ? WHERE seq = ?", a, b);
+        db.update("UPDATE audit_entry SET seq = ? WHERE seq = -1", b);
+    }
+
+    private void insert(String table, Map<String, Object> row) {
+        List<String> columns = new ArrayList<>(row.keySet());
+        db.update("INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + "?, ".repeat(columns.size() - 1) + "?)",
+                columns.stream().map(row::get).toArray());
     }
 
     private JsonNode verify() throws Exception {

@@ -272,6 +272,97 @@ class OfficerPagesIT {
 
     @Test
     @Order(5)
+    void anOfficerNarrowsTheLogByTimeAndPersonAndPagesThroughIt() throws Exception {
+        requireChromium();
+        JdbcClient jdbc = context.getBean(JdbcClient.class);
+        // More entries than one page holds (25): each read of the log is itself an entry.
+        String session = sessionCookie();
+        for (int i = 0; i < 40 && count(jdbc, "SELECT COUNT(*) FROM audit_entry") < 40; i++) {
+            HttpResponse<String> read = HTTP.send(HttpRequest.newBuilder(local.resolve("/officer/audit")).header("Cookie", session).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(read.statusCode()).isEqualTo(200);
+        }
+        List<Entry> entries = jdbc.sql("SELECT seq, at FROM audit_entry ORDER BY seq")
+                .query((rs, row) -> new Entry(rs.getLong("seq"), fr.liaison.gateway.store.SqlTimes.instant(rs, "at"))).list();
+        assertThat(entries).hasSizeGreaterThanOrEqualTo(40);
+
+        // Time range: from the 5th entry's second to a later second (not included) at least 15 entries on.
+        String from = seconds(entries.get(4).at());
+        String to = entries.subList(20, entries.size()).stream().map(e -> seconds(e.at())).filter(t -> utc(t).isAfter(utc(from)))
+                .findFirst().orElseThrow();
+        browser.get(local.resolve("/officer/audit").toString());
+        setDateTime("from", from);
+        setDateTime("to", to);
+        clickThroughToNextPage(By.id("apply-filter"));
+        assertThat(browser.getCurrentUrl()).contains("from=").contains("to=");
+        assertThat(browser.findElement(By.id("from")).getAttribute("value")).isEqualTo(from);
+        assertThat(browser.findElement(By.id("to")).getAttribute("value")).isEqualTo(to);
+        List<Long> expected = entries.stream().filter(e -> !e.at().isBefore(utc(from)) && e.at().isBefore(utc(to)))
+                .map(Entry::seq).sorted(java.util.Comparator.reverseOrder()).toList();
+        assertThat(expected).isNotEmpty().hasSizeLessThan(entries.size());
+        List<Long> shown = new java.util.ArrayList<>(shownSeqs());
+        while (!browser.findElements(By.id("next-page")).isEmpty()) {
+            clickThroughToNextPage(By.id("next-page"));
+            shown.addAll(shownSeqs());
+        }
+        assertThat(shown).as("the rows of the time range, newest first, across its pages").isEqualTo(expected);
+        screenshot("03b-audit-time-range");
+
+        // Paging: up to a time now past, so that the reads this test makes do not move the pages.
+        String until = seconds(Instant.now().plusSeconds(1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(utc(until)));
+        browser.get(local.resolve("/officer/audit?to=" + until).toString());
+        long total = count(jdbc, "SELECT COUNT(*) FROM audit_entry WHERE at < ?", fr.liaison.gateway.store.SqlTimes.time(utc(until)));
+        assertThat(total).isGreaterThan(25);
+        long pages = (total + 24) / 25;
+        assertThat(browser.findElement(By.id("result-count")).getText()).contains(total + " entries match", "page 1 of " + pages);
+        List<Long> first = shownSeqs();
+        assertThat(first).hasSize(25).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(browser.findElements(By.cssSelector("a[rel=prev]"))).isEmpty();
+        clickThroughToNextPage(By.id("next-page"));
+        assertThat(browser.getCurrentUrl()).contains("page=1").contains("to=");
+        assertThat(browser.findElement(By.id("result-count")).getText()).contains("page 2 of " + pages);
+        List<Long> second = shownSeqs();
+        assertThat(second).isNotEmpty().hasSize((int) Math.min(25, total - 25));
+        assertThat(second.get(0)).as("the next page goes on where the first ended").isLessThan(first.get(first.size() - 1));
+        assertThat(second).doesNotContainAnyElementsOf(first);
+        screenshot("03c-audit-page-2");
+        clickThroughToNextPage(By.cssSelector("a[rel=prev]"));
+        assertThat(shownSeqs()).isEqualTo(first);
+
+        // Person: typed in clear, posted, hashed by the node; only that person's entries, and the identifier in no URL.
+        browser.get(local.resolve("/officer/audit").toString());
+        browser.findElement(By.id("person")).sendKeys(PERSON);
+        clickThroughToNextPage(By.id("apply-filter"));
+        assertThat(browser.getCurrentUrl()).doesNotContain(PERSON).contains("personHash=");
+        String personHash = context.getBean(fr.liaison.routes.audit.Pseudonymiser.class).personHash(PERSON);
+        List<Long> ofPerson = jdbc.sql("SELECT seq FROM audit_entry WHERE person_hash = ? ORDER BY seq DESC").param(personHash)
+                .query(Long.class).list();
+        assertThat(ofPerson).isNotEmpty().hasSizeLessThan(25);
+        assertThat(shownSeqs()).isEqualTo(ofPerson);
+        assertThat(browser.getPageSource()).doesNotContain(PERSON);
+        screenshot("03d-audit-person");
+
+        // Keyboard only: Tab goes through the filter's fields in reading order, Enter applies the filter.
+        browser.get(local.resolve("/officer/audit").toString());
+        ((JavascriptExecutor) browser).executeScript("arguments[0].focus();", browser.findElement(By.id("step")));
+        List<String> order = new java.util.ArrayList<>(List.of(browser.switchTo().activeElement().getAttribute("id")));
+        for (int i = 0; i < 6; i++) {
+            browser.switchTo().activeElement().sendKeys(Keys.TAB);
+            order.add(browser.switchTo().activeElement().getAttribute("id"));
+        }
+        assertThat(order).containsExactly("step", "outcome", "code", "participant", "messageId", "person", "apply-filter");
+        WebElement leaving = browser.findElement(By.tagName("html"));
+        browser.findElement(By.id("messageId")).sendKeys(deadLetterId, Keys.ENTER);
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(leaving));
+        assertThat(browser.getCurrentUrl()).contains("messageId=" + deadLetterId);
+        assertThat(browser.findElements(By.cssSelector("#entries tbody tr"))).isNotEmpty()
+                .allSatisfy(row -> assertThat(row.findElement(By.cssSelector("a.exchange-link")).getAttribute("aria-label"))
+                        .isEqualTo("Exchange " + deadLetterId));
+    }
+
+    @Test
+    @Order(6)
     void anOfficerVerifiesTheChainAndExportsIt() throws Exception {
         requireChromium();
         browser.get(local.resolve("/officer/chain").toString());
@@ -292,7 +383,7 @@ class OfficerPagesIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void anOfficerSeesTheIndicatorsAndDownloadsTheCsv() throws Exception {
         requireChromium();
         browser.get(local.resolve("/officer/indicators").toString());
@@ -321,7 +412,15 @@ class OfficerPagesIT {
         assertThat(lines).anyMatch(line -> line.startsWith("referrals_sent," + month + ",ACCOMPAGNEMENT_GLOBAL,,"));
         assertThat(lines).anyMatch(line -> line.startsWith("referral_outcome,") && line.contains(",UNANSWERED,"));
         assertThat(lines).anyMatch(line -> line.startsWith("delay_referral_to_answer_days,") && line.contains(",median,"));
-        assertThat(lines).anyMatch(line -> line.startsWith("referrals_sent_to,") && line.contains(",FT-25,"));
+        assertThat(lines).anyMatch(line -> line.startsWith("referrals_sent_to," + month + ",ACCOMPAGNEMENT_GLOBAL,FT-25,")
+                && !line.endsWith(",0"));
+        assertThat(lines.subList(1, lines.size())).as("every line is of one month").allSatisfy(line -> assertThat(line.split(",", -1)[1])
+                .matches("\\d{4}-\\d{2}"));
+        // The real answer came the day of its referral: this month's answer delay counts it in the 0-2 day band.
+        assertThat(lines).anyMatch(line -> line.startsWith("delay_referral_to_answer_days," + month + ",ACCOMPAGNEMENT_GLOBAL,0-2,")
+                && !line.endsWith(",0"));
+        assertThat(browser.findElement(By.id("by-participant")).getText()).contains(month, "FT-25");
+        assertThat(browser.findElement(By.cssSelector("#answer-delay table")).getAttribute("textContent")).contains(month, "Median");
         long sentThisMonth = lines.stream().filter(line -> line.startsWith("referrals_sent," + month + ","))
                 .mapToLong(line -> Long.parseLong(line.substring(line.lastIndexOf(',') + 1))).sum();
         assertThat(sentThisMonth).as("the real referral to FT-25 counts").isPositive();
@@ -341,12 +440,16 @@ class OfficerPagesIT {
         assertThat(scrollWidth).as("no horizontal scrolling of the page at 400 px").isLessThanOrEqualTo(clientWidth);
         screenshot("08-indicators-narrow");
         browser.get(local.resolve("/officer/audit").toString());
+        scrollWidth = (Long) ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollWidth;");
+        clientWidth = (Long) ((JavascriptExecutor) browser).executeScript("return document.documentElement.clientWidth;");
+        assertThat(scrollWidth).as("no horizontal scrolling of the audit page at 400 px").isLessThanOrEqualTo(clientWidth);
+        assertThat(browser.findElement(By.id("apply-filter")).isDisplayed()).isTrue();
         screenshot("09-audit-narrow");
         browser.manage().window().setSize(new Dimension(1280, 1000));
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void anOfficerProducesAPersonReportAndListsConsents() throws Exception {
         requireChromium();
         browser.get(local.resolve("/officer/person-report").toString());
@@ -371,7 +474,7 @@ class OfficerPagesIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void anOfficerResubmitsADeadLetter() throws Exception {
         requireChromium();
         browser.get(local.resolve("/officer/dead-letters").toString());
@@ -433,6 +536,39 @@ class OfficerPagesIT {
                 return true;
             }
         });
+    }
+
+    private record Entry(long seq, Instant at) {
+    }
+
+    /** The seqs of the audit page's rows, top to bottom. */
+    private List<Long> shownSeqs() {
+        return browser.findElements(By.cssSelector("#entries tbody tr td:first-child a")).stream().map(a -> Long.parseLong(a.getText()))
+                .toList();
+    }
+
+    /** The value of a datetime-local field at one-second precision, in UTC, as the browser keeps it (no ":00" seconds). */
+    private static String seconds(Instant at) {
+        java.time.LocalDateTime time = java.time.LocalDateTime.ofInstant(at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                ZoneOffset.UTC);
+        return time.format(java.time.format.DateTimeFormatter.ofPattern(time.getSecond() == 0 ? "uuuu-MM-dd'T'HH:mm"
+                : "uuuu-MM-dd'T'HH:mm:ss"));
+    }
+
+    private static Instant utc(String dateTime) {
+        return java.time.LocalDateTime.parse(dateTime).toInstant(ZoneOffset.UTC);
+    }
+
+    /** Fills a datetime-local field (its segments depend on the browser's locale, so the value is set, as a date picker would). */
+    private void setDateTime(String id, String value) {
+        WebElement field = browser.findElement(By.id(id));
+        ((JavascriptExecutor) browser).executeScript("arguments[0].value = arguments[1];"
+                + "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));", field, value);
+        assertThat(field.getAttribute("value")).isEqualTo(value);
+    }
+
+    private static long count(JdbcClient jdbc, String sql, Object... params) {
+        return jdbc.sql(sql).params(params).query(Long.class).single();
     }
 
     /** Every visible input and select has a label that names it. */

@@ -42,7 +42,10 @@ import java.util.Objects;
  * <h2>Rules, in the order they are checked for each entry (line n, seq s)</h2>
  * <ol>
  * <li><b>Edited</b> (GW-AUDIT-001, line n): the entry's fields and previous hash do not give its
- *     hash: someone changed a field, or wrote the line without recomputing the hash.</li>
+ *     hash: someone changed a field, or wrote the line without recomputing the hash. If they give
+ *     it with another seq (within {@value #WINDOW} of s), the entry was <b>renumbered</b>, moved to
+ *     another place: <b>reordered</b> (GW-AUDIT-004, line n), as rows of the database whose seqs
+ *     were swapped are.</li>
  * <li><b>Inserted</b> (GW-AUDIT-003, line n): the entry names another node than the chain's.</li>
  * <li>Its place, with p the seq of the previous entry (or of the anchor):
  *   <ul>
@@ -301,6 +304,11 @@ public final class AuditChainVerifier {
             throw fail(ErrorCode.AUDIT_ENTRY_EDITED, position, "entry seq " + s + " cannot be encoded");
         }
         if (!computed.equals(e.hash())) {
+            long written = writtenAt(e);
+            if (written > 0) {
+                throw fail(ErrorCode.AUDIT_ENTRIES_REORDERED, position, "entry seq " + s + " was written as entry seq " + written
+                        + ": entries were renumbered (moved)");
+            }
             throw fail(ErrorCode.AUDIT_ENTRY_EDITED, position,
                     "entry seq " + s + " does not match its hash: it was changed after it was written");
         }
@@ -434,6 +442,26 @@ public final class AuditChainVerifier {
             }
         }
         throw first;
+    }
+
+    /**
+     * The seq, within {@link #WINDOW} of its own, that an entry whose hash does not match was
+     * written with, if its fields and previous hash are otherwise intact; 0 if none.
+     */
+    private long writtenAt(ChainedEntry e) {
+        for (long t = Math.max(1, e.seq() - WINDOW); t <= e.seq() + WINDOW; t++) {
+            if (t == e.seq()) {
+                continue;
+            }
+            try {
+                if (AuditChain.hash(e.previousHash(), AuditChain.canonical(t, e.node(), e.entry()), digest).equals(e.hash())) {
+                    return t;
+                }
+            } catch (IllegalArgumentException x) {
+                return 0;
+            }
+        }
+        return 0;
     }
 
     /** Always throws: which of the two entries of the fork was inserted, given the hash the next record links to. */

@@ -307,6 +307,35 @@ class AuditChainVerifierTest {
     }
 
     @Test
+    void entriesRenumberedAsRowsOfTheDatabaseAreReorderedInPlaceAndOffline() {
+        Export export = export();
+        ChainedEntry e25 = export.entry(25);
+        ChainedEntry e26 = export.entry(26);
+        // The seqs of two rows swapped: read in seq order, each holds the other's fields and hashes.
+        List<AuditRecord> records = new ArrayList<>(export.lines.stream().map(AuditExportFormat::parse).toList());
+        records.set(export.line(25) - 1, new ChainedEntry(25, e26.node(), e26.entry(), e26.previousHash(), e26.hash()));
+        records.set(export.line(26) - 1, new ChainedEntry(26, e25.node(), e25.entry(), e25.previousHash(), e25.hash()));
+
+        AuditChainVerifier verifier = new AuditChainVerifier(CERT);
+        assertThatThrownBy(() -> records.forEach(verifier::accept)).isInstanceOfSatisfying(AuditVerificationException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.AUDIT_ENTRIES_REORDERED);
+            assertThat(e.line()).isEqualTo(export.line(25));
+            assertThat(e.reason()).contains("entry seq 25 was written as entry seq 26");
+        });
+
+        List<String> lines = new ArrayList<>(export.lines);
+        lines.set(export.line(25) - 1, AuditExportFormat.line((ChainedEntry) records.get(export.line(25) - 1)));
+        lines.set(export.line(26) - 1, AuditExportFormat.line((ChainedEntry) records.get(export.line(26) - 1)));
+        assertFails(lines, ErrorCode.AUDIT_ENTRIES_REORDERED, export.line(25));
+
+        // One entry given a seq far from its own (beyond the window compared with) is edited.
+        ChainedEntry far = new ChainedEntry(25 + AuditChainVerifier.WINDOW + 1L, e25.node(), e25.entry(), e25.previousHash(), e25.hash());
+        AuditChainVerifier alone = new AuditChainVerifier(CERT, true);
+        assertThatThrownBy(() -> alone.accept(far)).isInstanceOfSatisfying(AuditVerificationException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.AUDIT_ENTRY_EDITED));
+    }
+
+    @Test
     void anEntryMovedLaterOrACheckpointMovedBeforeItsEntryIsReordered() {
         Export export = export();
         List<String> moved = new ArrayList<>(export.lines);
