@@ -1,5 +1,7 @@
 package fr.liaison.gateway.audit;
 
+import fr.liaison.gateway.cluster.OncePerPeriod;
+import fr.liaison.gateway.config.ClusterProperties;
 import fr.liaison.gateway.store.SqlTimes;
 import fr.liaison.routes.audit.AuditEntry;
 import fr.liaison.routes.audit.AuditStep;
@@ -22,14 +24,22 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
  * A message's status changes in one transaction and its audit entry is appended in another (the
  * chain is written in batches): a node killed between the two holds a step the log does not show.
- * At start-up, the steps of the last minutes before the log's last entry that have fewer audit
- * entries than the message's history are appended, with the actor saying they were recorded after
- * a restart, so the log misses no step the node took.
+ * Such steps (more in the message's history than in the log) are appended with the actor saying they
+ * were recorded after a restart, so the log misses no step the node took.
+ *
+ * <p>A single node does it once, at start-up, over the last minutes before the log's last entry,
+ * for the steps taken before this run began: those of the previous run are final, while the routes,
+ * already started, may have an entry of their own in the batch. Instances of a
+ * cluster share the database, and a live sibling's entry for a step it has just taken may still be
+ * in its batch, not yet committed: there, one instance at a time (a scheduled job under its lock)
+ * repairs only steps older than {@code liaison.cluster.audit-repair-grace}, every
+ * {@code liaison.cluster.sweep-interval}, which also covers an instance that is never restarted.
  */
 @Component
 class AuditRepair {
@@ -38,15 +48,23 @@ class AuditRepair {
     /** Far wider than a batch's time in flight. */
     private static final Duration LOOK_BACK = Duration.ofMinutes(10);
     private static final Set<String> AUDITED_STEPS = new TreeSet<>(Arrays.stream(AuditStep.values()).map(Enum::name).toList());
+    static final String JOB = "audit-repair";
 
     private final JdbcClient jdbc;
     private final AuditTrail audit;
     private final Clock clock;
+    private final ClusterProperties cluster;
+    private final OncePerPeriod once;
+    private final Instant createdAt;
 
-    AuditRepair(JdbcClient jdbc, AuditTrail audit, Clock clock) {
+    AuditRepair(JdbcClient jdbc, AuditTrail audit, Clock clock, ClusterProperties cluster, OncePerPeriod once) {
+        // Before the routes start: every step older than this was taken by the previous run of the node.
+        this.createdAt = clock.instant();
         this.jdbc = jdbc;
         this.audit = audit;
         this.clock = clock;
+        this.cluster = cluster;
+        this.once = once;
     }
 
     private record Missing(String messageId, String direction, String step, String errorCode, int count) {
@@ -55,14 +73,38 @@ class AuditRepair {
     @EventListener(ApplicationReadyEvent.class)
     @Order(0)
     void appendStepsTheLogMissed() {
-        Instant lastEntry = jdbc.sql("SELECT MAX(at) AS last_at FROM audit_entry")
+        if (!cluster.enabled()) {
+            // The routes are already running: a step they take now may still have its entry in the batch.
+            repairStepsUpTo(createdAt);
+        }
+    }
+
+    @Scheduled(initialDelayString = "${liaison.cluster.sweep-interval:PT1M}", fixedDelayString = "${liaison.cluster.sweep-interval:PT1M}")
+    void sweep() {
+        if (cluster.enabled()) {
+            once.run(JOB, cluster.sweepInterval(), () -> repairStepsUpTo(clock.instant().minus(cluster.auditRepairGrace())));
+        }
+    }
+
+    /**
+     * Appends the entries missing for steps taken before {@code upTo} (null: every step), among the
+     * messages with a step in the ten minutes before the log's last entry or before {@code upTo}.
+     * Returns how many were appended.
+     */
+    int repairStepsUpTo(Instant upTo) {
+        Instant to = upTo == null ? Instant.parse("9999-12-31T00:00:00Z") : upTo;
+        // The log's last entry before the bound: the window ends there even after a long stop.
+        Instant lastEntry = jdbc.sql("SELECT MAX(at) AS last_at FROM audit_entry WHERE at < ?").param(SqlTimes.time(to))
                 .query((rs, row) -> SqlTimes.instant(rs, "last_at")).list().stream().filter(at -> at != null).findFirst().orElse(null);
         if (lastEntry == null) {
-            return;
+            return 0;
         }
+        Instant anchor = lastEntry;
+        // Per message with a step in the window (indexed by time, then by message): the steps taken
+        // before the bound, against the entries the log holds for it.
         List<Missing> missing = new ArrayList<>();
-        List<String[]> recent = jdbc.sql("SELECT DISTINCT message_id, direction FROM message_step WHERE at >= ?")
-                .param(SqlTimes.time(lastEntry.minus(LOOK_BACK)))
+        List<String[]> recent = jdbc.sql("SELECT DISTINCT message_id, direction FROM message_step WHERE at >= ? AND at < ?")
+                .params(SqlTimes.time(anchor.minus(LOOK_BACK)), SqlTimes.time(to))
                 .query((rs, row) -> new String[] {rs.getString("message_id"), rs.getString("direction")}).list();
         for (String[] message : recent) {
             Map<String, Integer> audited = new HashMap<>();
@@ -70,7 +112,7 @@ class AuditRepair {
                     .query((rs, row) -> audited.put(rs.getString("step"), rs.getInt("n"))).list();
             jdbc.sql("""
                     SELECT step, COUNT(*) AS n, MAX(error_code) AS error_code FROM message_step
-                    WHERE message_id = ? AND direction = ? GROUP BY step""").params(message[0], message[1])
+                    WHERE message_id = ? AND direction = ? AND at < ? GROUP BY step""").params(message[0], message[1], SqlTimes.time(to))
                     .query((rs, row) -> new Missing(message[0], message[1], rs.getString("step"), rs.getString("error_code"),
                             rs.getInt("n") - audited.getOrDefault(rs.getString("step"), 0)))
                     .list().stream().filter(m -> m.count() > 0 && AUDITED_STEPS.contains(m.step())).forEach(missing::add);
@@ -83,8 +125,9 @@ class AuditRepair {
             }
         }
         if (appended > 0) {
-            LOG.warn("start-up: {} steps taken before the last stop had no audit entry; appended now", appended);
+            LOG.warn("{}: {} steps taken before had no audit entry; appended now", cluster.enabled() ? "audit sweep" : "start-up", appended);
         }
+        return appended;
     }
 
     private AuditEntry entry(Missing m) {

@@ -196,8 +196,9 @@ class PostgresAuditChainIT {
 
         // The offline verifier, fed from the table in seq order, each checkpoint after the entry it signs.
         AuditChainVerifier fromTable = new AuditChainVerifier(keys.signingCertificate());
-        List<Checkpoint> checkpoints = jdbc.query("SELECT seq, head_hash, at, node, signature FROM audit_checkpoint ORDER BY seq",
-                (rs, row) -> new Checkpoint(rs.getLong(1), rs.getString(2), SqlTimes.instant(rs, "at"), rs.getString(4), rs.getBytes(5)));
+        List<Checkpoint> checkpoints = jdbc.query("SELECT seq, head_hash, at, node, signer, signature FROM audit_checkpoint ORDER BY seq",
+                (rs, row) -> new Checkpoint(rs.getLong(1), rs.getString(2), SqlTimes.instant(rs, "at"), rs.getString(4), rs.getString(5),
+                        rs.getBytes(6)));
         assertThat(checkpoints).last().extracting(Checkpoint::seq).isEqualTo(total);
         List<AuditRecord> records = records(jdbc, checkpoints);
         records.forEach(fromTable::accept);
