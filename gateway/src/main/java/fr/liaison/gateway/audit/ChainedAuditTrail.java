@@ -29,7 +29,6 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -178,7 +177,7 @@ class ChainedAuditTrail implements AuditTrail, SmartLifecycle {
         return checkpoint(head);
     }
 
-    @Scheduled(fixedDelayString = "${liaison.audit.checkpoint-interval:PT1M}")
+    /** Run by {@link PeriodicCheckpoint}, once per period across the instances. */
     void periodicCheckpoint() {
         if (running) {
             checkpointHead();
