@@ -5,6 +5,7 @@ import static fr.liaison.gateway.store.SqlTimes.time;
 import fr.liaison.gateway.config.LiaisonProperties;
 import fr.liaison.gateway.store.SqlTimes;
 import fr.liaison.routes.audit.AuditEntry;
+import fr.liaison.routes.audit.AuditStep;
 import fr.liaison.routes.audit.AuditTrail;
 import fr.liaison.routes.audit.chain.AuditChain;
 import fr.liaison.routes.audit.chain.ChainedEntry;
@@ -13,9 +14,11 @@ import fr.liaison.routes.audit.chain.Checkpoints;
 import fr.liaison.routes.keys.ParticipantKeys;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -29,7 +32,6 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -95,6 +97,12 @@ class ChainedAuditTrail implements AuditTrail, SmartLifecycle {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("audit append failed", e);
         }
+    }
+
+    @Override
+    public Optional<Instant> recordedAt(String messageId, AuditStep step) {
+        return jdbc.sql("SELECT MAX(at) AS last_at FROM audit_entry WHERE message_id = ? AND step = ?").params(messageId, step.name())
+                .query((rs, row) -> Optional.ofNullable(SqlTimes.instant(rs, "last_at"))).single();
     }
 
     private static AuditEntry withMicros(AuditEntry e) {
@@ -178,7 +186,7 @@ class ChainedAuditTrail implements AuditTrail, SmartLifecycle {
         return checkpoint(head);
     }
 
-    @Scheduled(fixedDelayString = "${liaison.audit.checkpoint-interval:PT1M}")
+    /** Run by {@link PeriodicCheckpoint}, once per period across the instances. */
     void periodicCheckpoint() {
         if (running) {
             checkpointHead();

@@ -89,7 +89,19 @@ class NodeConfiguration {
 
     /** The key of the person hashes: made once per node, kept in its work directory, never logged. */
     @Bean
-    Pseudonymiser pseudonymiser(LiaisonProperties properties) {
+    Pseudonymiser pseudonymiser(LiaisonProperties properties, ClusterProperties cluster) {
+        if (cluster.enabled()) {
+            // Every instance must hash a person the same way: the key is configuration, never generated here.
+            Path shared = cluster.pseudonymisationKeyFile();
+            if (shared == null || !Files.isReadable(shared)) {
+                throw new IllegalStateException("liaison.cluster.pseudonymisation-key-file must name the key file shared by the instances");
+            }
+            try {
+                return new Pseudonymiser(Files.readAllBytes(shared));
+            } catch (IOException e) {
+                throw new UncheckedIOException("pseudonymisation key " + shared, e);
+            }
+        }
         Path file = properties.workDir().resolve("pseudonymisation.key");
         try {
             if (!Files.exists(file)) {

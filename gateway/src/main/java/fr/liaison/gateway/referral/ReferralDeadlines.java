@@ -1,5 +1,6 @@
 package fr.liaison.gateway.referral;
 
+import fr.liaison.gateway.cluster.OncePerPeriod;
 import fr.liaison.routes.audit.AuditEntry;
 import fr.liaison.routes.audit.AuditStep;
 import fr.liaison.routes.audit.AuditTrail;
@@ -10,10 +11,12 @@ import fr.liaison.schemas.error.LiaisonException;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -25,6 +28,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class ReferralDeadlines {
 
+    static final String JOB = "referral-deadlines";
+
     private static final Logger LOG = LoggerFactory.getLogger(ReferralDeadlines.class);
 
     private final ReferralLifecycle lifecycle;
@@ -32,15 +37,26 @@ public class ReferralDeadlines {
     private final LocalSoftware software;
     private final Clock clock;
 
-    ReferralDeadlines(ReferralLifecycle lifecycle, AuditTrail audit, LocalSoftware software, Clock clock) {
+    private final OncePerPeriod once;
+    private final Duration period;
+
+    ReferralDeadlines(ReferralLifecycle lifecycle, AuditTrail audit, LocalSoftware software, Clock clock, OncePerPeriod once,
+            @Value("${liaison.referral-deadline-check:PT1M}") Duration period) {
+        this.once = once;
+        this.period = period;
         this.lifecycle = lifecycle;
         this.audit = audit;
         this.clock = clock;
         this.software = software;
     }
 
-    /** Applies what is due now; scheduled, and callable by tests that move the clock. */
+    /** Every {@code liaison.referral-deadline-check}, once across the instances sharing the database. */
     @Scheduled(initialDelayString = "PT30S", fixedDelayString = "${liaison.referral-deadline-check:PT1M}")
+    void scheduledRun() {
+        once.run(JOB, period, this::run);
+    }
+
+    /** Applies what is due now; callable by tests that move the clock. */
     public List<ReferralLifecycle.Notice> run() {
         List<ReferralLifecycle.Notice> notices = lifecycle.applyDeadlines();
         for (ReferralLifecycle.Notice notice : notices) {

@@ -4,6 +4,7 @@ import static fr.liaison.gateway.store.SqlTimes.instant;
 import static fr.liaison.gateway.store.SqlTimes.time;
 
 import fr.liaison.routes.exchange.Direction;
+import fr.liaison.routes.exchange.MessageInUseException;
 import fr.liaison.routes.exchange.MessageStatus;
 import fr.liaison.routes.exchange.MessageStore;
 import fr.liaison.routes.exchange.StoredMessage;
@@ -16,9 +17,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -103,6 +107,39 @@ class JdbcMessageStore implements MessageStore {
     public Optional<StoredMessage> find(String messageId, Direction direction) {
         return jdbc.sql("SELECT * FROM message WHERE message_id = ? AND direction = ?").params(messageId, direction.name())
                 .query((rs, row) -> message(rs, history(messageId, direction))).optional();
+    }
+
+    /**
+     * Locks the message's row for this transaction without waiting ({@code FOR UPDATE NOWAIT}): a
+     * sibling holding it is working on the message now, and the caller tries again later rather than
+     * hold a thread and a connection behind it. The work's status changes join this transaction.
+     */
+    @Override
+    @Transactional
+    public <T> T exclusively(String messageId, Direction direction, Function<Optional<StoredMessage>, T> work) {
+        try {
+            jdbc.sql("SELECT status FROM message WHERE message_id = ? AND direction = ? FOR UPDATE NOWAIT")
+                    .params(messageId, direction.name()).query(String.class).optional();
+        } catch (DataAccessException failed) {
+            if (lockHeldElsewhere(failed)) {
+                throw new MessageInUseException(messageId, failed);
+            }
+            throw failed;
+        }
+        return work.apply(find(messageId, direction));
+    }
+
+    /** PostgreSQL's lock_not_available (55P03), H2's lock timeout (50200), however Spring translated them. */
+    private static boolean lockHeldElsewhere(DataAccessException failed) {
+        if (failed instanceof PessimisticLockingFailureException) {
+            return true;
+        }
+        for (Throwable cause = failed; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && ("55P03".equals(sql.getSQLState()) || sql.getErrorCode() == 50200)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private List<StoredMessage.Step> history(String messageId, Direction direction) {

@@ -23,10 +23,11 @@ import static org.awaitility.Awaitility.await;
 final class NodeProcess implements AutoCloseable {
 
     static final Path CERTS_DEV = Path.of(System.getProperty("liaison.certs-dev", "../certs-dev")).toAbsolutePath().normalize();
-    private static final Path JAR = Path.of("target", "liaison.jar").toAbsolutePath();
+    static final Path JAR = Path.of(System.getProperty("liaison.jar", "target/liaison.jar")).toAbsolutePath();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     final String id;
+    final String name;
     final URI localApi;
     final String token;
     final String officerPassword;
@@ -38,12 +39,19 @@ final class NodeProcess implements AutoCloseable {
     private int starts;
 
     NodeProcess(String id, URI localApi, Path runDir, Map<String, String> environment, List<String> arguments) throws IOException {
+        this(id, id, localApi, runDir, environment, arguments);
+    }
+
+    /** One instance, named {@code name} (its work directory and log), of participant {@code id}'s node. */
+    NodeProcess(String id, String name, URI localApi, Path runDir, Map<String, String> environment, List<String> arguments)
+            throws IOException {
         this.id = id;
+        this.name = name;
         this.localApi = localApi;
         this.token = Files.readString(CERTS_DEV.resolve(id).resolve("local-client.token")).strip();
         this.officerPassword = Files.readString(CERTS_DEV.resolve(id).resolve("officer.password")).strip();
-        this.workDir = runDir.resolve(id);
-        this.log = runDir.resolve(id + ".log");
+        this.workDir = runDir.resolve(name);
+        this.log = runDir.resolve(name + ".log");
         this.environment = environment;
         this.arguments = arguments;
     }
@@ -64,7 +72,7 @@ final class NodeProcess implements AutoCloseable {
         process = builder.start();
         starts++;
         Process started = process;
-        await("node " + id + " healthy (log: " + log + ")").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+        await("node " + name + " healthy (log: " + log + ")").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
                 .failFast("node " + id + " exited; see " + log, () -> !started.isAlive())
                 .until(this::healthy);
     }
@@ -75,6 +83,14 @@ final class NodeProcess implements AutoCloseable {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("node " + id + " survived SIGKILL");
         }
+    }
+
+    Path log() {
+        return log;
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
     }
 
     int starts() {

@@ -52,8 +52,8 @@ class PayloadRetentionTest {
                 .bindOrCreate("liaison.audit", LiaisonProperties.Audit.class);
         assertThat(configured.payloadRetention()).isEqualTo(Duration.ofDays(30));
 
-        Scheduled schedule = PayloadRetention.class.getDeclaredMethod("purge").getAnnotation(Scheduled.class);
-        assertThat(schedule.fixedDelayString()).isEqualTo("PT1H");
+        Scheduled schedule = PayloadRetention.class.getDeclaredMethod("scheduledPurge").getAnnotation(Scheduled.class);
+        assertThat(schedule.fixedDelayString()).isEqualTo("${liaison.audit.purge-interval:PT1H}");
     }
 
     @Test
@@ -103,7 +103,8 @@ class PayloadRetentionTest {
     private PayloadRetention retention(Duration retention) {
         LiaisonProperties properties = new LiaisonProperties(null, null, null, null, null, null, null, null, null, null, 0, null, null,
                 new LiaisonProperties.Audit(1000, Duration.ofMinutes(1), 64, retention));
-        return new PayloadRetention(jdbc, Clock.fixed(NOW, ZoneOffset.UTC), properties);
+        // Purged directly: taking the once-per-period lock is the scheduled run's part.
+        return new PayloadRetention(jdbc, Clock.fixed(NOW, ZoneOffset.UTC), properties, null, Duration.ofHours(1));
     }
 
     private void message(String id, String status, Instant updatedAt) {

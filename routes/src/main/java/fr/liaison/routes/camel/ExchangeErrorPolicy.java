@@ -4,6 +4,7 @@ import fr.liaison.routes.audit.AuditStep;
 import fr.liaison.routes.exchange.DeliverySteps;
 import fr.liaison.routes.exchange.InboundMessage;
 import fr.liaison.routes.exchange.InboundSteps;
+import fr.liaison.routes.exchange.MessageInUseException;
 import fr.liaison.routes.exchange.OutboundMessage;
 import fr.liaison.routes.exchange.OutboundSteps;
 import fr.liaison.routes.exchange.RetryPolicy;
@@ -12,6 +13,7 @@ import fr.liaison.schemas.error.LiaisonException;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.model.RouteConfigurationDefinition;
 
 /**
  * The one error policy of the exchange routes, one configuration per flow. Every handled error
@@ -73,8 +75,12 @@ public final class ExchangeErrorPolicy extends RouteConfigurationBuilder {
                 });
 
         // The local software's webhook did not take it: kept in the queue and tried again, without end.
-        routeConfiguration(LOCAL_DELIVERY)
-                .onException(LiaisonException.class).handled(false).logStackTrace(false).logRetryAttempted(true)
+        // Another instance holds the message (a queue entry handed out twice around a broker failover):
+        // left to the broker, which hands the entry out again after its redelivery delay.
+        RouteConfigurationDefinition localDelivery = routeConfiguration(LOCAL_DELIVERY);
+        localDelivery.onException(MessageInUseException.class).handled(false).maximumRedeliveries(0)
+                .logExhausted(false).logStackTrace(false);
+        localDelivery.onException(LiaisonException.class).handled(false).logStackTrace(false).logRetryAttempted(true)
                 .maximumRedeliveries(-1)
                 .redeliveryDelay(localRetry.initialDelay().toMillis()).useExponentialBackOff().backOffMultiplier(2.0)
                 .maximumRedeliveryDelay(localRetry.maximumDelay().toMillis()).useCollisionAvoidance();

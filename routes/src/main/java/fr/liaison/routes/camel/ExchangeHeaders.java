@@ -29,6 +29,7 @@ public final class ExchangeHeaders {
     static final String INBOUND = "liaison.inbound";
     static final String FORWARDS = "liaison.forwards";
     static final String RECEIPT_GIVEN = "liaison.receipt-given";
+    static final String RECEIPT = "liaison.receipt";
 
     private ExchangeHeaders() {
     }

@@ -64,6 +64,9 @@ public final class InboundEnvelopeRoutes extends RouteBuilder {
                     .stop()
                 .end()
                 .process(this::applyRevocation).id("inbound-revocation")
+                // Kept with the message before it is queued: once queued, the message's row is the
+                // local delivery's, locked from the push to its DELIVERED step.
+                .process(e -> e.setProperty(ExchangeHeaders.RECEIPT, steps.acceptedReceipt(inbound(e)))).id("inbound-receipt")
                 .process(e -> e.getMessage().setBody(inbound(e).messageId()))
                 .setHeader(ExchangeHeaders.DUPLICATE_DETECTION_ID, body())
                 .to(ExchangePattern.InOnly, "{{liaison.endpoints.inbound-queue}}").id("inbound-enqueue")
@@ -71,7 +74,7 @@ public final class InboundEnvelopeRoutes extends RouteBuilder {
                 .split(exchangeProperty(ExchangeHeaders.FORWARDS))
                     .to(ExchangePattern.InOnly, "{{liaison.endpoints.forward-queue}}").id("inbound-forward-revocation")
                 .end()
-                .process(e -> e.getMessage().setBody(steps.acceptedReceipt(inbound(e)))).id("inbound-receipt");
+                .setBody(exchangeProperty(ExchangeHeaders.RECEIPT)).id("inbound-answer");
 
         from(QueueConsumers.endpoint(getContext(), "{{liaison.endpoints.inbound-queue}}", localConsumers))
                 .routeId("local-deliver").routeConfigurationId(ExchangeErrorPolicy.LOCAL_DELIVERY)

@@ -99,12 +99,19 @@ public final class ConsentSteps {
 
     private void withdrawUndelivered(String consentId, Instant now) {
         for (String messageId : node.messages().undeliveredUnderConsent(consentId)) {
-            // A revocation names the consent it revokes: it is news for the local software, not data under it.
-            if (node.messages().find(messageId, Direction.INBOUND).map(ConsentSteps::isRevocation).orElse(false)) {
-                continue;
+            try {
+                node.messages().exclusively(messageId, Direction.INBOUND, found -> {
+                    // A revocation names the consent it revokes: it is news for the local software, not data under it.
+                    if (found.isPresent() && found.get().status() == MessageStatus.RECEIVED && !isRevocation(found.get())) {
+                        node.messages().updateStatus(messageId, Direction.INBOUND, MessageStatus.WITHDRAWN, "WITHDRAWN",
+                                ErrorCode.CONSENT_REVOKED.code(), now);
+                    }
+                    return null;
+                });
+            } catch (MessageInUseException beingPushed) {
+                // Handed to the software under the consent still in force when the push began; should
+                // the push fail, its next try finds the consent revoked and withdraws the message.
             }
-            node.messages().updateStatus(messageId, Direction.INBOUND, MessageStatus.WITHDRAWN, "WITHDRAWN",
-                    ErrorCode.CONSENT_REVOKED.code(), now);
         }
     }
 

@@ -21,23 +21,38 @@ public final class LocalDeliverySteps {
         this.software = software;
     }
 
+    /**
+     * Pushes one message, with the message held exclusively (see {@link MessageStore#exclusively}):
+     * its DELIVERED step is recorded only once its audit entry is committed, so an instance killed
+     * in between leaves either both or, if killed after the entry, a message still RECEIVED whose
+     * entry says it was handed over. The queue entry, handed out again, then completes the step
+     * without a second push or entry.
+     */
     public void deliver(String messageId) {
-        Optional<StoredMessage> found = node.messages().find(messageId, Direction.INBOUND);
-        if (found.isEmpty() || found.get().status() != MessageStatus.RECEIVED) {
-            return; // withdrawn, or delivered before a redelivery of the same queue entry
-        }
-        StoredMessage stored = found.get();
-        // A revocation is delivered even though its own consent is revoked: it is how the software learns of it.
-        if (stored.consentId() != null && !ConsentSteps.isRevocation(stored)
-                && node.consents().find(stored.consentId()).map(ConsentRecord::revokedAt).isPresent()) {
-            node.messages().updateStatus(messageId, Direction.INBOUND, MessageStatus.WITHDRAWN, "WITHDRAWN", "GW-CONSENT-003",
-                    node.clock().instant());
-            return;
-        }
-        if (software.pushes()) {
-            software.push(stored.messageId(), stored.messageType(), stored.payload());
-            delivered(stored, "webhook");
-        }
+        node.messages().exclusively(messageId, Direction.INBOUND, found -> {
+            if (found.isEmpty() || found.get().status() != MessageStatus.RECEIVED) {
+                return null; // withdrawn, or delivered before a redelivery of the same queue entry
+            }
+            StoredMessage stored = found.get();
+            // A revocation is delivered even though its own consent is revoked: it is how the software learns of it.
+            if (stored.consentId() != null && !ConsentSteps.isRevocation(stored)
+                    && node.consents().find(stored.consentId()).map(ConsentRecord::revokedAt).isPresent()) {
+                node.messages().updateStatus(messageId, Direction.INBOUND, MessageStatus.WITHDRAWN, "WITHDRAWN", "GW-CONSENT-003",
+                        node.clock().instant());
+                return null;
+            }
+            Optional<Instant> handedOver = node.audit().recordedAt(messageId, AuditStep.DELIVERED);
+            if (handedOver.isPresent()) {
+                node.messages().updateStatus(messageId, Direction.INBOUND, MessageStatus.DELIVERED, AuditStep.DELIVERED.name(), null,
+                        handedOver.get());
+                return null;
+            }
+            if (software.pushes()) {
+                software.push(stored.messageId(), stored.messageType(), stored.payload());
+                delivered(stored, "webhook");
+            }
+            return null;
+        });
     }
 
     /** The software pulled the message from the inbox and acknowledges it. */

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /** Where the node keeps messages and their status; provided by the application (a database). */
 public interface MessageStore {
@@ -17,6 +18,22 @@ public interface MessageStore {
     void updateStatus(String messageId, Direction direction, MessageStatus status, String step, String errorCode, Instant at);
 
     Optional<StoredMessage> find(String messageId, Direction direction);
+
+    /**
+     * Runs {@code work} on the message as stored (empty if unknown) while no other thread or
+     * instance of the node runs work on it. A database locks the message's row for one transaction
+     * and commits the status changes {@code work} records when it returns, none of them if it
+     * throws: a sibling instance that has the message in hand meanwhile (a queue entry handed out
+     * again around a broker failover, a second copy) fails at once with
+     * {@link MessageInUseException}, and a killed instance's lock goes with its connection. So a
+     * step whose audit entry is appended within {@code work} is recorded only once that entry is
+     * committed. This default, for stores in memory, only keeps other threads out.
+     */
+    default <T> T exclusively(String messageId, Direction direction, Function<Optional<StoredMessage>, T> work) {
+        synchronized (this) {
+            return work.apply(find(messageId, direction));
+        }
+    }
 
     /** Participants this node sent data to under the consent. */
     List<String> recipientsUnderConsent(String consentId);

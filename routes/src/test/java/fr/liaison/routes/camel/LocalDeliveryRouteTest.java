@@ -100,6 +100,30 @@ class LocalDeliveryRouteTest {
     }
 
     @Test
+    void aPushAuditedByARunKilledBeforeItsStatusChangeIsNeitherMadeNorAuditedAgain() throws Exception {
+        Webhook webhook = new Webhook(0);
+        ft.software = webhook;
+        ft.camel.getRouteController().stopRoute("local-deliver");
+        String messageId = receiveReferral();
+        // The killed run pushed the message and committed its audit entry; its status change died with it.
+        Instant handedOver = Instant.now().minusSeconds(5);
+        AuditEntry received = ft.auditOf(messageId).get(0);
+        ft.audit.append(new AuditEntry(handedOver, AuditStep.DELIVERED, messageId, received.correlationId(), received.messageType(),
+                received.sender(), received.recipient(), received.purpose(), received.dataCategories(), received.consentId(), null, null,
+                "webhook", received.personHash()));
+        NotifyBuilder done = new NotifyBuilder(ft.camel).fromRoute("local-deliver").whenDone(1).create();
+
+        ft.camel.getRouteController().startRoute("local-deliver");
+
+        assertThat(done.matches(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(webhook.calls).hasValue(0);
+        assertThat(ft.stored(messageId, Direction.INBOUND).status()).isEqualTo(MessageStatus.DELIVERED);
+        assertThat(ft.stored(messageId, Direction.INBOUND).history()).extracting(h -> h.step() + " " + h.at().equals(handedOver))
+                .containsExactly("RECEIVED false", "DELIVERED true");
+        assertThat(ft.stepsOf(messageId)).containsExactly(AuditStep.RECEIVED, AuditStep.DELIVERED);
+    }
+
+    @Test
     void messageWhoseConsentIsRevokedBeforeDeliveryIsWithdrawn() throws Exception {
         Webhook webhook = new Webhook(0);
         ft.software = webhook;

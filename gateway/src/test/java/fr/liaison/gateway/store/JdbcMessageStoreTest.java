@@ -1,0 +1,111 @@
+package fr.liaison.gateway.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import fr.liaison.routes.exchange.Direction;
+import fr.liaison.routes.exchange.MessageInUseException;
+import fr.liaison.routes.exchange.MessageStatus;
+import fr.liaison.routes.exchange.StoredMessage;
+
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * A message worked on exclusively: a second instance asking for it meanwhile is refused at once
+ * (it tries again later), and the status changes of the work are kept together, or none of them.
+ */
+class JdbcMessageStoreTest {
+
+    private static final Instant AT = Instant.parse("2026-11-23T12:00:00Z");
+
+    private JdbcClient jdbc;
+    private JdbcMessageStore store;
+    private TransactionTemplate transaction;
+    private final ExecutorService sibling = Executors.newSingleThreadExecutor();
+
+    @BeforeEach
+    void database() {
+        JdbcDataSource db = new JdbcDataSource();
+        db.setURL("jdbc:h2:mem:store-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        db.setUser("sa");
+        Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
+        jdbc = JdbcClient.create(db);
+        store = new JdbcMessageStore(jdbc, new StaticListableBeanFactory().getBeanProvider(StoredMessageListener.class));
+        // What @Transactional does around exclusively() in the node.
+        transaction = new TransactionTemplate(new DataSourceTransactionManager(db));
+        jdbc.sql("""
+                INSERT INTO message (message_id, direction, message_type, sender, recipient, status, created_at, updated_at)
+                VALUES ('m', 'INBOUND', 'REFERRAL', 'CCAS-29232', 'FT-29', 'RECEIVED', ?, ?)""")
+                .params(SqlTimes.time(AT), SqlTimes.time(AT)).update();
+    }
+
+    @AfterEach
+    void stop() {
+        sibling.shutdownNow();
+    }
+
+    @Test
+    void aMessageInOneInstancesHandsIsRefusedAtOnceToAnother() throws Exception {
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        CompletableFuture<MessageStatus> first = CompletableFuture.supplyAsync(() -> transaction.execute(status -> store.exclusively("m",
+                Direction.INBOUND, found -> {
+                    held.countDown();
+                    awaitQuietly(done);
+                    store.updateStatus("m", Direction.INBOUND, MessageStatus.DELIVERED, "DELIVERED", null, AT.plusSeconds(1));
+                    return found.orElseThrow().status();
+                })), sibling);
+        assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThatThrownBy(() -> transaction.execute(status -> store.exclusively("m", Direction.INBOUND, found -> "second")))
+                .isInstanceOf(MessageInUseException.class);
+
+        done.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(MessageStatus.RECEIVED);
+        // Free again, and the first one's change is there for whoever comes next.
+        MessageStatus next = transaction.execute(status -> store.exclusively("m", Direction.INBOUND, found -> found.orElseThrow().status()));
+        assertThat(next).isEqualTo(MessageStatus.DELIVERED);
+    }
+
+    @Test
+    void workThatFailsKeepsNoneOfItsChanges() {
+        assertThatThrownBy(() -> transaction.execute(status -> store.exclusively("m", Direction.INBOUND, found -> {
+            store.updateStatus("m", Direction.INBOUND, MessageStatus.DELIVERED, "DELIVERED", null, AT.plusSeconds(1));
+            throw new IllegalStateException("the audit entry could not be committed");
+        }))).isInstanceOf(IllegalStateException.class);
+
+        StoredMessage stored = store.find("m", Direction.INBOUND).orElseThrow();
+        assertThat(stored.status()).isEqualTo(MessageStatus.RECEIVED);
+        assertThat(stored.history()).isEmpty();
+    }
+
+    @Test
+    void anUnknownMessageIsGivenToTheWorkAsEmpty() {
+        Boolean empty = transaction.execute(status -> store.exclusively("unknown", Direction.INBOUND, found -> found.isEmpty()));
+        assertThat(empty).isTrue();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
