@@ -50,6 +50,7 @@ import java.security.cert.Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.Period;
 import java.time.ZoneOffset;
 import java.util.Arrays;
@@ -335,7 +336,7 @@ class HostileInputIT {
                 // sent again is not an attack: it is answered with its first receipt (see the IT of
                 // the exchange), so only other content under a known id is a replay.
                 Map<String, String> originalValues = values(null, messageId);
-                originalValues.put("createdAt", OffsetDateTime.now(ZoneOffset.UTC).withNano(0).minusMinutes(2).toString());
+                originalValues.put("createdAt", xsDateTime(OffsetDateTime.now(ZoneOffset.UTC).withNano(0).minusMinutes(2)));
                 byte[] original = template(file, originalValues);
                 byte[] first = seal(original, proof);
                 assertAccepted(postEnvelope(new Posted(first, tls, messageId)), messageId, first);
@@ -735,9 +736,9 @@ class HostileInputIT {
         Map<String, String> values = new HashMap<>();
         values.put("messageId", messageId == null ? UUID.randomUUID().toString() : messageId);
         values.put("uuid", UUID.randomUUID().toString());
-        values.put("createdAt", shifted(now, c == null ? null : c.options().get("created")).toString());
-        values.put("grantedAt", shifted(now.minusMinutes(1), c == null ? null : c.options().get("granted")).toString());
-        values.put("expiresAt", now.plusDays(365).toString());
+        values.put("createdAt", xsDateTime(shifted(now, c == null ? null : c.options().get("created"))));
+        values.put("grantedAt", xsDateTime(shifted(now.minusMinutes(1), c == null ? null : c.options().get("granted"))));
+        values.put("expiresAt", xsDateTime(now.plusDays(365)));
         values.put("sender", c == null ? SENDER : c.option("sender", SENDER));
         values.put("recipient", c == null ? RECIPIENT : c.option("recipient", RECIPIENT));
         values.put("person", PERSON);
@@ -746,6 +747,11 @@ class HostileInputIT {
         String consent = c == null ? "valid" : c.option("consent", "valid");
         values.put("consent", consents.containsKey(consent) ? consents.get(consent).id() : UUID.randomUUID().toString());
         return values;
+    }
+
+    /** Seconds always written: {@code OffsetDateTime.toString()} drops ":00", which xs:dateTime refuses. */
+    private static String xsDateTime(OffsetDateTime time) {
+        return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(time);
     }
 
     private static OffsetDateTime shifted(OffsetDateTime time, String offset) {
