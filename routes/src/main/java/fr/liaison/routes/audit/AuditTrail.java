@@ -15,7 +15,5 @@ public interface AuditTrail {
      * When the log last recorded this step of this message, if it did: the step a node killed after
      * its entry was committed, and before the step itself was, took all the same.
      */
-    default Optional<Instant> recordedAt(String messageId, AuditStep step) {
-        throw new UnsupportedOperationException("this audit trail cannot be searched");
-    }
+    Optional<Instant> recordedAt(String messageId, AuditStep step);
 }
