@@ -83,8 +83,8 @@ public final class BenchSuite {
             for (Map.Entry<Integer, byte[]> document : documents.entrySet()) {
                 CeilingBench.Result result = ceiling.measure(document.getValue(), settings);
                 report.ceiling(document.getKey(), result);
-                say("  ceiling, seal + open, 2 threads, %s: %s per second, %s ms CPU each", Report.size(document.getKey()),
-                        result.throughput().describe(), result.cpuMillis().describe());
+                say("  ceiling, seal + open, 2 threads, %s: %s per second, %s ms CPU each (warm-up %s)", Report.size(document.getKey()),
+                        result.throughput().describe(), result.cpuMillis().describe(), Report.warmup(result.warmup()));
             }
         }
         if (parts.contains("cxf")) {
@@ -92,8 +92,9 @@ public final class BenchSuite {
                 for (Map.Entry<Integer, byte[]> document : documents.entrySet()) {
                     CxfWssBench.Result result = cxf.measure(document.getValue(), settings);
                     report.cxf(document.getKey(), result);
-                    say("  CXF + WSS4J, %d in flight, %s: %s per second, %s ms CPU each", CxfWssBench.IN_FLIGHT,
-                            Report.size(document.getKey()), result.throughput().describe(), result.cpuMillis().describe());
+                    say("  CXF + WSS4J, %d in flight, %s: %s per second, %s ms CPU each (warm-up %s)", CxfWssBench.IN_FLIGHT,
+                            Report.size(document.getKey()), result.throughput().describe(), result.cpuMillis().describe(),
+                            Report.warmup(result.warmup()));
                 }
             }
         }
@@ -102,8 +103,8 @@ public final class BenchSuite {
             try (LiaisonBench liaison = new LiaisonBench(jar, certsDev, work, payloads, SENDER, RECIPIENT)) {
                 LiaisonBench.Result result = liaison.measure(settings, profile);
                 report.liaison(result);
-                say("  Liaison end to end, %d in flight, 4 KiB: %s per second, %s ms CPU each", LiaisonBench.IN_FLIGHT,
-                        result.throughput().describe(), result.cpuMillis().describe());
+                say("  Liaison end to end, %d in flight, 4 KiB: %s per second, %s ms CPU each (warm-up %s)", LiaisonBench.IN_FLIGHT,
+                        result.throughput().describe(), result.cpuMillis().describe(), Report.warmup(result.warmup()));
                 say("  Liaison at half load (%s/s): to webhook p50 %s ms, p95 %s ms, p99 %s ms (%d messages)",
                         Rounds.number(result.halfRate()), Rounds.number(result.toWebhook().p50()), Rounds.number(result.toWebhook().p95()),
                         Rounds.number(result.toWebhook().p99()), result.toWebhook().count());

@@ -33,23 +33,30 @@ final class CeilingBench {
     }
 
     /** @param throughput cycles per second; @param cpuMillis CPU time of the whole JVM per cycle, ms */
-    record Result(Rounds throughput, Rounds cpuMillis) {
+    record Result(Rounds throughput, Rounds cpuMillis, SteadyState.Outcome warmup) {
     }
 
     /** Seal-and-open cycles per second, one value per measured round, after a warm-up. */
     Result measure(byte[] payload, Settings settings) throws InterruptedException {
-        run(payload, settings.ceilingWarmup(), null);
+        SteadyState.Outcome[] warmup = new SteadyState.Outcome[1];
+        run(payload, () -> warmup[0] = SteadyState.await(List.of(ProcessHandle.current().pid()),
+                settings.ceilingWarmup().minimum(), settings.ceilingWarmup().maximum()), null);
         List<Double> rounds = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
         for (int round = 0; round < settings.rounds(); round++) {
             double[] cpuPerCycle = new double[1];
-            rounds.add(run(payload, settings.ceilingRound(), cpuPerCycle));
+            rounds.add(run(payload, () -> Thread.sleep(settings.ceilingRound().toMillis()), cpuPerCycle));
             cpu.add(cpuPerCycle[0]);
         }
-        return new Result(new Rounds(rounds), new Rounds(cpu));
+        return new Result(new Rounds(rounds), new Rounds(cpu), warmup[0]);
     }
 
-    private double run(byte[] payload, java.time.Duration duration, double[] cpuMillisPerCycle) throws InterruptedException {
+    /** What the load runs for: a fixed round or a warm-up. */
+    private interface Window {
+        void await() throws InterruptedException;
+    }
+
+    private double run(byte[] payload, Window window, double[] cpuMillisPerCycle) throws InterruptedException {
         LongAdder cycles = new LongAdder();
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> threads = new ArrayList<>();
@@ -66,7 +73,7 @@ final class CeilingBench {
         long start = System.nanoTime();
         long before = cycles.sum();
         long cpuBefore = JvmProcesses.cpuNanos(ProcessHandle.current().pid());
-        Thread.sleep(duration.toMillis());
+        window.await();
         long counted = cycles.sum() - before;
         if (cpuMillisPerCycle != null) {
             cpuMillisPerCycle[0] = (JvmProcesses.cpuNanos(ProcessHandle.current().pid()) - cpuBefore) / 1e6 / Math.max(1, counted);

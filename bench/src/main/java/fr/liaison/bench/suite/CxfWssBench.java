@@ -19,7 +19,7 @@ final class CxfWssBench implements AutoCloseable {
 
     static final int IN_FLIGHT = 8;
 
-    record Result(Rounds throughput, Rounds cpuMillis, long heapPerInFlight) {
+    record Result(Rounds throughput, Rounds cpuMillis, long heapPerInFlight, SteadyState.Outcome warmup) {
     }
 
     private final Path certsDev;
@@ -51,7 +51,7 @@ final class CxfWssBench implements AutoCloseable {
         long hold = 15;
         Process client = new ProcessBuilder(JvmProcesses.benchJvm("512m", CxfWssPeer.class.getName(), "client", Integer.toString(port),
                 certsDev.toString(), serverId, clientId, payloadFile.toString(), Integer.toString(IN_FLIGHT),
-                Long.toString(settings.cxfWarmup().toSeconds()), Long.toString(settings.cxfRound().toSeconds()),
+                Long.toString(settings.cxfRound().toSeconds()),
                 Integer.toString(settings.rounds()), Long.toString(hold)))
                 .redirectError(work.resolve("cxf-client-" + payload.length + ".log").toFile()).start();
         List<Double> rounds = new ArrayList<>();
@@ -59,9 +59,15 @@ final class CxfWssBench implements AutoCloseable {
         long cpuMark = 0;
         long loaded = 0;
         long idle = 0;
+        SteadyState.Outcome warmup = null;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = out.readLine()) != null; ) {
-                if (line.equals("measuring")) {
+                if (line.equals("loaded")) {
+                    warmup = SteadyState.await(List.of(server.pid(), client.pid()), settings.cxfWarmup().minimum(),
+                            settings.cxfWarmup().maximum());
+                    client.getOutputStream().write("measure\n".getBytes(StandardCharsets.UTF_8));
+                    client.getOutputStream().flush();
+                } else if (line.equals("measuring")) {
                     cpuMark = JvmProcesses.cpuNanos(server, client);
                 } else if (line.startsWith("round ")) {
                     String[] figures = line.substring(6).split(" ");
@@ -83,7 +89,7 @@ final class CxfWssBench implements AutoCloseable {
         if (rounds.size() != settings.rounds()) {
             throw new IllegalStateException("the CXF client failed; see " + work.resolve("cxf-client-" + payload.length + ".log"));
         }
-        return new Result(new Rounds(rounds), new Rounds(cpu), (loaded - idle) / IN_FLIGHT);
+        return new Result(new Rounds(rounds), new Rounds(cpu), (loaded - idle) / IN_FLIGHT, warmup);
     }
 
     @Override

@@ -77,8 +77,7 @@ public final class CxfWssPeer {
             serve(pki, port, args[3], args[4]);
         } else {
             load(pki, port, args[3], args[4], Files.readAllBytes(Path.of(args[5])), Integer.parseInt(args[6]),
-                    Duration.ofSeconds(Long.parseLong(args[7])), Duration.ofSeconds(Long.parseLong(args[8])),
-                    Integer.parseInt(args[9]), Duration.ofSeconds(Long.parseLong(args[10])));
+                    Duration.ofSeconds(Long.parseLong(args[7])), Integer.parseInt(args[8]), Duration.ofSeconds(Long.parseLong(args[9])));
         }
     }
 
@@ -142,7 +141,7 @@ public final class CxfWssPeer {
         tomcat.getServer().await();
     }
 
-    private static void load(DevPki pki, int port, String serverId, String clientId, byte[] payload, int threads, Duration warmup,
+    private static void load(DevPki pki, int port, String serverId, String clientId, byte[] payload, int threads,
             Duration round, int rounds, Duration hold) throws Exception {
         DocumentBuilderFactory documents = DocumentBuilderFactory.newInstance();
         documents.setNamespaceAware(true);
@@ -170,7 +169,13 @@ public final class CxfWssPeer {
             sender.start();
             senders.add(sender);
         }
-        Thread.sleep(warmup.toMillis());
+        // Warm-up: the orchestrator watches both JVMs' JIT and says when to measure.
+        System.out.println("loaded");
+        System.out.flush();
+        String go = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        if (!"measure".equals(go)) {
+            System.exit(1);
+        }
         System.out.println("measuring");
         System.out.flush();
         for (int i = 0; i < rounds; i++) {

@@ -72,7 +72,7 @@ final class LiaisonBench implements AutoCloseable {
      */
     record Result(Rounds throughput, Rounds cpuMillis, double halfRate, Latencies toWebhook, Latencies toDelivered, long heapPerInFlight,
             int[] auditEntriesPerMessage, boolean chainsIntact, long refused, long lost, List<Path> recordings,
-            Map<String, Map<String, Double>> stepMillis) {
+            Map<String, Map<String, Double>> stepMillis, SteadyState.Outcome warmup) {
     }
 
     private static final Pattern STEP_SUM = Pattern.compile("liaison_step_duration_seconds_sum\\{[^}]*step=\"([^\"]+)\"[^}]*} ([0-9.eE+-]+)");
@@ -156,7 +156,8 @@ final class LiaisonBench implements AutoCloseable {
             submitter.start();
             submitters.add(submitter);
         }
-        Thread.sleep(settings.liaisonWarmup().toMillis());
+        SteadyState.Outcome warmup = SteadyState.await(List.of(sender.process().pid(), recipient.process().pid()),
+                settings.liaisonWarmup().minimum(), settings.liaisonWarmup().maximum());
         List<Path> recordings = new ArrayList<>();
         if (profile) {
             JvmProcesses.startRecording(sender.process());
@@ -242,7 +243,7 @@ final class LiaisonBench implements AutoCloseable {
         steps.put(sender.id(), stepMillis(sender));
         steps.put(recipient.id(), stepMillis(recipient));
         return new Result(throughput, new Rounds(cpu), rate, toWebhook, toDelivered, (loaded - idle) / IN_FLIGHT, auditEntries, intact,
-                refused.sum(), lost, recordings, steps);
+                refused.sum(), lost, recordings, steps, warmup);
     }
 
     /** Mean time of each route step over the whole run, ms, from the node's own step timers (Prometheus scrape). */

@@ -100,6 +100,14 @@ final class Report {
         return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.2f", value);
     }
 
+    static String warmup(SteadyState.Outcome warmup) {
+        if (warmup == null) {
+            return "n/a";
+        }
+        String share = Double.isNaN(warmup.jitShare()) ? "JIT share unknown" : String.format(Locale.ROOT, "%.1f %%", 100 * warmup.jitShare());
+        return warmup.took().toSeconds() + " s (" + share + (warmup.settled() ? ")" : ", not settled)");
+    }
+
     private static String met(boolean met) {
         return met ? "**met**" : "**not met**";
     }
@@ -116,21 +124,22 @@ final class Report {
                 machine.cores(), machine.memory(), machine.os(), machine.java(), machine.loadAtStart(), settings.rounds()));
         md.append("![Throughput and latency](").append(chartLink).append(")\n\n");
 
-        md.append("| what | payload | in flight | messages per second | CPU ms per message (all its JVMs) |\n"
-                + "|---|---|---:|---:|---:|\n");
+        md.append("| what | payload | in flight | messages per second | CPU ms per message (all its JVMs) | warm-up (JIT's share of "
+                + "the CPU at its end) |\n|---|---|---:|---:|---:|---|\n");
         for (Map.Entry<Integer, CeilingBench.Result> entry : ceiling.entrySet()) {
             md.append("| ceiling: CMS seal + open, no node | ").append(size(entry.getKey())).append(" | 2 threads | ")
                     .append(entry.getValue().throughput().describe()).append(" | ").append(entry.getValue().cpuMillis().describe())
-                    .append(" |\n");
+                    .append(" | ").append(warmup(entry.getValue().warmup())).append(" |\n");
         }
         for (Map.Entry<Integer, CxfWssBench.Result> entry : cxf.entrySet()) {
             md.append("| CXF + WSS4J, sign + encrypt, signed answer | ").append(size(entry.getKey())).append(" | ")
                     .append(CxfWssBench.IN_FLIGHT).append(" | ").append(entry.getValue().throughput().describe()).append(" | ")
-                    .append(entry.getValue().cpuMillis().describe()).append(" |\n");
+                    .append(entry.getValue().cpuMillis().describe()).append(" | ").append(warmup(entry.getValue().warmup())).append(" |\n");
         }
         if (liaison != null) {
             md.append("| **Liaison, two nodes, local API to webhook** | 4 KiB | ").append(LiaisonBench.IN_FLIGHT).append(" | **")
-                    .append(liaison.throughput().describe()).append("** | ").append(liaison.cpuMillis().describe()).append(" |\n");
+                    .append(liaison.throughput().describe()).append("** | ").append(liaison.cpuMillis().describe()).append(" | ")
+                    .append(warmup(liaison.warmup())).append(" |\n");
         }
         md.append('\n');
 
@@ -238,9 +247,13 @@ final class Report {
             }
         }
         md.append(String.format(Locale.ROOT, "How it runs (`bench/src/main/java/fr/liaison/bench/suite/`): %s sends to %s. "
-                + "Warm-ups: ceiling %d s, CXF %d s, Liaison %d s; rounds: ceiling %d s, CXF %d s, Liaison %d s.%n",
-                BenchSuite.SENDER, BenchSuite.RECIPIENT, settings.ceilingWarmup().toSeconds(), settings.cxfWarmup().toSeconds(),
-                settings.liaisonWarmup().toSeconds(), settings.ceilingRound().toSeconds(), settings.cxfRound().toSeconds(),
+                + "Warm-ups under load until the JIT compiler threads use less than %.0f %% of the part's CPU over %d s: ceiling "
+                + "%d-%d s, CXF %d-%d s, Liaison %d-%d s; rounds: ceiling %d s, CXF %d s, Liaison %d s.%n",
+                BenchSuite.SENDER, BenchSuite.RECIPIENT, 100 * SteadyState.SETTLED, SteadyState.WINDOW.toSeconds(),
+                settings.ceilingWarmup().minimum().toSeconds(), settings.ceilingWarmup().maximum().toSeconds(),
+                settings.cxfWarmup().minimum().toSeconds(), settings.cxfWarmup().maximum().toSeconds(),
+                settings.liaisonWarmup().minimum().toSeconds(), settings.liaisonWarmup().maximum().toSeconds(),
+                settings.ceilingRound().toSeconds(), settings.cxfRound().toSeconds(),
                 settings.liaisonRound().toSeconds()));
         return md.toString();
     }
