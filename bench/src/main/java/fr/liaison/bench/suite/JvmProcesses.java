@@ -48,11 +48,21 @@ final class JvmProcesses {
 
     /** CPU time the process has used (user + system), in nanoseconds, from /proc; -1 where there is no /proc. */
     static long cpuNanos(long pid) {
+        long ticks = cpuTicks(Path.of("/proc", Long.toString(pid)));
+        // Clock ticks: USER_HZ = 100 on Linux.
+        return ticks < 0 ? -1 : ticks * 10_000_000L;
+    }
+
+    /**
+     * CPU time (user + system) of a process or a thread, in clock ticks, from the {@code stat} file of
+     * its /proc directory ({@code /proc/<pid>} or {@code /proc/<pid>/task/<tid>}); -1 if unreadable.
+     */
+    static long cpuTicks(Path procDirectory) {
         try {
-            String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String stat = java.nio.file.Files.readString(procDirectory.resolve("stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // utime and stime are the 14th and 15th fields of the line, in clock ticks (USER_HZ = 100 on Linux).
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
+            // utime and stime are the 14th and 15th fields of the line.
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
         } catch (IOException | RuntimeException e) {
             return -1;
         }

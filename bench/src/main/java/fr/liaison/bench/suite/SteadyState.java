@@ -83,11 +83,16 @@ final class SteadyState {
         for (long pid : pids) {
             Path process = Path.of("/proc", Long.toString(pid));
             // The process's figure counts threads that have ended too.
-            all += ticks(process);
+            long processTicks = JvmProcesses.cpuTicks(process);
+            if (processTicks < 0) {
+                return new long[] {-1, -1};
+            }
+            all += processTicks;
             try (Stream<Path> threads = Files.list(process.resolve("task"))) {
                 for (Path thread : (Iterable<Path>) threads::iterator) {
                     if (isCompiler(thread)) {
-                        compiler += ticks(thread);
+                        // A thread that has ended meanwhile counts for nothing.
+                        compiler += Math.max(0, JvmProcesses.cpuTicks(thread));
                     }
                 }
             } catch (IOException | RuntimeException e) {
@@ -104,16 +109,6 @@ final class SteadyState {
             return name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre");
         } catch (IOException e) {
             return false; // the thread has ended
-        }
-    }
-
-    private static long ticks(Path processOrThread) {
-        try {
-            String stat = Files.readString(processOrThread.resolve("stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        } catch (IOException | RuntimeException e) {
-            return 0; // the thread has ended
         }
     }
 }
