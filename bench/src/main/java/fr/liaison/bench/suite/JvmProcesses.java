@@ -80,8 +80,8 @@ final class JvmProcesses {
         return total;
     }
 
-    static void startRecording(Process process) throws IOException, InterruptedException {
-        jcmd(process, "JFR.start", "name=bench", "settings=profile");
+    static void startRecording(Process process, Path settings) throws IOException, InterruptedException {
+        jcmd(process, "JFR.start", "name=bench", "settings=" + settings.toAbsolutePath());
     }
 
     static void stopRecording(Process process, Path file) throws IOException, InterruptedException {

@@ -69,10 +69,12 @@ final class LiaisonBench implements AutoCloseable {
      * @param chainsIntact both nodes' audit chains verified in place after the run
      * @param refused submissions not answered 202
      * @param lost messages that never reached the sink
+     * @param recordings the nodes' JFR recordings of a window after the measured rounds
+     * @param profiledThroughput messages per second reaching the sink while they recorded
      */
     record Result(Rounds throughput, Rounds cpuMillis, double halfRate, Latencies toWebhook, Latencies toDelivered, long heapPerInFlight,
             int[] auditEntriesPerMessage, boolean chainsIntact, long refused, long lost, List<Path> recordings,
-            Map<String, Map<String, Double>> stepMillis, SteadyState.Outcome warmup) {
+            double profiledThroughput, Map<String, Map<String, Double>> stepMillis, SteadyState.Outcome warmup) {
     }
 
     private static final Pattern STEP_SUM = Pattern.compile("liaison_step_duration_seconds_sum\\{[^}]*step=\"([^\"]+)\"[^}]*} ([0-9.eE+-]+)");
@@ -158,11 +160,6 @@ final class LiaisonBench implements AutoCloseable {
         }
         SteadyState.Outcome warmup = SteadyState.await(List.of(sender.process().pid(), recipient.process().pid()),
                 settings.liaisonWarmup().minimum(), settings.liaisonWarmup().maximum());
-        List<Path> recordings = new ArrayList<>();
-        if (profile) {
-            JvmProcesses.startRecording(sender.process());
-            JvmProcesses.startRecording(recipient.process());
-        }
         List<Double> rounds = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
         for (int round = 0; round < settings.rounds(); round++) {
@@ -174,7 +171,18 @@ final class LiaisonBench implements AutoCloseable {
             rounds.add(delivered / ((System.nanoTime() - start) / 1e9));
             cpu.add((JvmProcesses.cpuNanos(sender.process(), recipient.process()) - cpuBefore) / 1e6 / Math.max(1, delivered));
         }
+        // The profile is taken after the measured rounds, under the same load, so that no figure
+        // above is measured while sampling; the throughput while recording is reported beside it.
+        List<Path> recordings = new ArrayList<>();
+        double profiledThroughput = Double.NaN;
         if (profile) {
+            Path settingsFile = flightRecorderSettings("profile.jfc");
+            JvmProcesses.startRecording(sender.process(), settingsFile);
+            JvmProcesses.startRecording(recipient.process(), settingsFile);
+            long before = arrivals.sum();
+            long start = System.nanoTime();
+            Thread.sleep(settings.liaisonRound().multipliedBy(2).toMillis());
+            profiledThroughput = (arrivals.sum() - before) / ((System.nanoTime() - start) / 1e9);
             for (Node node : List.of(sender, recipient)) {
                 Path file = work.resolve(node.id() + ".jfr");
                 JvmProcesses.stopRecording(node.process(), file);
@@ -243,7 +251,7 @@ final class LiaisonBench implements AutoCloseable {
         steps.put(sender.id(), stepMillis(sender));
         steps.put(recipient.id(), stepMillis(recipient));
         return new Result(throughput, new Rounds(cpu), rate, toWebhook, toDelivered, (loaded - idle) / IN_FLIGHT, auditEntries, intact,
-                refused.sum(), lost, recordings, steps, warmup);
+                refused.sum(), lost, recordings, profiledThroughput, steps, warmup);
     }
 
     /** Mean time of each route step over the whole run, ms, from the node's own step timers (Prometheus scrape). */
@@ -348,7 +356,10 @@ final class LiaisonBench implements AutoCloseable {
         Path nodeDir = work.resolve(id);
         deleteRecursively(nodeDir);
         Files.createDirectories(nodeDir);
-        List<String> command = new ArrayList<>(List.of(JvmProcesses.java(), "-Xms512m", "-Xmx512m", "-jar", jar.toString(), "node",
+        // Flight Recorder initialised at start-up (nothing recorded until the profile window):
+        // started later, it would flush the nodes' compiled code (see idle.jfc).
+        String flightRecorder = "-XX:StartFlightRecording=name=idle,settings=" + flightRecorderSettings("idle.jfc");
+        List<String> command = new ArrayList<>(List.of(JvmProcesses.java(), "-Xms512m", "-Xmx512m", flightRecorder, "-jar", jar.toString(), "node",
                 "--participant", id, "--certs-dev", certsDev.toString(), "--work-dir", nodeDir.toString(),
                 // The bench's directory and the free ports it publishes for this participant.
                 "--liaison.directory.file=" + signedDirectory, "--liaison.local-api.port=" + directory.require(id).localApi().getPort(),
@@ -369,6 +380,15 @@ final class LiaisonBench implements AutoCloseable {
         Path identity = certsDev.resolve(id);
         return new Node(id, directory.require(id).localApi(), Files.readString(identity.resolve("local-client.token")).strip(),
                 Files.readString(identity.resolve("officer.password")).strip(), process);
+    }
+
+    /** A Flight Recorder settings file of the bench's resources, copied to the work directory for the nodes' JVMs. */
+    private Path flightRecorderSettings(String name) throws IOException {
+        Path file = work.resolve(name);
+        try (var in = LiaisonBench.class.getResourceAsStream(name)) {
+            Files.write(file, in.readAllBytes());
+        }
+        return file.toAbsolutePath();
     }
 
     private void awaitHealthy(Node node) throws InterruptedException {

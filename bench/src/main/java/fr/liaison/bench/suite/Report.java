@@ -216,8 +216,10 @@ final class Report {
         }
 
         if (!profiles.isEmpty()) {
-            md.append("Profile of the saturated rounds (JDK Flight Recorder, `profile` settings, on both nodes): share of the "
-                    + "CPU samples whose stack passes through each component (a sample can count in several).\n\n");
+            md.append(String.format(Locale.ROOT, "Profile of both nodes at saturation, recorded after the measured rounds for twice "
+                    + "a round (JDK Flight Recorder, CPU samples every 10 ms, `bench/src/main/resources/fr/liaison/bench/suite/profile.jfc`; "
+                    + "%s messages per second while recording): share of the CPU samples whose stack passes through each component "
+                    + "(a sample can count in several).%n%n", Rounds.number(liaison.profiledThroughput())));
             md.append("| component |");
             profiles.forEach(p -> md.append(' ').append(p.node()).append(" |"));
             md.append("\n|---|");
