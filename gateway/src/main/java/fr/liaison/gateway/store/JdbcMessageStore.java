@@ -167,7 +167,7 @@ class JdbcMessageStore implements MessageStore {
     public List<StoredMessage> inbox(int limit) {
         return jdbc.sql("""
                 SELECT * FROM message WHERE direction = 'INBOUND' AND status = 'RECEIVED' AND acknowledged_at IS NULL
-                ORDER BY created_at, message_id""").query((rs, row) -> message(rs, List.of())).list().stream().limit(limit).toList();
+                ORDER BY created_at, message_id LIMIT ?""").param(limit).query((rs, row) -> message(rs, List.of())).list();
     }
 
     @Override

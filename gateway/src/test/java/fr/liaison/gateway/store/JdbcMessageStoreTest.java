@@ -101,6 +101,20 @@ class JdbcMessageStoreTest {
         assertThat(empty).isTrue();
     }
 
+    @Test
+    void theInboxGivesTheOldestUnacknowledgedMessagesUpToItsLimit() {
+        for (int i = 1; i <= 5; i++) {
+            jdbc.sql("""
+                    INSERT INTO message (message_id, direction, message_type, sender, recipient, status, created_at, updated_at)
+                    VALUES (?, 'INBOUND', 'REFERRAL', 'CCAS-29232', 'FT-29', 'RECEIVED', ?, ?)""")
+                    .params("m" + i, SqlTimes.time(AT.plusSeconds(i)), SqlTimes.time(AT.plusSeconds(i))).update();
+        }
+        store.acknowledge("m", AT.plusSeconds(10));
+
+        assertThat(store.inbox(3)).extracting(StoredMessage::messageId).containsExactly("m1", "m2", "m3");
+        assertThat(store.inbox(1000)).extracting(StoredMessage::messageId).containsExactly("m1", "m2", "m3", "m4", "m5");
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);
