@@ -71,6 +71,17 @@ class JdbcMessageStore implements MessageStore {
 
     @Override
     @Transactional
+    public boolean insert(StoredMessage m, Runnable alongside) {
+        // One commit for the message and its referral: each commit is a write of its own to the file.
+        boolean inserted = insert(m);
+        if (inserted) {
+            alongside.run();
+        }
+        return inserted;
+    }
+
+    @Override
+    @Transactional
     public void updateStatus(String messageId, Direction direction, MessageStatus status, String step, String errorCode, Instant at) {
         jdbc.sql("UPDATE message SET status = ?, error_code = ?, updated_at = ? WHERE message_id = ? AND direction = ?")
                 .params(status.name(), errorCode, time(at), messageId, direction.name()).update();

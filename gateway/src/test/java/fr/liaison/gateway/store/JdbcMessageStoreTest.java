@@ -115,6 +115,28 @@ class JdbcMessageStoreTest {
         assertThat(store.inbox(1000)).extracting(StoredMessage::messageId).containsExactly("m1", "m2", "m3", "m4", "m5");
     }
 
+    @Test
+    void aMessageAndWhatItStartsAreKeptTogetherOrNotAtAll() {
+        StoredMessage referral = new StoredMessage("r1", Direction.INBOUND, "REFERRAL", "CCAS-29232", "FT-29", null, null,
+                java.util.Set.of(), null, null, MessageStatus.RECEIVED, null, AT, AT, new byte[] {1}, java.util.List.of());
+        assertThatThrownBy(() -> transaction.execute(status -> store.insert(referral, () -> {
+            store.keepReceipt("r1", "digest", new byte[] {2});
+            throw new IllegalStateException("the referral could not be recorded");
+        }))).isInstanceOf(IllegalStateException.class);
+        assertThat(store.find("r1", Direction.INBOUND)).isEmpty();
+
+        Boolean inserted = transaction.execute(status -> store.insert(referral, () -> store.keepReceipt("r1", "digest", new byte[] {2})));
+        assertThat(inserted).isTrue();
+        assertThat(store.find("r1", Direction.INBOUND)).isPresent();
+        assertThat(store.givenReceipt("r1").orElseThrow().receipt()).containsExactly(2);
+
+        // Already held: nothing runs alongside a second time.
+        Boolean again = transaction.execute(status -> store.insert(referral, () -> {
+            throw new AssertionError("run for a message already held");
+        }));
+        assertThat(again).isFalse();
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);

@@ -13,6 +13,8 @@ public final class InboundMessage {
     private LiaisonMessage message;
     private String personHash;
     private boolean duplicate;
+    private byte[] acceptedReceipt;
+    private boolean receiptKept;
 
     InboundMessage(byte[] envelope, String transportSender, String claimedMessageId) {
         this.envelope = envelope;
@@ -74,5 +76,20 @@ public final class InboundMessage {
 
     void duplicate(boolean value) {
         this.duplicate = value;
+    }
+
+    /** The ACCEPTED receipt signed for this envelope, once accepted. */
+    byte[] acceptedReceipt() {
+        return acceptedReceipt;
+    }
+
+    void acceptedReceipt(byte[] receipt, boolean kept) {
+        this.acceptedReceipt = receipt;
+        this.receiptKept = kept;
+    }
+
+    /** Whether the receipt is already kept with the message (it was stored with it). */
+    boolean receiptKept() {
+        return receiptKept;
     }
 }

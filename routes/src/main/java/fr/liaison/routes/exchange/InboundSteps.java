@@ -164,8 +164,16 @@ public final class InboundSteps {
      */
     public InboundMessage accept(InboundMessage inbound) {
         Instant now = node.clock().instant();
+        // Signed before the transaction and kept in it with the message and its referral: one
+        // commit, and the row is complete before the message is queued.
+        byte[] receipt = receipt(inbound, Receipt.Outcome.ACCEPTED, null);
+        String envelopeDigest = Receipts.sha256Hex(inbound.envelope());
         boolean inserted = node.messages().insert(StoredMessage.of(inbound.message(), Direction.INBOUND, inbound.personHash(),
-                MessageStatus.RECEIVED, AuditStep.RECEIVED.name(), null, now, inbound.opened().content()));
+                MessageStatus.RECEIVED, AuditStep.RECEIVED.name(), null, now, inbound.opened().content()), () -> {
+                    started(inbound.message());
+                    node.messages().keepReceipt(inbound.messageId(), envelopeDigest, receipt);
+                });
+        inbound.acceptedReceipt(receipt, inserted);
         if (!inserted) {
             StoredMessage held = node.messages().find(inbound.messageId(), Direction.INBOUND)
                     .filter(m -> m.sender().equals(inbound.transportSender()) && m.payload() != null
@@ -176,22 +184,31 @@ public final class InboundSteps {
             inbound.duplicate(true);
             return inbound;
         }
-        node.referrals().record(inbound.message());
-        if (inbound.message() instanceof ResourceDirectoryEntry entry) {
-            node.resources().apply(entry);
-        }
         node.audit().append(AuditEntry.forMessage(AuditStep.RECEIVED, inbound.message(), inbound.personHash(), now)
                 .withActor(inbound.transportSender()).withPayloadDigest(Receipts.sha256Hex(inbound.opened().content())));
         return inbound;
     }
 
+    /** What a received message starts or changes here, kept with it. */
+    private void started(LiaisonMessage message) {
+        node.referrals().record(message);
+        if (message instanceof ResourceDirectoryEntry entry) {
+            node.resources().apply(entry);
+        }
+    }
+
     /**
      * The receipt for an accepted message, signed with this node's signing key, and kept with the
-     * message to be given again if the same envelope comes again.
+     * message to be given again if the same envelope comes again (a new message's was kept when it
+     * was accepted; a duplicate's is kept now, for the envelope it came in).
      */
     public byte[] acceptedReceipt(InboundMessage inbound) {
-        byte[] receipt = receipt(inbound, Receipt.Outcome.ACCEPTED, null);
+        if (inbound.receiptKept()) {
+            return inbound.acceptedReceipt();
+        }
+        byte[] receipt = inbound.acceptedReceipt() != null ? inbound.acceptedReceipt() : receipt(inbound, Receipt.Outcome.ACCEPTED, null);
         node.messages().keepReceipt(inbound.messageId(), Receipts.sha256Hex(inbound.envelope()), receipt);
+        inbound.acceptedReceipt(receipt, true);
         return receipt;
     }
 

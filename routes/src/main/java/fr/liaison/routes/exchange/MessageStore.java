@@ -15,6 +15,19 @@ public interface MessageStore {
      */
     boolean insert(StoredMessage message);
 
+    /**
+     * As {@link #insert(StoredMessage)}, and once inserted runs {@code alongside} (what the message
+     * starts: its referral) in the same transaction: both are kept or neither is, and a database
+     * commits once for both. This default, for stores in memory, runs one after the other.
+     */
+    default boolean insert(StoredMessage message, Runnable alongside) {
+        boolean inserted = insert(message);
+        if (inserted) {
+            alongside.run();
+        }
+        return inserted;
+    }
+
     void updateStatus(String messageId, Direction direction, MessageStatus status, String step, String errorCode, Instant at);
 
     Optional<StoredMessage> find(String messageId, Direction direction);

@@ -93,7 +93,7 @@ public final class OutboundSteps {
         Instant now = node.clock().instant();
         LiaisonMessage message = outbound.message();
         boolean inserted = node.messages().insert(StoredMessage.of(message, Direction.OUTBOUND, outbound.personHash(),
-                MessageStatus.ACCEPTED, AuditStep.ACCEPTED.name(), null, now, outbound.canonicalXml()));
+                MessageStatus.ACCEPTED, AuditStep.ACCEPTED.name(), null, now, outbound.canonicalXml()), () -> started(message));
         if (!inserted) {
             boolean sameMessage = node.messages().find(outbound.messageId(), Direction.OUTBOUND)
                     .filter(held -> held.payload() != null && MessageDigest.isEqual(held.payload(), outbound.canonicalXml()))
@@ -103,13 +103,17 @@ public final class OutboundSteps {
             }
             throw new LiaisonException(ErrorCode.API_IDEMPOTENCY_CONFLICT, "message id " + outbound.messageId() + " was already submitted");
         }
+        node.audit().append(AuditEntry.forMessage(AuditStep.ACCEPTED, message, outbound.personHash(), now)
+                .withActor(outbound.client()).withPayloadDigest(Receipts.sha256Hex(outbound.canonicalXml())));
+        return outbound.messageId();
+    }
+
+    /** What an accepted message starts or changes here, kept with it. */
+    private void started(LiaisonMessage message) {
         node.referrals().record(message);
         if (message instanceof ResourceDirectoryEntry entry) {
             node.resources().apply(entry);
         }
-        node.audit().append(AuditEntry.forMessage(AuditStep.ACCEPTED, message, outbound.personHash(), now)
-                .withActor(outbound.client()).withPayloadDigest(Receipts.sha256Hex(outbound.canonicalXml())));
-        return outbound.messageId();
     }
 
     /** Audits a refusal: with the header when the message got that far, with the code in any case. */
