@@ -4,6 +4,7 @@ import fr.liaison.routes.directory.Directory;
 import fr.liaison.routes.directory.Participant;
 import fr.liaison.routes.keys.ParticipantKeys;
 import fr.liaison.routes.keys.Providers;
+import fr.liaison.routes.keys.SignerVerifiers;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
@@ -63,7 +64,6 @@ import org.bouncycastle.cms.KeyAgreeRecipientId;
 import org.bouncycastle.cms.KeyTransRecipientId;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cms.SignerInformation;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipient;
 import org.bouncycastle.cms.jcajce.JceKeyTransRecipient;
 import org.bouncycastle.operator.InputAEADDecryptor;
@@ -431,7 +431,7 @@ public final class EnvelopeOpener {
                 ErrorCode.SIGNER_NOT_IN_DIRECTORY, certificate.getSubjectX500Principal().getName()));
         boolean valid;
         try {
-            valid = signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(Providers.bouncyCastle()).build(certificate));
+            valid = signer.verify(SignerVerifiers.forCertificate(certificate));
         } catch (CMSException | OperatorCreationException | RuntimeException e) {
             valid = false;
         }

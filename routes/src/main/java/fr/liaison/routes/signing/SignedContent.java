@@ -3,6 +3,7 @@ package fr.liaison.routes.signing;
 import fr.liaison.routes.directory.NetworkTrust;
 import fr.liaison.routes.keys.ParticipantKeys;
 import fr.liaison.routes.keys.Providers;
+import fr.liaison.routes.keys.SignerVerifiers;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
@@ -33,7 +34,6 @@ import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
@@ -176,7 +176,7 @@ public final class SignedContent {
         checkSigner(certificate, trust, failure);
         boolean valid;
         try {
-            valid = signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(Providers.bouncyCastle()).build(certificate));
+            valid = signer.verify(SignerVerifiers.forCertificate(certificate));
         } catch (CMSException | OperatorCreationException | RuntimeException e) {
             valid = false;
         }
