@@ -64,8 +64,9 @@ public final class InboundEnvelopeRoutes extends RouteBuilder {
                     .stop()
                 .end()
                 .process(this::applyRevocation).id("inbound-revocation")
-                // Kept with the message before it is queued: once queued, the message's row is the
-                // local delivery's, locked from the push to its DELIVERED step.
+                // The receipt kept with the message when it was accepted, before it is queued: once
+                // queued, the message's row is the local delivery's, locked from the push to its
+                // DELIVERED step.
                 .process(e -> e.setProperty(ExchangeHeaders.RECEIPT, steps.acceptedReceipt(inbound(e)))).id("inbound-receipt")
                 .process(e -> e.getMessage().setBody(inbound(e).messageId()))
                 .setHeader(ExchangeHeaders.DUPLICATE_DETECTION_ID, body())
