@@ -73,11 +73,7 @@ class JdbcMessageStore implements MessageStore {
     @Transactional
     public boolean insert(StoredMessage m, Runnable alongside) {
         // One commit for the message and its referral: each commit is a write of its own to the file.
-        boolean inserted = insert(m);
-        if (inserted) {
-            alongside.run();
-        }
-        return inserted;
+        return MessageStore.super.insert(m, alongside);
     }
 
     @Override

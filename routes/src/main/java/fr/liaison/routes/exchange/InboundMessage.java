@@ -14,7 +14,6 @@ public final class InboundMessage {
     private String personHash;
     private boolean duplicate;
     private byte[] acceptedReceipt;
-    private boolean receiptKept;
 
     InboundMessage(byte[] envelope, String transportSender, String claimedMessageId) {
         this.envelope = envelope;
@@ -83,13 +82,7 @@ public final class InboundMessage {
         return acceptedReceipt;
     }
 
-    void acceptedReceipt(byte[] receipt, boolean kept) {
+    void acceptedReceipt(byte[] receipt) {
         this.acceptedReceipt = receipt;
-        this.receiptKept = kept;
-    }
-
-    /** Whether the receipt is already kept with the message (it was stored with it). */
-    boolean receiptKept() {
-        return receiptKept;
     }
 }

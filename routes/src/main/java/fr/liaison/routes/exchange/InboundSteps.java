@@ -14,7 +14,6 @@ import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 import fr.liaison.schemas.v1.ConsentRevocation;
 import fr.liaison.schemas.v1.LiaisonMessage;
-import fr.liaison.schemas.v1.ResourceDirectoryEntry;
 import fr.liaison.schemas.v1.MessageHeader;
 
 import java.security.MessageDigest;
@@ -170,10 +169,10 @@ public final class InboundSteps {
         String envelopeDigest = Receipts.sha256Hex(inbound.envelope());
         boolean inserted = node.messages().insert(StoredMessage.of(inbound.message(), Direction.INBOUND, inbound.personHash(),
                 MessageStatus.RECEIVED, AuditStep.RECEIVED.name(), null, now, inbound.opened().content()), () -> {
-                    started(inbound.message());
+                    node.recordStarted(inbound.message());
                     node.messages().keepReceipt(inbound.messageId(), envelopeDigest, receipt);
                 });
-        inbound.acceptedReceipt(receipt, inserted);
+        inbound.acceptedReceipt(receipt);
         if (!inserted) {
             StoredMessage held = node.messages().find(inbound.messageId(), Direction.INBOUND)
                     .filter(m -> m.sender().equals(inbound.transportSender()) && m.payload() != null
@@ -189,26 +188,16 @@ public final class InboundSteps {
         return inbound;
     }
 
-    /** What a received message starts or changes here, kept with it. */
-    private void started(LiaisonMessage message) {
-        node.referrals().record(message);
-        if (message instanceof ResourceDirectoryEntry entry) {
-            node.resources().apply(entry);
-        }
-    }
-
     /**
      * The receipt for an accepted message, signed with this node's signing key, and kept with the
      * message to be given again if the same envelope comes again (a new message's was kept when it
      * was accepted; a duplicate's is kept now, for the envelope it came in).
      */
     public byte[] acceptedReceipt(InboundMessage inbound) {
-        if (inbound.receiptKept()) {
-            return inbound.acceptedReceipt();
+        byte[] receipt = inbound.acceptedReceipt();
+        if (inbound.duplicate()) {
+            node.messages().keepReceipt(inbound.messageId(), Receipts.sha256Hex(inbound.envelope()), receipt);
         }
-        byte[] receipt = inbound.acceptedReceipt() != null ? inbound.acceptedReceipt() : receipt(inbound, Receipt.Outcome.ACCEPTED, null);
-        node.messages().keepReceipt(inbound.messageId(), Receipts.sha256Hex(inbound.envelope()), receipt);
-        inbound.acceptedReceipt(receipt, true);
         return receipt;
     }
 

@@ -11,6 +11,8 @@ import fr.liaison.routes.lifecycle.ReferralLifecycle;
 import fr.liaison.routes.resources.ResourceDirectory;
 import fr.liaison.routes.minimise.Minimiser;
 import fr.liaison.schemas.MessageCodec;
+import fr.liaison.schemas.v1.LiaisonMessage;
+import fr.liaison.schemas.v1.ResourceDirectoryEntry;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -27,5 +29,13 @@ public record NodeContext(ParticipantKeys keys, Supplier<Directory> directory, M
 
     public String participantId() {
         return keys.participantId();
+    }
+
+    /** What a message accepted or received here starts or changes: its referral, a published resource. */
+    public void recordStarted(LiaisonMessage message) {
+        referrals.record(message);
+        if (message instanceof ResourceDirectoryEntry entry) {
+            resources.apply(entry);
+        }
     }
 }

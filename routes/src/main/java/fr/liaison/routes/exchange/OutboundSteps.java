@@ -12,7 +12,6 @@ import fr.liaison.schemas.ValidatedMessage;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 import fr.liaison.schemas.v1.LiaisonMessage;
-import fr.liaison.schemas.v1.ResourceDirectoryEntry;
 
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -93,7 +92,7 @@ public final class OutboundSteps {
         Instant now = node.clock().instant();
         LiaisonMessage message = outbound.message();
         boolean inserted = node.messages().insert(StoredMessage.of(message, Direction.OUTBOUND, outbound.personHash(),
-                MessageStatus.ACCEPTED, AuditStep.ACCEPTED.name(), null, now, outbound.canonicalXml()), () -> started(message));
+                MessageStatus.ACCEPTED, AuditStep.ACCEPTED.name(), null, now, outbound.canonicalXml()), () -> node.recordStarted(message));
         if (!inserted) {
             boolean sameMessage = node.messages().find(outbound.messageId(), Direction.OUTBOUND)
                     .filter(held -> held.payload() != null && MessageDigest.isEqual(held.payload(), outbound.canonicalXml()))
@@ -106,14 +105,6 @@ public final class OutboundSteps {
         node.audit().append(AuditEntry.forMessage(AuditStep.ACCEPTED, message, outbound.personHash(), now)
                 .withActor(outbound.client()).withPayloadDigest(Receipts.sha256Hex(outbound.canonicalXml())));
         return outbound.messageId();
-    }
-
-    /** What an accepted message starts or changes here, kept with it. */
-    private void started(LiaisonMessage message) {
-        node.referrals().record(message);
-        if (message instanceof ResourceDirectoryEntry entry) {
-            node.resources().apply(entry);
-        }
     }
 
     /** Audits a refusal: with the header when the message got that far, with the code in any case. */

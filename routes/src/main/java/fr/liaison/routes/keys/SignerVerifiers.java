@@ -39,6 +39,8 @@ public final class SignerVerifiers {
 
     private static final Map<X509Certificate, Signer> SIGNERS = new ConcurrentHashMap<>();
 
+    private static final DigestCalculatorProvider DIGESTS = digests();
+
     private SignerVerifiers() {
     }
 
@@ -70,9 +72,16 @@ public final class SignerVerifiers {
                 return keyed.get(algorithm);
             }
         };
-        DigestCalculatorProvider digests = new JcaDigestCalculatorProviderBuilder().setProvider(Providers.bouncyCastle()).build();
         return new SignerInformationVerifier(new DefaultCMSSignatureAlgorithmNameGenerator(), new DefaultSignatureAlgorithmIdentifierFinder(),
-                withCertificate, digests);
+                withCertificate, DIGESTS);
+    }
+
+    private static DigestCalculatorProvider digests() {
+        try {
+            return new JcaDigestCalculatorProviderBuilder().setProvider(Providers.bouncyCastle()).build();
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("no digest calculators from Bouncy Castle", e);
+        }
     }
 
     private static Signer signer(X509Certificate certificate) throws OperatorCreationException {
