@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import jdk.jfr.consumer.RecordedEvent;
@@ -17,10 +19,25 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * What a node spent its CPU on while saturated, from a JDK Flight Recorder recording (profile
  * settings): the share of execution samples whose stack passes through each component (so shares
- * overlap), the hottest methods by own samples, the CPU load and the time paused by GC.
+ * overlap), the hottest methods by own samples, the node's methods that spend the database's samples,
+ * the CPU load and the time paused by GC.
  */
 record JfrSummary(String node, int samples, Map<String, Double> componentShares, Map<String, Double> hottestMethods,
-        double jvmCpu, double machineCpu, Duration gcPauses, Duration recorded, Duration longCompilations) {
+        Map<String, Double> databaseCallers, double databaseFileWrites, double jvmCpu, double machineCpu, Duration gcPauses, Duration recorded,
+        Duration longCompilations) {
+
+    /** Database samples whose stack holds no method of the node: H2's own work, outside any statement of ours. */
+    static final String DATABASE_OWN_WORK = "(H2's own threads)";
+
+    private static final String DATABASE = "org.h2.";
+
+    private static final String NODE_CODE = "fr.liaison.";
+
+    /** H2's store, whose commit writes every page changed since the last one to the file as a new chunk. */
+    private static final String DATABASE_STORE = "org.h2.mvstore.MVStore";
+
+    private static final Set<String> DATABASE_FILE_WRITES = Set.of("commit", "tryCommit", "store",
+            "writeInBackground");
 
     /** Components by package or class prefix, in the order shown. */
     private static final Map<String, List<String>> COMPONENTS = components();
@@ -51,6 +68,8 @@ record JfrSummary(String node, int samples, Map<String, Double> componentShares,
     static JfrSummary read(String node, Path recording) throws IOException {
         Map<String, Integer> componentHits = new HashMap<>();
         Map<String, Integer> selfHits = new HashMap<>();
+        Map<String, Integer> databaseHits = new HashMap<>();
+        int fileWrites = 0;
         int samples = 0;
         double jvmCpu = 0;
         double machineCpu = 0;
@@ -71,6 +90,10 @@ record JfrSummary(String node, int samples, Map<String, Double> componentShares,
                     samples++;
                     RecordedFrame top = stack.getFrames().get(0);
                     selfHits.merge(top.getMethod().getType().getName() + "." + top.getMethod().getName(), 1, Integer::sum);
+                    databaseCaller(stack).ifPresent(caller -> databaseHits.merge(caller, 1, Integer::sum));
+                    if (writesDatabaseFile(stack)) {
+                        fileWrites++;
+                    }
                     for (Map.Entry<String, List<String>> component : COMPONENTS.entrySet()) {
                         boolean hit = stack.getFrames().stream().anyMatch(frame -> component.getValue().stream()
                                 .anyMatch(prefix -> frame.getMethod().getType().getName().startsWith(prefix)));
@@ -96,10 +119,45 @@ record JfrSummary(String node, int samples, Map<String, Double> componentShares,
         for (String component : COMPONENTS.keySet()) {
             shares.put(component, 100.0 * componentHits.getOrDefault(component, 0) / total);
         }
-        Map<String, Double> hottest = selfHits.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-                .limit(12).collect(Collectors.toMap(Map.Entry::getKey, e -> 100.0 * e.getValue() / total, (a, b) -> a, LinkedHashMap::new));
-        return new JfrSummary(node, samples, shares, hottest, cpuEvents == 0 ? Double.NaN : 100 * jvmCpu / cpuEvents,
+        return new JfrSummary(node, samples, shares, largest(selfHits, 12, total), largest(databaseHits, 8, total),
+                100.0 * fileWrites / total, cpuEvents == 0 ? Double.NaN : 100 * jvmCpu / cpuEvents,
                 cpuEvents == 0 ? Double.NaN : 100 * machineCpu / cpuEvents, pauses,
                 first == null ? Duration.ZERO : Duration.between(first, last), compilations);
+    }
+
+    /**
+     * For a sample in H2, the node's method nearest to it on the stack (the one that ran the statement or
+     * commit), as {@code SimpleClass.method}; empty for a sample outside H2. The recording must keep deep
+     * stacks (the bench starts the nodes with a stack depth of 1024) or the caller is cut off.
+     */
+    static Optional<String> databaseCaller(RecordedStackTrace stack) {
+        List<RecordedFrame> frames = stack.getFrames();
+        int inDatabase = -1;
+        for (int i = 0; i < frames.size() && inDatabase < 0; i++) {
+            if (frames.get(i).getMethod().getType().getName().startsWith(DATABASE)) {
+                inDatabase = i;
+            }
+        }
+        if (inDatabase < 0) {
+            return Optional.empty();
+        }
+        for (int i = inDatabase + 1; i < frames.size(); i++) {
+            String type = frames.get(i).getMethod().getType().getName();
+            if (type.startsWith(NODE_CODE)) {
+                return Optional.of(type.substring(type.lastIndexOf('.') + 1) + "." + frames.get(i).getMethod().getName());
+            }
+        }
+        return Optional.of(DATABASE_OWN_WORK);
+    }
+
+    /** Whether a sample is H2 writing pages to its file: the store's commit, in whichever thread runs it. */
+    static boolean writesDatabaseFile(RecordedStackTrace stack) {
+        return stack.getFrames().stream().anyMatch(frame -> frame.getMethod().getType().getName().equals(DATABASE_STORE)
+                && DATABASE_FILE_WRITES.contains(frame.getMethod().getName()));
+    }
+
+    private static Map<String, Double> largest(Map<String, Integer> hits, int limit, int total) {
+        return hits.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(limit)
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> 100.0 * e.getValue() / total, (a, b) -> a, LinkedHashMap::new));
     }
 }

@@ -359,7 +359,10 @@ final class LiaisonBench implements AutoCloseable {
         // Flight Recorder initialised at start-up (nothing recorded until the profile window):
         // started later, it would flush the nodes' compiled code (see idle.jfc).
         String flightRecorder = "-XX:StartFlightRecording=name=idle,settings=" + flightRecorderSettings("idle.jfc");
-        List<String> command = new ArrayList<>(List.of(JvmProcesses.java(), "-Xms512m", "-Xmx512m", flightRecorder, "-jar", jar.toString(), "node",
+        // Deep stacks, so that a sample in H2 still shows which of the node's methods ran the statement
+        // (JFR keeps 64 frames by default; Spring, Camel and H2 together take more).
+        String stackDepth = "-XX:FlightRecorderOptions=stackdepth=1024";
+        List<String> command = new ArrayList<>(List.of(JvmProcesses.java(), "-Xms512m", "-Xmx512m", stackDepth, flightRecorder, "-jar", jar.toString(), "node",
                 "--participant", id, "--certs-dev", certsDev.toString(), "--work-dir", nodeDir.toString(),
                 // The bench's directory and the free ports it publishes for this participant.
                 "--liaison.directory.file=" + signedDirectory, "--liaison.local-api.port=" + directory.require(id).localApi().getPort(),

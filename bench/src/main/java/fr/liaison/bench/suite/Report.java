@@ -232,7 +232,9 @@ final class Report {
                 }
                 md.append('\n');
             }
-            md.append("| CPU samples |");
+            md.append("| H2 writing the changed pages to its file at each commit (`MVStore.commit`, part of H2 above) |");
+            profiles.forEach(p -> md.append(String.format(Locale.ROOT, " %.1f %% |", p.databaseFileWrites())));
+            md.append("\n| CPU samples |");
             profiles.forEach(p -> md.append(' ').append(p.samples()).append(" |"));
             md.append("\n| JVM CPU / machine CPU (average) |");
             profiles.forEach(p -> md.append(String.format(Locale.ROOT, " %.0f %% / %.0f %% |", p.jvmCpu(), p.machineCpu())));
@@ -247,6 +249,15 @@ final class Report {
                 p.hottestMethods().forEach((method, share) -> methods.add(String.format(Locale.ROOT, "`%s` %.1f %%", method, share)));
                 md.append(String.join(", ", methods)).append(".\n\n");
             }
+            md.append("Where the H2 samples go, by the node's method nearest to H2 on the stack (the one that ran the statement "
+                    + "or the commit), as a share of all the node's samples:\n\n");
+            for (JfrSummary p : profiles) {
+                md.append("- ").append(p.node()).append(": ");
+                List<String> callers = new ArrayList<>();
+                p.databaseCallers().forEach((caller, share) -> callers.add(String.format(Locale.ROOT, "`%s` %.1f %%", caller, share)));
+                md.append(String.join(", ", callers)).append(".\n");
+            }
+            md.append('\n');
         }
         md.append(String.format(Locale.ROOT, "How it runs (`bench/src/main/java/fr/liaison/bench/suite/`): %s sends to %s. "
                 + "Warm-ups under load until the JIT compiler threads use less than %.0f %% of the part's CPU over %d s: ceiling "
