@@ -39,6 +39,8 @@ class H2FileHousekeeping {
 
     private final DataSource dataSource;
 
+    private volatile boolean notAnEmbeddedFile;
+
     H2FileHousekeeping(DataSource dataSource) {
         this.dataSource = dataSource;
     }
@@ -54,12 +56,31 @@ class H2FileHousekeeping {
         }
     }
 
-    /** Rewrites the sparsest chunks if the file's fill rate is below the target; true if it did. */
+    /**
+     * Rewrites the sparsest chunks if the file's fill rate is below the target; true if it did. Once it
+     * has seen that the database is no H2 file of this process (PostgreSQL, an H2 server, an in-memory
+     * H2), it no longer borrows a connection to look again: the data source does not change.
+     */
     boolean run() throws SQLException {
+        if (notAnEmbeddedFile) {
+            return false;
+        }
         try (Connection connection = dataSource.getConnection()) {
             Optional<MVStore> store = fileStore(connection);
+            if (store.isEmpty() && !embeddedDatabase(connection)) {
+                notAnEmbeddedFile = true;
+            }
             return store.isPresent() && store.get().compact(TARGET_FILL_RATE, MAX_REWRITE_BYTES);
         }
+    }
+
+    /** Whether the connection is to an H2 database open in this process with a file of its own. */
+    private static boolean embeddedDatabase(Connection connection) throws SQLException {
+        if (!connection.isWrapperFor(JdbcConnection.class)
+                || !(connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)) {
+            return false;
+        }
+        return session.getDatabase().isPersistent();
     }
 
     /** The MVStore behind an embedded H2 file database, if that is what the connection is to. */

@@ -8,17 +8,21 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
 
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
  * The embedded H2 file under the node's write pattern (every commit written at once, rows of a
  * few kilobytes inserted and updated, and kept): without housekeeping its out-of-date chunks pile
  * up; with the job running the file stays clearly smaller. On an in-memory database the job does
- * nothing.
+ * nothing, and after its first run no longer borrows a connection to find that out.
  */
 class H2FileHousekeepingTest {
 
@@ -41,7 +45,19 @@ class H2FileHousekeepingTest {
         try (Connection connection = memory.getConnection()) {
             assertThat(H2FileHousekeeping.fileStore(connection)).isEmpty();
         }
-        assertThat(new H2FileHousekeeping(memory).run()).isFalse();
+        AtomicInteger borrowed = new AtomicInteger();
+        DataSource counting = new DelegatingDataSource(memory) {
+            @Override
+            public Connection getConnection() throws SQLException {
+                borrowed.incrementAndGet();
+                return super.getConnection();
+            }
+        };
+        H2FileHousekeeping job = new H2FileHousekeeping(counting);
+
+        assertThat(job.run()).isFalse();
+        assertThat(job.run()).isFalse();
+        assertThat(borrowed).as("connections borrowed: the second run knows there is no file to keep").hasValue(1);
     }
 
     /** Size of the database file after messages stored, sealed and delivered; their content stays, as on a node. */
