@@ -27,7 +27,7 @@ record JfrSummary(String node, int samples, Map<String, Double> componentShares,
         Duration longCompilations) {
 
     /** Database samples whose stack holds no method of the node: H2's own work, outside any statement of ours. */
-    static final String DATABASE_OWN_WORK = "(H2's own threads)";
+    private static final String DATABASE_OWN_WORK = "(H2's own threads)";
 
     private static final String DATABASE = "org.h2.";
 

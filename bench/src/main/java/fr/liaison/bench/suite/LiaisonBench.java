@@ -242,12 +242,12 @@ final class LiaisonBench implements AutoCloseable {
         posts.shutdown();
         posts.awaitTermination(1, TimeUnit.MINUTES);
         long lost = drain();
-        Latencies toWebhook = Latencies.of(new ArrayList<>(webhookMillis.values()));
-        Latencies toDelivered = Latencies.of(deliveredMillis(submittedWall));
         if (webhookMillis.isEmpty()) {
             throw new IllegalStateException("no message reached the recipient's software at half load; the nodes' logs are in " + work
                     + " (a full disk, for one, makes the nodes' brokers block their queues)");
         }
+        Latencies toWebhook = Latencies.of(new ArrayList<>(webhookMillis.values()));
+        Latencies toDelivered = Latencies.of(deliveredMillis(submittedWall));
         String one = webhookMillis.keySet().iterator().next();
         int[] auditEntries = {auditEntries(sender, one), auditEntries(recipient, one)};
         boolean intact = chainIntact(sender) && chainIntact(recipient);

@@ -76,21 +76,25 @@ class H2FileHousekeeping {
 
     /** Whether the connection is to an H2 database open in this process with a file of its own. */
     private static boolean embeddedDatabase(Connection connection) throws SQLException {
-        if (!connection.isWrapperFor(JdbcConnection.class)
-                || !(connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)) {
-            return false;
+        return localSession(connection).map(session -> session.getDatabase().isPersistent()).orElse(false);
+    }
+
+    /** The connection's H2 session if the database runs in this process; empty for another database or an H2 server's client. */
+    private static Optional<SessionLocal> localSession(Connection connection) throws SQLException {
+        if (connection.isWrapperFor(JdbcConnection.class)
+                && connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session) {
+            return Optional.of(session);
         }
-        return session.getDatabase().isPersistent();
+        return Optional.empty(); // another database, or a client of an H2 server, which keeps its own file
     }
 
     /** The MVStore behind an embedded H2 file database, if that is what the connection is to. */
     static Optional<MVStore> fileStore(Connection connection) throws SQLException {
-        if (!connection.isWrapperFor(JdbcConnection.class)) {
+        Optional<SessionLocal> local = localSession(connection);
+        if (local.isEmpty()) {
             return Optional.empty();
         }
-        if (!(connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)) {
-            return Optional.empty(); // a client of an H2 server: the server keeps its own file
-        }
+        SessionLocal session = local.get();
         Store store = session.getDatabase().getStore();
         if (store == null) {
             return Optional.empty();
