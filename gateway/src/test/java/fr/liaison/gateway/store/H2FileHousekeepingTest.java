@@ -7,12 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
 import org.h2.jdbcx.JdbcDataSource;
+import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -21,20 +23,29 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
 /**
  * The embedded H2 file under the node's write pattern (every commit written at once, rows of a
  * few kilobytes inserted and updated, and kept): without housekeeping its out-of-date chunks pile
- * up; with the job running the file stays clearly smaller. On an in-memory database the job does
- * nothing, and after its first run no longer borrows a connection to find that out.
+ * up, in the file and in the list of chunks H2 rewrites in part at each commit; with the job running
+ * both stay clearly smaller, and the job has shortened H2's retention time. On an in-memory database
+ * the job does nothing, and after its first run no longer borrows a connection to find that out.
  */
 class H2FileHousekeepingTest {
 
     private static final int MESSAGES = 3_000;
     private static final int IN_FLIGHT = 40;
 
-    @Test
-    void theFileStaysSmallerWhenTheSparsestChunksAreRewritten(@TempDir Path dir) throws SQLException, IOException {
-        long without = churn(dir.resolve("plain"), false);
-        long with = churn(dir.resolve("kept"), true);
+    /** Short, so that a test of a few seconds sees what a node sees after a minute. */
+    private static final Duration INTERVAL = Duration.ofMillis(100);
 
-        assertThat(with).as("file with housekeeping %,d bytes, without %,d", with, without).isLessThan(without * 3 / 4);
+    @Test
+    void theFileAndItsListOfChunksStaySmallerWhenTheJobRuns(@TempDir Path dir) throws SQLException, IOException {
+        FileState without = churn(dir.resolve("plain"), false);
+        FileState with = churn(dir.resolve("kept"), true);
+
+        assertThat(with.bytes()).as("file with housekeeping %,d bytes, without %,d", with.bytes(), without.bytes())
+                .isLessThan(without.bytes() * 3 / 4);
+        assertThat(with.chunksListed()).as("chunks H2 lists with housekeeping %,d, without %,d", with.chunksListed(), without.chunksListed())
+                .isLessThan(without.chunksListed() / 4);
+        assertThat(with.retentionMillis()).isEqualTo(INTERVAL.multipliedBy(H2FileHousekeeping.RETENTION_IN_RUNS).toMillis());
+        assertThat(without.retentionMillis()).as("H2's own default").isEqualTo(45_000);
     }
 
     @Test
@@ -53,21 +64,23 @@ class H2FileHousekeepingTest {
                 return super.getConnection();
             }
         };
-        H2FileHousekeeping job = new H2FileHousekeeping(counting);
+        H2FileHousekeeping job = new H2FileHousekeeping(counting, INTERVAL);
 
         assertThat(job.run()).isFalse();
         assertThat(job.run()).isFalse();
         assertThat(borrowed).as("connections borrowed: the second run knows there is no file to keep").hasValue(1);
     }
 
-    /** Size of the database file after messages stored, sealed and delivered; their content stays, as on a node. */
-    private static long churn(Path dir, boolean housekeeping) throws SQLException, IOException {
+    /** The file's size, how many chunks H2 lists, and its retention time. */
+    private record FileState(long bytes, long chunksListed, int retentionMillis) {
+    }
+
+    /** The database file after messages stored, sealed and delivered; their content stays, as on a node. */
+    private static FileState churn(Path dir, boolean housekeeping) throws SQLException, IOException {
         JdbcDataSource db = new JdbcDataSource();
-        // H2 rewrites a chunk only once it is older than the retention time (45 s by default): a short
-        // one lets a test of a few seconds see what a node sees after a minute.
-        db.setURL("jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0;RETENTION_TIME=200");
+        db.setURL("jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0");
         db.setUser("sa");
-        H2FileHousekeeping job = new H2FileHousekeeping(db);
+        H2FileHousekeeping job = new H2FileHousekeeping(db, INTERVAL);
         // One connection held open keeps the database open between statements, as the node's pool does.
         try (Connection keepOpen = db.getConnection()) {
             JdbcClient jdbc = JdbcClient.create(db);
@@ -88,9 +101,10 @@ class H2FileHousekeepingTest {
                     job.run();
                 }
             }
-            assertThat(H2FileHousekeeping.fileStore(keepOpen)).isPresent();
+            MVStore store = H2FileHousekeeping.fileStore(keepOpen).orElseThrow();
+            long chunksListed = store.getLayoutMap().keySet().stream().filter(key -> key.startsWith("chunk.")).count();
             // Measured while open: H2 compacts the file when it closes.
-            return Files.size(dir.resolve("db.mv.db"));
+            return new FileState(Files.size(dir.resolve("db.mv.db")), chunksListed, store.getRetentionTime());
         }
     }
 }
