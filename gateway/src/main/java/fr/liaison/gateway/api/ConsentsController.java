@@ -1,5 +1,6 @@
 package fr.liaison.gateway.api;
 
+import fr.liaison.gateway.config.BrokerDisk;
 import fr.liaison.gateway.config.EndpointProperties;
 import fr.liaison.routes.consent.ConsentRecord;
 import fr.liaison.routes.exchange.ConsentSteps;
@@ -38,12 +39,14 @@ class ConsentsController {
     private final ProducerTemplate producer;
     private final String forwardQueue;
     private final LocalRefusals refusals;
+    private final BrokerDisk disk;
 
-    ConsentsController(ConsentSteps consents, ProducerTemplate producer, EndpointProperties endpoints, LocalRefusals refusals) {
+    ConsentsController(ConsentSteps consents, ProducerTemplate producer, EndpointProperties endpoints, LocalRefusals refusals, BrokerDisk disk) {
         this.consents = consents;
         this.producer = producer;
         this.forwardQueue = endpoints.forwardQueue();
         this.refusals = refusals;
+        this.disk = disk;
     }
 
     @PostMapping(consumes = {MediaType.APPLICATION_XML_VALUE, MediaType.TEXT_XML_VALUE, MediaType.APPLICATION_JSON_VALUE},
@@ -77,6 +80,7 @@ class ConsentsController {
             JsonNode json = JSON.readTree(body);
             reason = json.path("reason").asString(null);
         }
+        disk.requireRoom(client); // the notices to the recipients are queued
         List<byte[]> notices = consents.revoke(consentId, reason, client);
         notices.forEach(notice -> producer.sendBody(forwardQueue, notice));
         Map<String, Object> view = describe(consents.find(consentId));

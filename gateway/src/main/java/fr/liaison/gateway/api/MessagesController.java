@@ -1,5 +1,6 @@
 package fr.liaison.gateway.api;
 
+import fr.liaison.gateway.config.BrokerDisk;
 import fr.liaison.routes.camel.ExchangeHeaders;
 import fr.liaison.routes.exchange.Direction;
 import fr.liaison.routes.exchange.MessageStore;
@@ -44,14 +45,16 @@ class MessagesController {
     private final IdempotencyKeys idempotency;
     private final ResourcePublication publication;
     private final LocalRefusals refusals;
+    private final BrokerDisk disk;
 
     MessagesController(ProducerTemplate producer, MessageStore messages, IdempotencyKeys idempotency, ResourcePublication publication,
-            LocalRefusals refusals) {
+            LocalRefusals refusals, BrokerDisk disk) {
         this.producer = producer;
         this.messages = messages;
         this.idempotency = idempotency;
         this.publication = publication;
         this.refusals = refusals;
+        this.disk = disk;
     }
 
     @PostMapping(consumes = {MediaType.APPLICATION_XML_VALUE, MediaType.TEXT_XML_VALUE, MediaType.APPLICATION_JSON_VALUE})
@@ -71,6 +74,8 @@ class MessagesController {
                 return answer(first.get().status(), first.get().body());
             }
         }
+        // After the Idempotency-Key: a request already answered gets its first answer, full disk or not.
+        disk.requireRoom(client);
         int status;
         String answer;
         try {

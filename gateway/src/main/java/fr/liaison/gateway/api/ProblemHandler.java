@@ -1,5 +1,6 @@
 package fr.liaison.gateway.api;
 
+import fr.liaison.gateway.config.BrokerDisk;
 import fr.liaison.schemas.MessageFormat;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
@@ -11,6 +12,7 @@ import java.util.Map;
 import org.apache.camel.CamelExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -32,8 +34,11 @@ class ProblemHandler {
 
     @ExceptionHandler(LiaisonException.class)
     ResponseEntity<Map<String, Object>> refused(LiaisonException e, HttpServletRequest request) {
-        return ResponseEntity.status(Problems.status(e.code())).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(Problems.body(e, request.getRequestURI()));
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(Problems.status(e.code())).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (e.code() == ErrorCode.NODE_DISK_FULL) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(BrokerDisk.RETRY_AFTER.toSeconds()));
+        }
+        return response.body(Problems.body(e, request.getRequestURI()));
     }
 
     @ExceptionHandler(CamelExecutionException.class)

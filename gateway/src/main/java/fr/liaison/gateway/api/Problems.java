@@ -55,6 +55,7 @@ public final class Problems {
             case API_IDEMPOTENCY_CONFLICT, CONSENT_DUPLICATE, API_NOT_RESUBMITTABLE -> HttpStatus.CONFLICT;
             case API_UNSUPPORTED_MEDIA_TYPE -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
             case API_INTERNAL, KEYS_UNAVAILABLE, ENVELOPE_SEAL_FAILED, IO_FAILED -> HttpStatus.INTERNAL_SERVER_ERROR;
+            case NODE_DISK_FULL -> HttpStatus.SERVICE_UNAVAILABLE;
             default -> name.startsWith("XML_") || name.startsWith("JSON_") ? HttpStatus.BAD_REQUEST
                     : name.startsWith("CONSENT_") ? HttpStatus.FORBIDDEN : HttpStatus.UNPROCESSABLE_CONTENT;
         };

@@ -1,5 +1,6 @@
 package fr.liaison.gateway.exchange;
 
+import fr.liaison.gateway.config.BrokerDisk;
 import fr.liaison.gateway.config.DirectoryHolder;
 import fr.liaison.routes.audit.AuditEntry;
 import fr.liaison.routes.audit.AuditStep;
@@ -43,14 +44,16 @@ class ExchangeController {
     private final AuditTrail audit;
     private final Clock clock;
     private final String participantId;
+    private final BrokerDisk disk;
 
     ExchangeController(ProducerTemplate producer, DirectoryHolder directory, AuditTrail audit, Clock clock,
-            fr.liaison.gateway.config.LiaisonProperties properties) {
+            fr.liaison.gateway.config.LiaisonProperties properties, BrokerDisk disk) {
         this.producer = producer;
         this.directory = directory;
         this.audit = audit;
         this.clock = clock;
         this.participantId = properties.participantId();
+        this.disk = disk;
     }
 
     @PostMapping(path = "/exchange/v1/envelopes")
@@ -59,6 +62,8 @@ class ExchangeController {
         // An empty body is an envelope like any other: refused by the route, with a signed receipt.
         byte[] envelope = body == null ? new byte[0] : body;
         Participant peer = peer(request, envelope, messageId);
+        // A 503, not a signed refusal: the sender's node keeps the envelope and sends it again later.
+        disk.requireRoom(peer.id());
         Map<String, Object> headers = new HashMap<>();
         headers.put(ExchangeHeaders.TRANSPORT_SENDER, peer.id());
         headers.put(ExchangeHeaders.CLAIMED_MESSAGE_ID, messageId);

@@ -1,6 +1,7 @@
 package fr.liaison.gateway.officer;
 
 import fr.liaison.gateway.audit.AuditReads;
+import fr.liaison.schemas.error.LiaisonException;
 
 import java.security.Principal;
 
@@ -32,7 +33,13 @@ class DeadLetterPages {
 
     @PostMapping("/officer/dead-letters/{messageId}/resubmit")
     String resubmit(@PathVariable String messageId, Principal officer, RedirectAttributes redirect) {
-        redirect.addFlashAttribute("notice", deadLetters.resubmit(officer.getName(), messageId).explanation());
+        String notice;
+        try {
+            notice = deadLetters.resubmit(officer.getName(), messageId).explanation();
+        } catch (LiaisonException e) {
+            notice = "Message " + messageId + " was not re-submitted: " + e.code().code() + " " + e.code().message();
+        }
+        redirect.addFlashAttribute("notice", notice);
         return "redirect:/officer/dead-letters";
     }
 }

@@ -1,5 +1,6 @@
 package fr.liaison.gateway.officer;
 
+import fr.liaison.gateway.config.BrokerDisk;
 import fr.liaison.gateway.config.EndpointProperties;
 import fr.liaison.gateway.store.SqlTimes;
 import fr.liaison.routes.audit.AuditEntry;
@@ -35,9 +36,10 @@ class DeadLetters {
     private final String outboundQueue;
     private final ErrorCatalogue catalogue;
     private final Clock clock;
+    private final BrokerDisk disk;
 
     DeadLetters(JdbcClient jdbc, MessageStore messages, AuditTrail audit, ProducerTemplate producer,
-            EndpointProperties endpoints, ErrorCatalogue catalogue, Clock clock) {
+            EndpointProperties endpoints, ErrorCatalogue catalogue, Clock clock, BrokerDisk disk) {
         this.jdbc = jdbc;
         this.messages = messages;
         this.audit = audit;
@@ -45,6 +47,7 @@ class DeadLetters {
         this.outboundQueue = endpoints.outboundQueue();
         this.catalogue = catalogue;
         this.clock = clock;
+        this.disk = disk;
     }
 
     List<Map<String, Object>> failed(int limit) {
@@ -90,6 +93,7 @@ class DeadLetters {
                         "Message " + messageId + " was not re-submitted: its consent is revoked, expired or unknown.");
             }
         }
+        disk.requireRoom(officer); // GW-NODE-001 while the queue takes no entries
         Instant now = clock.instant();
         messages.forgetEnvelope(messageId); // sealed afresh: the recipient's key or the directory may have changed since
         messages.updateStatus(messageId, Direction.OUTBOUND, MessageStatus.ACCEPTED, AuditStep.RESUBMITTED.name(), null, now);

@@ -1,5 +1,6 @@
 package fr.liaison.gateway.soap;
 
+import fr.liaison.gateway.config.BrokerDisk;
 import fr.liaison.gateway.soap.v1.AcknowledgeMessage;
 import fr.liaison.gateway.soap.v1.AcknowledgeMessageResponse;
 import fr.liaison.gateway.soap.v1.ConsentSummary;
@@ -88,15 +89,17 @@ class GatewaySoapService implements LiaisonGatewayPortType {
     private final LocalDeliverySteps delivery;
     private final MessageCodec codec;
     private final String forwardQueue;
+    private final BrokerDisk disk;
 
     GatewaySoapService(ProducerTemplate producer, MessageStore messages, ConsentSteps consents, LocalDeliverySteps delivery,
-            MessageCodec codec, String forwardQueue) {
+            MessageCodec codec, String forwardQueue, BrokerDisk disk) {
         this.producer = producer;
         this.messages = messages;
         this.consents = consents;
         this.delivery = delivery;
         this.codec = codec;
         this.forwardQueue = forwardQueue;
+        this.disk = disk;
     }
 
     @Override
@@ -104,7 +107,10 @@ class GatewaySoapService implements LiaisonGatewayPortType {
         byte[] xml = xml(received(request.getAny()));
         String messageId;
         try {
+            disk.requireRoom(client());
             messageId = producer.requestBodyAndHeader("direct:outbound-submit", xml, ExchangeHeaders.CLIENT, client(), String.class);
+        } catch (LiaisonException e) {
+            throw SoapFaults.of(e);
         } catch (CamelExecutionException e) {
             throw fault(e);
         }
@@ -205,6 +211,7 @@ class GatewaySoapService implements LiaisonGatewayPortType {
         List<byte[]> notices;
         ConsentRecord record;
         try {
+            disk.requireRoom(client()); // the notices to the recipients are queued
             notices = consents.revoke(request.getConsentId(), request.getReason(), client());
             notices.forEach(notice -> producer.sendBody(forwardQueue, notice));
             record = consents.find(request.getConsentId());

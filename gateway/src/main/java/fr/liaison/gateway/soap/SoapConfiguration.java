@@ -1,6 +1,7 @@
 package fr.liaison.gateway.soap;
 
 import fr.liaison.gateway.api.LocalClients;
+import fr.liaison.gateway.config.BrokerDisk;
 import fr.liaison.gateway.config.EndpointProperties;
 import fr.liaison.routes.exchange.ConsentSteps;
 import fr.liaison.routes.exchange.LocalDeliverySteps;
@@ -29,8 +30,8 @@ class SoapConfiguration {
 
     @Bean
     GatewaySoapService gatewaySoapService(ProducerTemplate producer, MessageStore messages, ConsentSteps consents,
-            LocalDeliverySteps delivery, MessageCodec codec, EndpointProperties endpoints) {
-        return new GatewaySoapService(producer, messages, consents, delivery, codec, endpoints.forwardQueue());
+            LocalDeliverySteps delivery, MessageCodec codec, EndpointProperties endpoints, BrokerDisk disk) {
+        return new GatewaySoapService(producer, messages, consents, delivery, codec, endpoints.forwardQueue(), disk);
     }
 
     @Bean

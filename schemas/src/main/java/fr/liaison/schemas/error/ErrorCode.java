@@ -109,6 +109,9 @@ public enum ErrorCode {
     // Key material of this node
     KEYS_UNAVAILABLE("GW-KEYS-001", "The key material of this participant cannot be loaded."),
 
+    // This node's own resources
+    NODE_DISK_FULL("GW-NODE-001", "The node's disk is nearly full: it takes no new message until space is freed. Nothing was accepted; try again later."),
+
     // Input and output of the command line
     IO_FAILED("GW-IO-001", "A file could not be read or written.");
 
