@@ -3,10 +3,13 @@ package fr.liaison.gateway.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import fr.liaison.gateway.cli.DevTls;
 import fr.liaison.gateway.cli.SampleMessages;
 import fr.liaison.gateway.config.BrokerDisk;
 import fr.liaison.schemas.v1.DataCategory;
 
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A node whose broker finds its disk too full (here: any use above 1 % counts as full) answers a new
- * message at once with a coded 503 (a SOAP fault on the SOAP face) and audits the refusal, where
- * Artemis would otherwise hold the send, and the request, until space is freed. Nothing is stored; operations that queue nothing
+ * message at once with a coded 503 (a SOAP fault on the SOAP face, a 503 without a receipt to a
+ * peer's node) and audits the refusal, where Artemis would otherwise hold the send, and the request,
+ * until space is freed. Nothing is stored; operations that queue nothing
  * still work; readiness says why the node is not ready.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -99,6 +103,23 @@ class BrokerDiskIT {
 
         // Receiver (SOAP 1.1 "Server"), not Client: the request was sound, the same one can succeed later.
         assertThat(new String(answer.body(), StandardCharsets.UTF_8)).containsPattern("<(\\w+:)?faultcode>\\w+:Server<").contains("GW-NODE-001</");
+    }
+
+    @Test
+    void aPeersEnvelopeGets503WithoutAReceiptSoThatItsNodeSendsItAgainLater() throws Exception {
+        HttpClient peer = HttpClient.newBuilder().sslContext(DevTls.clientContext(TestNode.CERTS_DEV, "CD-17"))
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        String messageId = UUID.randomUUID().toString();
+
+        // Bytes the node would answer with a signed refusal (422) if it opened them.
+        HttpResponse<byte[]> answer = peer.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:8443/exchange/v1/envelopes"))
+                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/cms").header("Liaison-Message-Id", messageId)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {0x30, 0x03, 0x02, 0x01, 0x01})).build(), HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(answer.statusCode()).isEqualTo(503);
+        assertThat(JSON.readTree(answer.body()).path("code").asString()).isEqualTo("GW-NODE-001");
+        assertThat(ft.context.getBean(JdbcClient.class).sql("SELECT actor FROM audit_entry WHERE step = 'REFUSED' AND error_code = 'GW-NODE-001'")
+                .query(String.class).list()).contains("CD-17");
     }
 
     @Test
