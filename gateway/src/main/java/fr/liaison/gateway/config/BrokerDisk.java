@@ -25,7 +25,8 @@ import org.springframework.stereotype.Component;
  * and is refused with {@code GW-NODE-001} (HTTP 503 with {@code Retry-After}, or a SOAP fault),
  * audited, before anything is stored; a peer's node retries such an answer later. Messages already
  * accepted stay stored and go on once space is freed. Readiness (health {@code brokerDisk}) is DOWN
- * meanwhile. With a broker of its own (the cluster profile) that broker's operators watch its disk.
+ * meanwhile, and the officer pages show a banner. With a broker of its own (the cluster profile)
+ * that broker's operators watch its disk.
  */
 @Component("brokerDisk")
 public class BrokerDisk implements HealthIndicator {

@@ -480,6 +480,7 @@ class OfficerPagesIT {
         browser.get(local.resolve("/officer/dead-letters").toString());
         String table = browser.findElement(By.id("dead-letters")).getText();
         assertThat(table).contains(deadLetterId, "GW-EXCHANGE-008", "Delivery failed after the last retry.");
+        assertThat(browser.findElements(By.id("disk-full"))).as("no disk banner on a node with room on its disk").isEmpty();
         screenshot("13-dead-letters");
         clickThroughToNextPage(By.cssSelector("#dead-letters button[type=submit]"));
         assertThat(browser.findElement(By.id("notice")).getText()).contains("was re-submitted");

@@ -8,16 +8,21 @@ import fr.liaison.gateway.cli.SampleMessages;
 import fr.liaison.gateway.config.BrokerDisk;
 import fr.liaison.schemas.v1.DataCategory;
 
+import java.net.CookieManager;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,8 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
  * A node whose broker finds its disk too full (here: any use above 1 % counts as full) answers a new
  * message at once with a coded 503 (a SOAP fault on the SOAP face, a 503 without a receipt to a
  * peer's node) and audits the refusal, where Artemis would otherwise hold the send, and the request,
- * until space is freed. Nothing is stored; operations that queue nothing
- * still work; readiness says why the node is not ready.
+ * until space is freed. Nothing is stored; operations that queue nothing still work; readiness and
+ * the officer pages say why.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrokerDiskIT {
@@ -120,6 +125,27 @@ class BrokerDiskIT {
         assertThat(JSON.readTree(answer.body()).path("code").asString()).isEqualTo("GW-NODE-001");
         assertThat(ft.context.getBean(JdbcClient.class).sql("SELECT actor FROM audit_entry WHERE step = 'REFUSED' AND error_code = 'GW-NODE-001'")
                 .query(String.class).list()).contains("CD-17");
+    }
+
+    @Test
+    void theOfficerPagesSayWhyNewMessagesAreRefused() throws Exception {
+        HttpClient browser = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(new CookieManager()).build();
+        URI local = ft.localApi;
+        String loginPage = browser.send(HttpRequest.newBuilder(local.resolve("/login")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(loginPage);
+        assertThat(csrf.find()).as("CSRF token in the login form").isTrue();
+        String password = Files.readString(TestNode.CERTS_DEV.resolve("FT-17").resolve("officer.password"), StandardCharsets.UTF_8).strip();
+        HttpResponse<String> login = browser.send(HttpRequest.newBuilder(local.resolve("/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=officer&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8)
+                        + "&_csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(login.headers().firstValue("Location")).hasValueSatisfying(location -> assertThat(location).doesNotContain("error"));
+
+        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(local.resolve("/officer/dead-letters")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("id=\"disk-full\"").contains("GW-NODE-001");
     }
 
     @Test
