@@ -13,6 +13,7 @@ import org.apache.camel.CamelExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -34,8 +35,9 @@ class ProblemHandler {
 
     @ExceptionHandler(LiaisonException.class)
     ResponseEntity<Map<String, Object>> refused(LiaisonException e, HttpServletRequest request) {
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(Problems.status(e.code())).contentType(MediaType.APPLICATION_PROBLEM_JSON);
-        if (e.code() == ErrorCode.NODE_DISK_FULL) {
+        HttpStatus status = Problems.status(e.code());
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (status == HttpStatus.SERVICE_UNAVAILABLE) { // a refusal for now: say when to try again
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(BrokerDisk.RETRY_AFTER.toSeconds()));
         }
         return response.body(Problems.body(e, request.getRequestURI()));

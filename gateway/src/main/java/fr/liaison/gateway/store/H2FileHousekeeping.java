@@ -18,7 +18,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps the embedded H2 file compact and its commits cheap under load. The node has H2 write every
+ * Keeps the embedded H2 file compact under load, and flushed to the disk. The node has H2 write every
  * commit to the file at once ({@code WRITE_DELAY=0}), so that a message the API has accepted survives
  * a crash of the process. Each commit then writes a chunk of its own, and in that mode H2 starts no
  * background writer, hence none of the housekeeping that writer does.
@@ -75,9 +75,9 @@ class H2FileHousekeeping {
 
     /**
      * Flushes the file to the disk, then rewrites the sparsest chunks if the file's fill rate is below
-     * the target; true if it rewrote any. Once it
-     * has seen that the database is no H2 file of this process (PostgreSQL, an H2 server, an in-memory
-     * H2), it no longer borrows a connection to look again: the data source does not change.
+     * the target; true if it rewrote any. Once it has seen that the database is no H2 file of this
+     * process (PostgreSQL, an H2 server, an in-memory H2), it no longer borrows a connection to look
+     * again: the data source does not change.
      */
     boolean run() throws SQLException {
         if (notAnEmbeddedFile) {
@@ -85,18 +85,14 @@ class H2FileHousekeeping {
         }
         try (Connection connection = dataSource.getConnection()) {
             Optional<MVStore> store = fileStore(connection);
-            if (store.isEmpty() && !embeddedDatabase(connection)) {
-                notAnEmbeddedFile = true;
-            }
             if (store.isEmpty()) {
+                notAnEmbeddedFile = !embeddedDatabase(connection);
                 return false;
             }
             MVStore file = store.get();
             // Flushed before the retention time is shortened, so that H2's assumption holds from the first run.
             file.sync();
-            if (file.getRetentionTime() != retentionMillis) {
-                file.setRetentionTime(retentionMillis);
-            }
+            file.setRetentionTime(retentionMillis);
             return file.compact(TARGET_FILL_RATE, MAX_REWRITE_BYTES);
         }
     }
