@@ -355,6 +355,12 @@ final class LiaisonBench implements AutoCloseable {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Space-separated arguments from an environment variable, none if it is unset. */
+    private static List<String> fromEnvironment(String variable) {
+        String value = System.getenv(variable);
+        return value == null || value.isBlank() ? List.of() : List.of(value.strip().split("\\s+"));
+    }
+
     private Node start(Path jar, Path certsDev, Directory directory, Path signedDirectory, String id, LocalSink webhook)
             throws IOException {
         Path nodeDir = work.resolve(id);
@@ -366,16 +372,16 @@ final class LiaisonBench implements AutoCloseable {
         // Deep stacks, so that a sample in H2 still shows which of the node's methods ran the statement
         // (JFR keeps 64 frames by default; Spring, Camel and H2 together take more).
         String stackDepth = "-XX:FlightRecorderOptions=stackdepth=1024";
-        List<String> command = new ArrayList<>(List.of(JvmProcesses.java(), "-Xms512m", "-Xmx512m", stackDepth, flightRecorder, "-jar", jar.toString(), "node",
+        List<String> command = new ArrayList<>(List.of(JvmProcesses.java(), "-Xms512m", "-Xmx512m", stackDepth, flightRecorder));
+        // Experiments: JVM options after the bench's own, so they win, e.g. LIAISON_BENCH_NODE_JVM_ARGS="-Xms2g -Xmx2g".
+        command.addAll(fromEnvironment("LIAISON_BENCH_NODE_JVM_ARGS"));
+        command.addAll(List.of("-jar", jar.toString(), "node",
                 "--participant", id, "--certs-dev", certsDev.toString(), "--work-dir", nodeDir.toString(),
                 // The bench's directory and the free ports it publishes for this participant.
                 "--liaison.directory.file=" + signedDirectory, "--liaison.local-api.port=" + directory.require(id).localApi().getPort(),
                 "--server.port=" + directory.require(id).exchangeEndpoint().getPort()));
         // Experiments: more node settings from the environment, e.g. LIAISON_BENCH_NODE_ARGS="--liaison.audit.batch-size=64".
-        String extra = System.getenv("LIAISON_BENCH_NODE_ARGS");
-        if (extra != null && !extra.isBlank()) {
-            command.addAll(List.of(extra.strip().split("\\s+")));
-        }
+        command.addAll(fromEnvironment("LIAISON_BENCH_NODE_ARGS"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(work.resolve(id + ".log").toFile());
         if (webhook != null) {
