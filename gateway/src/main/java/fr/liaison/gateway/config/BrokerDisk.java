@@ -35,6 +35,7 @@ public class BrokerDisk implements HealthIndicator {
     public static final Duration RETRY_AFTER = Duration.ofSeconds(60);
 
     private final ObjectProvider<EmbeddedActiveMQ> broker;
+    private volatile EmbeddedActiveMQ embeddedBroker;
     private final AuditTrail audit;
     private final Clock clock;
     private final String participantId;
@@ -79,7 +80,12 @@ public class BrokerDisk implements HealthIndicator {
     }
 
     private PagingManager pagingManager() {
-        EmbeddedActiveMQ embedded = broker.getIfAvailable();
+        EmbeddedActiveMQ embedded = embeddedBroker;
+        if (embedded == null) {
+            // Looked up once found: every submission asks, and a lookup in the context is not free.
+            embedded = broker.getIfAvailable();
+            embeddedBroker = embedded;
+        }
         ActiveMQServer server = embedded == null ? null : embedded.getActiveMQServer();
         return server == null ? null : server.getPagingManager();
     }

@@ -33,6 +33,8 @@ class JdbcMessageStore implements MessageStore {
 
     private final JdbcClient jdbc;
     private final ObjectProvider<StoredMessageListener> listeners;
+    /** The listeners, looked up at the first message rather than at each (they are singletons). */
+    private volatile List<StoredMessageListener> resolvedListeners;
 
     JdbcMessageStore(JdbcClient jdbc, ObjectProvider<StoredMessageListener> listeners) {
         this.jdbc = jdbc;
@@ -65,8 +67,17 @@ class JdbcMessageStore implements MessageStore {
         for (StoredMessage.Step step : m.history()) {
             addStep(m.messageId(), m.direction(), step.step(), step.errorCode(), step.at());
         }
-        listeners.orderedStream().forEach(listener -> listener.stored(m));
+        listeners().forEach(listener -> listener.stored(m));
         return true;
+    }
+
+    private List<StoredMessageListener> listeners() {
+        List<StoredMessageListener> resolved = resolvedListeners;
+        if (resolved == null) {
+            resolved = listeners.orderedStream().toList();
+            resolvedListeners = resolved;
+        }
+        return resolved;
     }
 
     @Override
