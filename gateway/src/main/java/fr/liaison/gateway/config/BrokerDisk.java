@@ -82,7 +82,7 @@ public class BrokerDisk implements HealthIndicator {
     private PagingManager pagingManager() {
         EmbeddedActiveMQ embedded = embeddedBroker;
         if (embedded == null) {
-            // Looked up once found: every submission asks, and a lookup in the context is not free.
+            // Looked up once found: every message accepted asks, and a lookup in the context is not free.
             embedded = broker.getIfAvailable();
             embeddedBroker = embedded;
         }
