@@ -8,6 +8,7 @@ import fr.liaison.schemas.error.LiaisonException;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 import org.apache.activemq.artemis.core.paging.PagingManager;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
@@ -35,7 +36,8 @@ public class BrokerDisk implements HealthIndicator {
     public static final Duration RETRY_AFTER = Duration.ofSeconds(60);
 
     private final ObjectProvider<EmbeddedActiveMQ> broker;
-    private volatile EmbeddedActiveMQ embeddedBroker;
+    /** The embedded broker, or empty with a broker of its own; null until looked up. */
+    private volatile Optional<EmbeddedActiveMQ> embeddedBroker;
     private final AuditTrail audit;
     private final Clock clock;
     private final String participantId;
@@ -80,13 +82,13 @@ public class BrokerDisk implements HealthIndicator {
     }
 
     private PagingManager pagingManager() {
-        EmbeddedActiveMQ embedded = embeddedBroker;
+        Optional<EmbeddedActiveMQ> embedded = embeddedBroker;
         if (embedded == null) {
-            // Looked up once found: every message accepted asks, and a lookup in the context is not free.
-            embedded = broker.getIfAvailable();
+            // Looked up once, found or not: every message accepted asks, and a lookup in the context is not free.
+            embedded = Optional.ofNullable(broker.getIfAvailable());
             embeddedBroker = embedded;
         }
-        ActiveMQServer server = embedded == null ? null : embedded.getActiveMQServer();
+        ActiveMQServer server = embedded.map(EmbeddedActiveMQ::getActiveMQServer).orElse(null);
         return server == null ? null : server.getPagingManager();
     }
 }
