@@ -17,6 +17,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Whether the embedded broker still takes queue entries. Once the disk holding its data is fuller
@@ -35,16 +36,18 @@ public class BrokerDisk implements HealthIndicator {
     /** What a refused caller is told to wait before it tries again. */
     public static final Duration RETRY_AFTER = Duration.ofSeconds(60);
 
-    private final ObjectProvider<EmbeddedActiveMQ> broker;
-    /** The embedded broker, or empty with a broker of its own; null until looked up. */
-    private volatile Optional<EmbeddedActiveMQ> embeddedBroker;
+    /**
+     * The embedded broker, or empty with a broker of its own; looked up once, at the first question:
+     * every message accepted asks, and a lookup in the context is not free.
+     */
+    private final SingletonSupplier<Optional<EmbeddedActiveMQ>> embeddedBroker;
     private final AuditTrail audit;
     private final Clock clock;
     private final String participantId;
     private final int maxDiskUsage;
 
     BrokerDisk(ObjectProvider<EmbeddedActiveMQ> broker, AuditTrail audit, Clock clock, LiaisonProperties properties, BrokerProperties settings) {
-        this.broker = broker;
+        this.embeddedBroker = SingletonSupplier.of(() -> Optional.ofNullable(broker.getIfAvailable()));
         this.audit = audit;
         this.clock = clock;
         this.participantId = properties.participantId();
@@ -82,13 +85,7 @@ public class BrokerDisk implements HealthIndicator {
     }
 
     private PagingManager pagingManager() {
-        Optional<EmbeddedActiveMQ> embedded = embeddedBroker;
-        if (embedded == null) {
-            // Looked up once, found or not: every message accepted asks, and a lookup in the context is not free.
-            embedded = Optional.ofNullable(broker.getIfAvailable());
-            embeddedBroker = embedded;
-        }
-        ActiveMQServer server = embedded.map(EmbeddedActiveMQ::getActiveMQServer).orElse(null);
+        ActiveMQServer server = embeddedBroker.obtain().map(EmbeddedActiveMQ::getActiveMQServer).orElse(null);
         return server == null ? null : server.getPagingManager();
     }
 }

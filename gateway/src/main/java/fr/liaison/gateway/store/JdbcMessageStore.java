@@ -26,19 +26,19 @@ import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.util.function.SingletonSupplier;
 
 /** Messages and their step history in the node's database. */
 @Repository
 class JdbcMessageStore implements MessageStore {
 
     private final JdbcClient jdbc;
-    private final ObjectProvider<StoredMessageListener> listeners;
     /** The listeners, looked up at the first message rather than at each (they are singletons). */
-    private volatile List<StoredMessageListener> resolvedListeners;
+    private final SingletonSupplier<List<StoredMessageListener>> listeners;
 
     JdbcMessageStore(JdbcClient jdbc, ObjectProvider<StoredMessageListener> listeners) {
         this.jdbc = jdbc;
-        this.listeners = listeners;
+        this.listeners = SingletonSupplier.of(() -> listeners.orderedStream().toList());
     }
 
     @Override
@@ -67,17 +67,8 @@ class JdbcMessageStore implements MessageStore {
         for (StoredMessage.Step step : m.history()) {
             addStep(m.messageId(), m.direction(), step.step(), step.errorCode(), step.at());
         }
-        listeners().forEach(listener -> listener.stored(m));
+        listeners.obtain().forEach(listener -> listener.stored(m));
         return true;
-    }
-
-    private List<StoredMessageListener> listeners() {
-        List<StoredMessageListener> resolved = resolvedListeners;
-        if (resolved == null) {
-            resolved = listeners.orderedStream().toList();
-            resolvedListeners = resolved;
-        }
-        return resolved;
     }
 
     @Override
