@@ -4,6 +4,7 @@ import fr.liaison.gateway.config.LiaisonProperties;
 import fr.liaison.routes.audit.AuditEntry;
 import fr.liaison.routes.audit.AuditStep;
 import fr.liaison.routes.audit.AuditTrail;
+import fr.liaison.routes.exchange.InboundMessage;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
@@ -33,9 +34,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Refuses a request body above its listener's limit before it is read: one declaring a larger
- * {@code Content-Length} at once, a chunked one as soon as it passes the limit (only that much is
- * ever held). Without it a body is read whole into memory before any check. Runs after
- * authentication, so only a known client or peer gets a refusal, which is audited like any other.
+ * {@code Content-Length} at once, one of unknown length (chunked) as soon as it passes the limit
+ * (only that much is ever held; on the inter-node endpoint, {@code ExchangeController} reads it so,
+ * after checking the peer). Without it a body is read whole into memory before any check. The
+ * refusal is audited like any other.
  * The code is the one the message or envelope check would give: {@code GW-XML-003} or
  * {@code GW-JSON-002} on the local API, {@code GW-ENVELOPE-006} on the inter-node endpoint.
  */
@@ -79,7 +81,9 @@ class BodySizeLimit {
                 refuse(request, response, exchange, declared + " bytes declared, limit " + limit);
                 return;
             }
-            if (declared < 0 && "chunked".equalsIgnoreCase(request.getHeader("Transfer-Encoding"))) {
+            // Any body of unknown length, whatever the spelling of its Transfer-Encoding ("chunked,"
+            // is chunked to the container too). The inter-node endpoint bounds its own, once it knows the peer.
+            if (declared < 0 && !exchange && hasBody(request)) {
                 byte[] body = request.getInputStream().readNBytes(limit + 1);
                 if (body.length > limit) {
                     refuse(request, response, exchange, "more than " + limit + " bytes sent");
@@ -91,6 +95,11 @@ class BodySizeLimit {
             chain.doFilter(request, response);
         }
 
+        private static boolean hasBody(HttpServletRequest request) {
+            return request.getHeader("Transfer-Encoding") != null
+                    || !("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()) || "OPTIONS".equals(request.getMethod()));
+        }
+
         private void refuse(HttpServletRequest request, HttpServletResponse response, boolean exchange, String detail)
                 throws IOException {
             ErrorCode code = exchange ? ErrorCode.ENVELOPE_TOO_LARGE
@@ -98,7 +107,7 @@ class BodySizeLimit {
             Object client = request.getAttribute(LocalClientAuthentication.CLIENT_ATTRIBUTE);
             String actor = exchange || client == null ? "tls:" + request.getRemoteAddr() : client.toString();
             audit.append(new AuditEntry(clock.instant(), exchange ? AuditStep.REJECTED : AuditStep.REFUSED,
-                    request.getHeader("Liaison-Message-Id"), null, null, null, participantId, null, null, null, null, code.code(),
+                    InboundMessage.plausibleMessageId(request.getHeader("Liaison-Message-Id")), null, null, null, participantId, null, null, null, null, code.code(),
                     actor, null));
             LiaisonException refusal = new LiaisonException(code, detail);
             response.setStatus(Problems.status(code).value());

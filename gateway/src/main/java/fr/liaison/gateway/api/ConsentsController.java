@@ -4,6 +4,7 @@ import fr.liaison.gateway.config.BrokerDisk;
 import fr.liaison.gateway.config.EndpointProperties;
 import fr.liaison.routes.consent.ConsentRecord;
 import fr.liaison.routes.exchange.ConsentSteps;
+import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,6 +26,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -77,7 +79,13 @@ class ConsentsController {
             @RequestAttribute(LocalClientAuthentication.CLIENT_ATTRIBUTE) String client) {
         String reason = null;
         if (body != null && body.length > 0) {
-            JsonNode json = JSON.readTree(body);
+            JsonNode json;
+            try {
+                json = JSON.readTree(body);
+            } catch (JacksonException e) {
+                throw new LiaisonException(ErrorCode.JSON_MALFORMED,
+                        "the body, when there is one, is a JSON object such as {\"reason\": \"...\"}");
+            }
             reason = json.path("reason").asString(null);
         }
         disk.requireRoom(client); // the notices to the recipients are queued

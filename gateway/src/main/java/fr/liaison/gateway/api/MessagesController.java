@@ -60,6 +60,10 @@ class MessagesController {
     @PostMapping(consumes = {MediaType.APPLICATION_XML_VALUE, MediaType.TEXT_XML_VALUE, MediaType.APPLICATION_JSON_VALUE})
     ResponseEntity<String> submit(@RequestBody byte[] body, @RequestAttribute(LocalClientAuthentication.CLIENT_ATTRIBUTE) String client,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, HttpServletRequest request) {
+        if (idempotencyKey != null && !IdempotencyKeys.wellFormed(idempotencyKey)) {
+            throw refusals.refused(new LiaisonException(ErrorCode.API_BAD_REQUEST,
+                    "Idempotency-Key must be 1 to " + IdempotencyKeys.MAX_LENGTH + " visible ASCII characters"), request);
+        }
         LiaisonException unrecognisable = refusals.unrecognisable(body, request);
         if (unrecognisable != null) {
             throw unrecognisable;

@@ -12,14 +12,18 @@ import java.util.Map;
 import org.apache.camel.CamelExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /** Every error of the local API as {@code application/problem+json} with its catalogue code. */
 @RestControllerAdvice
@@ -53,7 +57,7 @@ class ProblemHandler {
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ResponseEntity<Map<String, Object>> mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
-        return refused(new LiaisonException(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE, String.valueOf(e.getContentType())), request);
+        return refused(new LiaisonException(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE, e.getContentType() == null ? "no Content-Type" : e.getContentType().toString()), request);
     }
 
     /** No body where one is required, or one that cannot be read as declared: refused as unreadable, audited. */
@@ -63,8 +67,26 @@ class ProblemHandler {
         return refused(refusals.refused(new LiaisonException(code, "the request body is missing or unreadable"), request), request);
     }
 
+    /** A query parameter or path variable of the wrong type; only its name is quoted, never the value. */
+    @ExceptionHandler(TypeMismatchException.class)
+    ResponseEntity<Map<String, Object>> typeMismatch(TypeMismatchException e, HttpServletRequest request) {
+        String name = e instanceof MethodArgumentTypeMismatchException argument ? argument.getName() : e.getPropertyName();
+        return refused(new LiaisonException(ErrorCode.API_BAD_REQUEST, "parameter " + name + " is not valid"), request);
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    ResponseEntity<Map<String, Object>> method(HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
+        ResponseEntity<Map<String, Object>> problem = refused(new LiaisonException(ErrorCode.API_METHOD_NOT_ALLOWED,
+                "allowed: " + String.join(", ", e.getSupportedMethods() == null ? new String[0] : e.getSupportedMethods())), request);
+        return ResponseEntity.status(problem.getStatusCode()).headers(problem.getHeaders()).headers(e.getHeaders()).body(problem.getBody());
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<Map<String, Object>> unexpected(Exception e, HttpServletRequest request) {
+        if (e instanceof ErrorResponse framework && framework.getStatusCode().is4xxClientError()) {
+            // Refused by Spring MVC before any of the node's code ran (no such path, Accept, missing parameter...).
+            return refused(new LiaisonException(Problems.code(framework.getStatusCode().value()), (String) null), request);
+        }
         // The exception's message may quote input: only its type at ERROR, the trace at DEBUG.
         LOG.error("{} on {} failed: {}", ErrorCode.API_INTERNAL.code(), request.getRequestURI(), e.getClass().getName());
         LOG.debug("stack trace", e);

@@ -43,12 +43,29 @@ public final class Problems {
         return body;
     }
 
+    /** The catalogue code of an HTTP error status the framework or the container decided. */
+    public static ErrorCode code(int status) {
+        return switch (status) {
+            case 401 -> ErrorCode.API_UNAUTHENTICATED;
+            case 403 -> ErrorCode.API_FORBIDDEN;
+            case 404 -> ErrorCode.API_NOT_FOUND;
+            case 405 -> ErrorCode.API_METHOD_NOT_ALLOWED;
+            case 406 -> ErrorCode.API_NOT_ACCEPTABLE;
+            case 413 -> ErrorCode.XML_TOO_LARGE;
+            case 415 -> ErrorCode.API_UNSUPPORTED_MEDIA_TYPE;
+            default -> status >= 400 && status < 500 ? ErrorCode.API_BAD_REQUEST : ErrorCode.API_INTERNAL;
+        };
+    }
+
     public static HttpStatus status(ErrorCode code) {
         String name = code.name();
         if (code == ErrorCode.XML_TOO_LARGE || code == ErrorCode.JSON_TOO_LARGE || code == ErrorCode.ENVELOPE_TOO_LARGE) {
             return HttpStatus.CONTENT_TOO_LARGE;
         }
         return switch (code) {
+            case API_BAD_REQUEST -> HttpStatus.BAD_REQUEST;
+            case API_METHOD_NOT_ALLOWED -> HttpStatus.METHOD_NOT_ALLOWED;
+            case API_NOT_ACCEPTABLE -> HttpStatus.NOT_ACCEPTABLE;
             case API_UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
             case API_FORBIDDEN, EXCHANGE_PEER_CERTIFICATE -> HttpStatus.FORBIDDEN;
             case API_NOT_FOUND -> HttpStatus.NOT_FOUND;

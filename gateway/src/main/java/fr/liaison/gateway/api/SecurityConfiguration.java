@@ -4,6 +4,7 @@ import fr.liaison.gateway.config.LiaisonProperties;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -48,6 +49,8 @@ class SecurityConfiguration {
         http.csrf(csrf -> csrf.ignoringRequestMatchers("/api/**", "/exchange/**", "/soap/**"))
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(requests -> requests
+                        // The error dispatch of a request already refused or failed: its answer is a problem, never a 401.
+                        .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         .requestMatchers("/exchange/**").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         // SOAP authenticates the local client itself (bearer or UsernameToken) so that refusals are SOAP faults.

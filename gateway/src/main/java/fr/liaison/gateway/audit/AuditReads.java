@@ -27,6 +27,9 @@ import org.springframework.stereotype.Service;
 @Service
 public class AuditReads {
 
+    /** {@code audit_entry.actor}. */
+    private static final int MAX_ACTOR = 500;
+
     private final AuditQueries queries;
     private final AuditChainService chain;
     private final AuditTrail audit;
@@ -145,8 +148,12 @@ public class AuditReads {
     }
 
     private void read(String officer, String what) {
+        String actor = officer + ": " + what;
+        if (actor.length() > MAX_ACTOR) { // a filter is what the officer typed: kept as far as the column goes
+            actor = actor.substring(0, MAX_ACTOR - 1) + "…";
+        }
         audit.append(new AuditEntry(clock.instant(), AuditStep.LOG_READ, null, null, null, null, null, null, null, null, null,
-                null, officer + ": " + what, null));
+                null, actor, null));
     }
 
     private static String blankToNull(String value) {

@@ -136,8 +136,9 @@ class ChainedAuditTrail implements AuditTrail, SmartLifecycle {
     }
 
     private void write(List<Pending> batch) {
+        Head head;
         try {
-            Head head = transactions.execute(status -> {
+            head = transactions.execute(status -> {
                 Head current = jdbc.sql("SELECT seq, head_hash FROM audit_head WHERE id = 1 FOR UPDATE")
                         .query((rs, row) -> new Head(rs.getLong(1), rs.getString(2))).single();
                 List<Object[]> rows = new ArrayList<>(batch.size());
@@ -155,16 +156,28 @@ class ChainedAuditTrail implements AuditTrail, SmartLifecycle {
                 jdbc.sql("UPDATE audit_head SET seq = ?, head_hash = ? WHERE id = 1").params(seq, hash).update();
                 return new Head(seq, hash);
             });
-            long seq = head.seq() - batch.size();
-            for (Pending pending : batch) {
-                pending.committed().complete(++seq);
+        } catch (RuntimeException e) {
+            if (batch.size() > 1) {
+                // Rolled back whole: one entry the database refuses must not fail the requests queued with it.
+                LOG.warn("audit append of {} entries failed ({}): writing them one by one", batch.size(), e.getClass().getName());
+                batch.forEach(pending -> write(List.of(pending)));
+            } else {
+                LOG.error("audit append failed: {}", e.getClass().getName());
+                batch.get(0).committed().completeExceptionally(e);
             }
+            return;
+        }
+        long seq = head.seq() - batch.size();
+        for (Pending pending : batch) {
+            pending.committed().complete(++seq);
+        }
+        try {
             if (head.seq() - lastCheckpointSeq() >= settings.checkpointEvery()) {
                 checkpoint(head);
             }
         } catch (RuntimeException e) {
-            LOG.error("audit append of {} entries failed: {}", batch.size(), e.getClass().getName());
-            batch.forEach(pending -> pending.committed().completeExceptionally(e));
+            // The entries are committed; the next batch or the periodic checkpoint signs the head.
+            LOG.error("audit checkpoint at {} failed: {}", head.seq(), e.getClass().getName());
         }
     }
 

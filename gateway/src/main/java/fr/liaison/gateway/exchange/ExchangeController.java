@@ -5,6 +5,7 @@ import fr.liaison.gateway.config.DirectoryHolder;
 import fr.liaison.routes.audit.AuditEntry;
 import fr.liaison.routes.audit.AuditStep;
 import fr.liaison.routes.audit.AuditTrail;
+import fr.liaison.routes.exchange.InboundMessage;
 import fr.liaison.routes.camel.ExchangeHeaders;
 import fr.liaison.routes.directory.Directory;
 import fr.liaison.routes.directory.Participant;
@@ -14,9 +15,13 @@ import fr.liaison.schemas.error.LiaisonException;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
@@ -24,7 +29,6 @@ import org.apache.camel.ProducerTemplate;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -44,6 +48,7 @@ class ExchangeController {
     private final AuditTrail audit;
     private final Clock clock;
     private final String participantId;
+    private final int maxEnvelopeBytes;
     private final BrokerDisk disk;
 
     ExchangeController(ProducerTemplate producer, DirectoryHolder directory, AuditTrail audit, Clock clock,
@@ -53,17 +58,18 @@ class ExchangeController {
         this.audit = audit;
         this.clock = clock;
         this.participantId = properties.participantId();
+        this.maxEnvelopeBytes = properties.maxEnvelopeBytes();
         this.disk = disk;
     }
 
     @PostMapping(path = "/exchange/v1/envelopes")
-    ResponseEntity<byte[]> receive(@RequestBody(required = false) byte[] body,
-            @RequestHeader(name = MESSAGE_ID_HEADER, required = false) String messageId, HttpServletRequest request) {
-        // An empty body is an envelope like any other: refused by the route, with a signed receipt.
-        byte[] envelope = body == null ? new byte[0] : body;
-        Participant peer = peer(request, envelope, messageId);
+    ResponseEntity<byte[]> receive(@RequestHeader(name = MESSAGE_ID_HEADER, required = false) String messageId, HttpServletRequest request) {
+        // The peer is known before the body is read: an outsider never makes the node hold an envelope.
+        Participant peer = peer(request, messageId);
         // A 503, not a signed refusal: the sender's node keeps the envelope and sends it again later.
         disk.requireRoom(peer.id());
+        // An empty body is an envelope like any other: refused by the route, with a signed receipt.
+        byte[] envelope = envelope(request, peer, messageId);
         Map<String, Object> headers = new HashMap<>();
         headers.put(ExchangeHeaders.TRANSPORT_SENDER, peer.id());
         headers.put(ExchangeHeaders.CLAIMED_MESSAGE_ID, messageId);
@@ -78,7 +84,24 @@ class ExchangeController {
         return ResponseEntity.status(rejected ? 422 : 200).contentType(CMS).body(result.getMessage().getBody(byte[].class));
     }
 
-    private Participant peer(HttpServletRequest request, byte[] envelope, String messageId) {
+    /** The body, up to the size limit (BodySizeLimit refused a larger declared length; a chunked one is cut here). */
+    private byte[] envelope(HttpServletRequest request, Participant peer, String messageId) {
+        LiaisonException refusal;
+        try {
+            byte[] envelope = request.getInputStream().readNBytes(maxEnvelopeBytes + 1);
+            if (envelope.length <= maxEnvelopeBytes) {
+                return envelope;
+            }
+            refusal = new LiaisonException(ErrorCode.ENVELOPE_TOO_LARGE, "more than " + maxEnvelopeBytes + " bytes sent");
+        } catch (IOException e) {
+            refusal = new LiaisonException(ErrorCode.ENVELOPE_MALFORMED, "the body ended before it was complete");
+        }
+        audit.append(new AuditEntry(clock.instant(), AuditStep.REJECTED, InboundMessage.plausibleMessageId(messageId), null, null,
+                peer.id(), participantId, null, null, null, null, refusal.code().code(), "tls:" + request.getRemoteAddr(), null));
+        throw refusal;
+    }
+
+    private Participant peer(HttpServletRequest request, String messageId) {
         X509Certificate[] chain = (X509Certificate[]) request.getAttribute("jakarta.servlet.request.X509Certificate");
         Directory current = directory.current();
         try {
@@ -92,9 +115,32 @@ class ExchangeController {
         } catch (LiaisonException e) {
             LiaisonException refusal = e.code() == ErrorCode.EXCHANGE_PEER_CERTIFICATE ? e
                     : new LiaisonException(ErrorCode.EXCHANGE_PEER_CERTIFICATE, e.code().code());
-            audit.append(new AuditEntry(clock.instant(), AuditStep.REJECTED, messageId, null, null, null, participantId, null, null,
-                    null, Receipts.sha256Hex(envelope), refusal.code().code(), "tls:" + request.getRemoteAddr(), null));
+            audit.append(new AuditEntry(clock.instant(), AuditStep.REJECTED, InboundMessage.plausibleMessageId(messageId), null, null, null,
+                    participantId, null, null, null, digestOfRefused(request), refusal.code().code(), "tls:" + request.getRemoteAddr(), null));
             throw refusal;
         }
+    }
+
+    /**
+     * The SHA-256 of a refused peer's envelope, as evidence, computed as it streams by and never
+     * held; none when it passes the size limit or does not arrive whole.
+     */
+    private String digestOfRefused(HttpServletRequest request) {
+        MessageDigest sha256 = Receipts.sha256();
+        byte[] buffer = new byte[8192];
+        long total = 0;
+        try {
+            InputStream in = request.getInputStream();
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                total += n;
+                if (total > maxEnvelopeBytes) {
+                    return null;
+                }
+                sha256.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return HexFormat.of().formatHex(sha256.digest());
     }
 }

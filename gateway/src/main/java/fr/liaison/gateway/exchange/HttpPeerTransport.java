@@ -7,19 +7,28 @@ import fr.liaison.routes.exchange.PeerTransport;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -27,6 +36,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.stereotype.Component;
@@ -49,7 +59,19 @@ class HttpPeerTransport implements PeerTransport {
     private final DirectoryHolder directory;
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
 
+    /** A signed receipt is a few KiB: an answer past this is not one, and is not read further. */
+    static final int MAX_REPLY_BYTES = 256 * 1024;
+
+    private final Duration deadline;
+
+    @Autowired
     HttpPeerTransport(SslBundles bundles, DirectoryHolder directory) {
+        this(bundles, directory, Duration.ofSeconds(60));
+    }
+
+    /** {@code deadline}: from the post to the last byte of the answer, the recipient's processing included. */
+    HttpPeerTransport(SslBundles bundles, DirectoryHolder directory, Duration deadline) {
+        this.deadline = deadline;
         SslBundle bundle = bundles.getBundle("exchange");
         this.keyManagers = bundle.getManagers().getKeyManagers();
         this.networkCa = Arrays.stream(bundle.getManagers().getTrustManagers())
@@ -65,24 +87,93 @@ class HttpPeerTransport implements PeerTransport {
     public PeerReply post(Participant recipient, String messageId, byte[] envelope) {
         URI endpoint = recipient.exchangeEndpoint();
         HttpRequest request = HttpRequest.newBuilder(endpoint)
-                .timeout(Duration.ofSeconds(60))
+                .timeout(deadline)
                 .header("Content-Type", ExchangeController.CMS.toString())
                 .header(ExchangeController.MESSAGE_ID_HEADER, messageId)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(envelope))
                 .build();
+        // The request's timeout ends with the answer's headers: the deadline also bounds its body,
+        // which a peer could otherwise send a byte at a time, holding a delivery consumer.
+        CompletableFuture<HttpResponse<byte[]>> reply = client(recipient.id()).sendAsync(request, info -> new BoundedBody(MAX_REPLY_BYTES));
         try {
-            HttpResponse<byte[]> response = client(recipient.id()).send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = reply.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
             return new PeerReply(response.statusCode(), response.body());
-        } catch (IOException e) {
-            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        } catch (ExecutionException e) {
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
                 if (cause instanceof NotTheRecipient refused) {
                     throw new LiaisonException(ErrorCode.EXCHANGE_PEER_SERVER_CERTIFICATE, recipient.id() + ": " + refused.getMessage());
                 }
             }
-            throw new LiaisonException(ErrorCode.EXCHANGE_PEER_UNREACHABLE, endpoint + ": " + e.getClass().getSimpleName());
+            throw new LiaisonException(ErrorCode.EXCHANGE_PEER_UNREACHABLE, endpoint + ": " + e.getCause().getClass().getSimpleName()
+                    + (e.getCause() instanceof ReplyTooLarge ? " (answer over " + MAX_REPLY_BYTES + " bytes)" : ""));
+        } catch (TimeoutException e) {
+            reply.cancel(true);
+            throw new LiaisonException(ErrorCode.EXCHANGE_PEER_UNREACHABLE, endpoint + ": no whole answer within " + deadline);
         } catch (InterruptedException e) {
+            reply.cancel(true);
             Thread.currentThread().interrupt();
             throw new LiaisonException(ErrorCode.EXCHANGE_PEER_UNREACHABLE, "interrupted");
+        }
+    }
+
+    /** The answer's bytes, up to a limit: past it, the exchange is cancelled. */
+    private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+
+        private final int limit;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+
+        BoundedBody(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription value) {
+            subscription = value;
+            value.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer buffer : buffers) {
+                if (body.isDone()) {
+                    return;
+                }
+                if (bytes.size() + buffer.remaining() > limit) {
+                    subscription.cancel();
+                    body.completeExceptionally(new ReplyTooLarge());
+                    return;
+                }
+                byte[] chunk = new byte[buffer.remaining()];
+                buffer.get(chunk);
+                bytes.writeBytes(chunk);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            body.completeExceptionally(error);
+        }
+
+        @Override
+        public void onComplete() {
+            body.complete(bytes.toByteArray());
+        }
+    }
+
+    /** An answer longer than any receipt. */
+    static final class ReplyTooLarge extends IOException {
+
+        private static final long serialVersionUID = 1L;
+
+        ReplyTooLarge() {
+            super("answer too large");
         }
     }
 

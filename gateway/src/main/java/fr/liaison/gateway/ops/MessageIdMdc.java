@@ -43,11 +43,17 @@ class MessageIdMdc implements InterceptStrategy {
                 MDC.put(KEY, messageId);
                 try {
                     return super.process(exchange, done -> {
+                        // Maybe on another thread, when the step completed asynchronously: that thread's own value is put back after.
+                        String before = MDC.get(KEY);
                         String after = messageId(exchange); // a validation step may have just revealed it
                         if (after != null) {
                             MDC.put(KEY, after);
                         }
-                        callback.done(done);
+                        try {
+                            callback.done(done);
+                        } finally {
+                            restore(before);
+                        }
                     });
                 } finally {
                     restore(previous);

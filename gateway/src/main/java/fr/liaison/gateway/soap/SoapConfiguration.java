@@ -12,6 +12,7 @@ import javax.xml.namespace.QName;
 
 import org.apache.camel.ProducerTemplate;
 import org.apache.cxf.Bus;
+import org.apache.cxf.frontend.WSDLGetUtils;
 import org.apache.cxf.jaxws.EndpointImpl;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -43,6 +44,8 @@ class SoapConfiguration {
         endpoint.setEndpointName(new QName(SoapFaults.NAMESPACE, "LiaisonGatewaySoap12Port"));
         // JAXB must not judge the message: the codec validates it from the raw element (RawBodyCapture).
         endpoint.getProperties().put("set-jaxb-validation-event-handler", Boolean.FALSE);
+        // One endpoint answers both bindings: ?wsdl gives the node's own address to the SOAP 1.1 port too.
+        endpoint.getProperties().put(WSDLGetUtils.AUTO_REWRITE_ADDRESS_ALL, Boolean.TRUE);
         endpoint.getInInterceptors().add(new SoapAuthentication(clients));
         endpoint.getInInterceptors().add(new RawBodyCapture());
         endpoint.getOutFaultInterceptors().add(new CatalogueFaults());

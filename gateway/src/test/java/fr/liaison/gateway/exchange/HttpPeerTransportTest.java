@@ -85,7 +85,7 @@ class HttpPeerTransportTest {
 
     /** The recipient as the directory lists it, its node at a test server presenting {@code identity}. */
     private Participant recipientServedBy(TlsTestMaterial.Identity identity) throws Exception {
-        HttpsServer server = TlsTestMaterial.https(identity, networkCa, "/exchange/v1/envelopes", exchange -> {
+        return recipientServedBy(identity, exchange -> {
             exchange.getRequestBody().readAllBytes();
             received.incrementAndGet();
             byte[] body = "receipt".getBytes(StandardCharsets.UTF_8);
@@ -94,6 +94,10 @@ class HttpPeerTransportTest {
                 out.write(body);
             }
         });
+    }
+
+    private Participant recipientServedBy(TlsTestMaterial.Identity identity, com.sun.net.httpserver.HttpHandler handler) throws Exception {
+        HttpsServer server = TlsTestMaterial.https(identity, networkCa, "/exchange/v1/envelopes", handler);
         servers.add(server);
         Participant listed = holder.current().require(RECIPIENT);
         return new Participant(listed.id(), listed.name(), listed.kind(), listed.department(), listed.localApi(),
@@ -181,6 +185,51 @@ class HttpPeerTransportTest {
 
         post(recipient).isRefusedAsNotTheRecipient();
         assertThat(received).hasValue(1);
+    }
+
+    @Test
+    void anAnswerLongerThanAnyReceiptIsNotReadWholeAndCountsAsUnreachable() throws Exception {
+        Participant recipient = recipientServedBy(participantTls(RECIPIENT), exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, 0); // chunked, no end announced
+            try (var out = exchange.getResponseBody()) {
+                byte[] megabyte = new byte[1 << 20];
+                for (int i = 0; i < 64; i++) {
+                    out.write(megabyte);
+                }
+            } catch (java.io.IOException e) {
+                // the sender stopped reading, as it should
+            }
+        });
+
+        assertThatThrownBy(() -> transport.post(recipient, "msg-1", new byte[] {1, 2, 3})).isInstanceOfSatisfying(LiaisonException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.EXCHANGE_PEER_UNREACHABLE);
+            assertThat(e.details().get(0)).contains("answer over " + HttpPeerTransport.MAX_REPLY_BYTES + " bytes");
+        });
+    }
+
+    @Test
+    void anAnswerDrippingPastTheDeadlineCountsAsUnreachable() throws Exception {
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        Participant recipient = recipientServedBy(participantTls(RECIPIENT), exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, 0);
+            try (var out = exchange.getResponseBody()) {
+                while (!stop.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) { // a byte now and then, never the end
+                    out.write('x');
+                    out.flush();
+                }
+            } catch (java.io.IOException | InterruptedException e) {
+                // the sender gave up, as it should
+            }
+        });
+        HttpPeerTransport impatient = new HttpPeerTransport(bundles(), holder, Duration.ofSeconds(2));
+        try {
+            assertThatThrownBy(() -> impatient.post(recipient, "msg-1", new byte[] {1, 2, 3})).isInstanceOfSatisfying(LiaisonException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.EXCHANGE_PEER_UNREACHABLE));
+        } finally {
+            stop.countDown();
+        }
     }
 
     private X509CRL crlRevoking(X509Certificate certificate) throws Exception {

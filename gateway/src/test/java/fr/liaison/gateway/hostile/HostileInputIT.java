@@ -213,6 +213,48 @@ class HostileInputIT {
         assertHealthy();
     }
 
+    /** Refusals Spring MVC, Spring Security or the container decide: coded problems, never a 500 or a 401 with a credential. */
+    @Test
+    @Order(3)
+    void requestsRefusedBeforeTheNodesCodeAreCodedProblems() throws Exception {
+        assertProblem(ccas.send(ccas.authorized("/api/v1/messages").PUT(HttpRequest.BodyPublishers.ofString("x"))), "GW-API-010");
+        assertThat(ccas.send(ccas.authorized("/api/v1/messages").PUT(HttpRequest.BodyPublishers.ofString("x"))).headers()
+                .firstValue("Allow")).hasValueSatisfying(allow -> assertThat(allow).contains("POST"));
+        assertProblem(get(ccas, "/api/v1/no-such-resource"), "GW-API-003");
+        assertProblem(get(ccas, "/api/v1/inbox?limit=abc"), "GW-API-009");
+        assertThat(json(get(ccas, "/api/v1/inbox?limit=abc")).path("detail").asString()).isEqualTo("parameter limit is not valid");
+        assertProblem(ccas.send(ccas.authorized("/api/v1/messages/" + UUID.randomUUID()).header("Accept", "application/xml").GET()),
+                "GW-API-011");
+        // Spring Security's firewall refuses a path parameter: answered through the error dispatch.
+        assertProblem(get(ccas, "/api/v1/inbox;x=1"), "GW-API-009");
+        // A revocation's body, when there is one, is JSON.
+        assertProblem(post(ccas, "/api/v1/consents/" + consents.get("valid").id() + "/revocation", "reason=oops".getBytes(StandardCharsets.UTF_8),
+                "application/json"), "GW-JSON-001");
+        assertThat(json(get(ccas, "/api/v1/consents/" + consents.get("valid").id())).path("revokedAt").isNull())
+                .as("the consent is not revoked").isTrue();
+
+        // The inter-node listener, to a listed peer: an unknown path or method is a 404 or a 405, not a failure to retry.
+        HttpClient peer = exchangeClient(SENDER);
+        URI base = URI.create("https://127.0.0.1:" + RECIPIENT_EXCHANGE_PORT);
+        assertProblem(peer.send(HttpRequest.newBuilder(base.resolve("/exchange/v1/envelopes")).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray()), "GW-API-010");
+        assertProblem(peer.send(HttpRequest.newBuilder(base.resolve("/api/v1/inbox")).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray()), "GW-API-003");
+    }
+
+    /** A key the node could not keep is refused before the message is acted on: "nothing was accepted" stays true. */
+    @Test
+    @Order(4)
+    void anIdempotencyKeyTheNodeCannotKeepIsRefusedBeforeAnythingIsAccepted() throws Exception {
+        SampleMessages.Fresh referral = samples.message("referral.xml", SENDER, RECIPIENT, consents.get("valid").id(), null);
+        HttpResponse<byte[]> refused = ccas.send(ccas.authorized("/api/v1/messages").header("Content-Type", "application/xml")
+                .header("Idempotency-Key", "k".repeat(201)).POST(HttpRequest.BodyPublishers.ofByteArray(referral.xml())));
+
+        assertProblem(refused, "GW-API-009");
+        assertThat(get(ccas, "/api/v1/messages/" + referral.messageId()).statusCode()).as("the sender keeps nothing").isEqualTo(404);
+        assertReachedNoLocalSoftware(referral.messageId());
+    }
+
     // --- One case ------------------------------------------------------------------------------------
 
     private void run(HostileCase c) throws Exception {
@@ -499,7 +541,8 @@ class HostileInputIT {
         }
         ByteArrayOutputStream request = new ByteArrayOutputStream();
         if (chunked) {
-            head.append("Transfer-Encoding: chunked\r\n\r\n");
+            // The header as the case spells it: any spelling the container takes as chunked must be bounded.
+            head.append("Transfer-Encoding: ").append(c.arguments().size() > 1 ? c.argument(1) : "chunked").append("\r\n\r\n");
             request.writeBytes(head.toString().getBytes(StandardCharsets.US_ASCII));
             int remaining = (exchange ? MAX_ENVELOPE_BYTES : MAX_LOCAL_BODY_BYTES) + 1;
             byte[] chunk = new byte[65536];
@@ -607,7 +650,24 @@ class HostileInputIT {
             String text = new String(raw, StandardCharsets.ISO_8859_1);
             int headerEnd = text.indexOf("\r\n\r\n");
             assertThat(headerEnd).as("an HTTP answer: " + text).isPositive();
-            return new RawAnswer(Integer.parseInt(text.substring(9, 12)), Arrays.copyOfRange(raw, headerEnd + 4, raw.length), text);
+            byte[] body = Arrays.copyOfRange(raw, headerEnd + 4, raw.length);
+            boolean chunked = java.util.regex.Pattern.compile("(?i)transfer-encoding: *chunked").matcher(text.substring(0, headerEnd)).find();
+            return new RawAnswer(Integer.parseInt(text.substring(9, 12)), chunked ? dechunk(body) : body, text);
+        }
+    }
+
+    /** The body of a chunked answer, its chunks joined. */
+    private static byte[] dechunk(byte[] chunked) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        int at = 0;
+        while (true) {
+            int lineEnd = new String(chunked, StandardCharsets.ISO_8859_1).indexOf("\r\n", at);
+            int size = Integer.parseInt(new String(chunked, at, lineEnd - at, StandardCharsets.ISO_8859_1).split(";")[0].strip(), 16);
+            if (size == 0) {
+                return body.toByteArray();
+            }
+            body.write(chunked, lineEnd + 2, size);
+            at = lineEnd + 2 + size + 2;
         }
     }
 

@@ -41,7 +41,16 @@ public final class InboundMessage {
         if (message != null) {
             return message.getHeader().getMessageId();
         }
-        return claimedMessageId != null && claimedMessageId.matches("[0-9a-f-]{36}") ? claimedMessageId : UNIDENTIFIED;
+        String claimed = plausibleMessageId(claimedMessageId);
+        return claimed != null ? claimed : UNIDENTIFIED;
+    }
+
+    /**
+     * A message id announced outside any signature (a request header), kept only when it has the
+     * shape of one: anything else could not be recorded or logged as an id.
+     */
+    public static String plausibleMessageId(String claimed) {
+        return claimed != null && claimed.matches("[0-9a-f-]{36}") ? claimed : null;
     }
 
     public OpenedEnvelope opened() {

@@ -105,6 +105,9 @@ public enum ErrorCode {
     API_SENDER_MISMATCH("GW-API-006", "The message must name this node's participant as sender."),
     API_INTERNAL("GW-API-007", "The node could not complete the request; nothing was accepted."),
     API_NOT_RESUBMITTABLE("GW-API-008", "This message cannot be re-submitted."),
+    API_BAD_REQUEST("GW-API-009", "A header, parameter or path of the request is not valid."),
+    API_METHOD_NOT_ALLOWED("GW-API-010", "This method is not allowed on this resource."),
+    API_NOT_ACCEPTABLE("GW-API-011", "The answer cannot be given in any media type the request accepts."),
 
     // Key material of this node
     KEYS_UNAVAILABLE("GW-KEYS-001", "The key material of this participant cannot be loaded."),

@@ -1,0 +1,33 @@
+package fr.liaison.gateway.api;
+
+import fr.liaison.schemas.error.ErrorCode;
+import fr.liaison.schemas.error.LiaisonException;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
+
+import java.util.Map;
+
+import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Errors decided outside the node's controllers (Spring Security's firewall, the servlet
+ * container) as {@code application/problem+json} with a catalogue code, like every other error,
+ * instead of the framework's own page.
+ */
+@RestController
+class ProblemErrorController implements ErrorController {
+
+    @RequestMapping("${server.error.path:/error}")
+    ResponseEntity<Map<String, Object>> error(HttpServletRequest request) {
+        Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        ErrorCode code = Problems.code(status instanceof Integer value ? value : 500);
+        Object path = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        return ResponseEntity.status(Problems.status(code)).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.body(new LiaisonException(code, (String) null), path == null ? null : path.toString()));
+    }
+}
