@@ -248,6 +248,17 @@ class ApprocheGlobaleFlowsIT {
         unknown.put("id", "cd29-import-0002");
         unknown.put("thematiques", List.of("not-a-thematique--at-all"));
 
+        // One service that cannot be read refuses the whole import: its valid neighbour is not published either.
+        Map<String, Object> neighbour = new LinkedHashMap<>(service);
+        neighbour.put("id", "cd29-import-0003");
+        Map<String, Object> unreadable = new LinkedHashMap<>(service);
+        unreadable.put("id", "cd29-import-0004");
+        unreadable.put("date_maj", "not-a-date");
+        HttpResponse<String> refused = node("CD-29").postJson("/api/v1/resources/data-inclusion",
+                JSON.writeValueAsBytes(List.of(neighbour, unreadable)));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        assertThat(JSON.readTree(refused.body()).path("code").asString()).isEqualTo("GW-SCHEMA-001");
+
         HttpResponse<String> imported = node("CD-29").postJson("/api/v1/resources/data-inclusion",
                 JSON.writeValueAsBytes(List.of(service, unknown)));
 

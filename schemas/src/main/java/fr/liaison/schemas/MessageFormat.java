@@ -12,6 +12,9 @@ public enum MessageFormat {
      * @throws IllegalArgumentException if the content starts with anything else or is empty
      */
     public static MessageFormat detect(byte[] bytes) {
+        if (utf16Xml(bytes)) {
+            return XML; // XML 1.0 4.3.3: a processor reads UTF-16 too; JSON exchanged between systems is UTF-8 (RFC 8259 8.1)
+        }
         int i = 0;
         if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF) {
             i = 3;
@@ -25,5 +28,16 @@ public enum MessageFormat {
             }
         }
         throw new IllegalArgumentException("Empty content");
+    }
+
+    /** A UTF-16 byte order mark, or a first '<' in UTF-16 without one (XML 1.0 appendix F). */
+    private static boolean utf16Xml(byte[] bytes) {
+        if (bytes.length < 2) {
+            return false;
+        }
+        int first = bytes[0] & 0xFF;
+        int second = bytes[1] & 0xFF;
+        return first == 0xFE && second == 0xFF || first == 0xFF && second == 0xFE
+                || first == '<' && second == 0 || first == 0 && second == '<';
     }
 }

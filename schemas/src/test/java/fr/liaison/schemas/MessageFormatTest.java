@@ -15,6 +15,17 @@ class MessageFormatTest {
     }
 
     @Test
+    void utf16IsXmlAndReadAsSuch() throws Exception {
+        String referral = java.nio.file.Files.readString(Samples.VALID.resolve("referral.xml")).replace("encoding=\"UTF-8\"", "encoding=\"UTF-16\"");
+        byte[] withBom = referral.getBytes(StandardCharsets.UTF_16); // big-endian, with its byte order mark
+        byte[] littleEndianWithoutBom = referral.getBytes(StandardCharsets.UTF_16LE);
+
+        assertThat(MessageFormat.detect(withBom)).isEqualTo(MessageFormat.XML);
+        assertThat(MessageFormat.detect(littleEndianWithoutBom)).isEqualTo(MessageFormat.XML);
+        assertThat(MessageCodec.v1().validate(withBom, MessageFormat.XML)).isEmpty();
+    }
+
+    @Test
     void refusesAnythingElse() {
         assertThatThrownBy(() -> MessageFormat.detect("  ".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IllegalArgumentException.class);

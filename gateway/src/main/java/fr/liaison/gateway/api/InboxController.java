@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -60,11 +61,41 @@ class InboxController {
                 .filter(m -> m.status() == MessageStatus.RECEIVED || m.status() == MessageStatus.DELIVERED)
                 .filter(m -> m.payload() != null)
                 .orElseThrow(() -> new LiaisonException(ErrorCode.API_NOT_FOUND, "inbox message " + messageId));
-        if (accept.contains("json")) {
+        if (prefersJson(accept)) {
             byte[] json = codec.toJson(codec.read(message.payload(), MessageFormat.XML).message());
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json);
         }
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_XML).body(message.payload());
+    }
+
+    /**
+     * RFC 9110 12.5.1: each form gets the quality of the most specific range naming it; JSON only
+     * when it is preferred to XML, so wildcards and ties give XML, the message's own form.
+     */
+    static boolean prefersJson(String accept) {
+        List<MediaType> ranges;
+        try {
+            ranges = MediaType.parseMediaTypes(accept);
+        } catch (InvalidMediaTypeException e) {
+            return false;
+        }
+        return quality(ranges, MediaType.APPLICATION_JSON) > Math.max(quality(ranges, MediaType.APPLICATION_XML),
+                quality(ranges, MediaType.TEXT_XML));
+    }
+
+    private static double quality(List<MediaType> ranges, MediaType form) {
+        double quality = 0;
+        int specificity = -1;
+        for (MediaType range : ranges) {
+            if (range.includes(form)) {
+                int rank = range.isWildcardType() ? 0 : range.isWildcardSubtype() ? 1 : 2;
+                if (rank > specificity) {
+                    specificity = rank;
+                    quality = range.getQualityValue();
+                }
+            }
+        }
+        return quality;
     }
 
     @PostMapping("/{messageId}/ack")

@@ -27,7 +27,7 @@ record AuditQuery(Instant from, Instant to, String step, Outcome outcome, String
         append(text, "participant", participant);
         append(text, "messageId", messageId);
         append(text, "correlationId", correlationId);
-        append(text, "person", personHash == null ? null : personHash.substring(0, 12));
+        append(text, "person", personHash == null ? null : personHash.substring(0, Math.min(12, personHash.length())));
         append(text, "page", page);
         append(text, "size", size);
         return text.toString();

@@ -5,6 +5,8 @@ import fr.liaison.routes.audit.AuditEntry;
 import fr.liaison.routes.audit.AuditStep;
 import fr.liaison.routes.audit.AuditTrail;
 import fr.liaison.routes.audit.Pseudonymiser;
+import fr.liaison.schemas.error.ErrorCode;
+import fr.liaison.schemas.error.LiaisonException;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -72,8 +74,7 @@ public class AuditReads {
         if (filter.person() != null && !filter.person().isBlank()) {
             hash = personHash(filter.person());
         }
-        AuditQuery query = new AuditQuery(filter.from(), filter.to(), blankToNull(filter.step()),
-                filter.outcome() == null || filter.outcome().isBlank() ? null : AuditQuery.Outcome.valueOf(filter.outcome()),
+        AuditQuery query = new AuditQuery(filter.from(), filter.to(), blankToNull(filter.step()), outcome(filter.outcome()),
                 blankToNull(filter.code()), blankToNull(filter.participant()), blankToNull(filter.messageId()),
                 blankToNull(filter.correlationId()), blankToNull(hash), Math.max(filter.page(), 0), Math.max(1, Math.min(filter.size(), 500)));
         read(officer, "search " + query.describe());
@@ -154,6 +155,17 @@ public class AuditReads {
         }
         audit.append(new AuditEntry(clock.instant(), AuditStep.LOG_READ, null, null, null, null, null, null, null, null, null,
                 null, actor, null));
+    }
+
+    private static AuditQuery.Outcome outcome(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return AuditQuery.Outcome.valueOf(value.strip());
+        } catch (IllegalArgumentException e) {
+            throw new LiaisonException(ErrorCode.API_BAD_REQUEST, "outcome is OK or ERROR");
+        }
     }
 
     private static String blankToNull(String value) {

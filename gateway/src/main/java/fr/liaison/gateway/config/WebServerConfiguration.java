@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardHost;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -40,6 +41,9 @@ class WebServerConfiguration {
             // The main (inter-node) connector only: additional connectors are not customised.
             factory.addConnectorCustomizers(main -> main.setProperty("connectionTimeout",
                     String.valueOf(properties.exchangeConnectionTimeout().toMillis())));
+            // Requests Tomcat refuses itself are answered as problems too (the host adds this valve at start).
+            factory.addContextCustomizers(context -> ((StandardHost) context.getParent())
+                    .setErrorReportValveClass(ProblemErrorReportValve.class.getName()));
         };
     }
 

@@ -17,6 +17,7 @@ import io.swagger.v3.oas.models.security.SecurityScheme;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -25,13 +26,20 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The OpenAPI 3 document of the local REST API ({@code /v3/api-docs}), generated from the
  * controllers by springdoc, completed here with what annotations would scatter: the bearer
- * scheme, and the RFC 9457 problem every operation may answer, its {@code code} an enum of the
- * whole error catalogue. Committed as {@code docs/openapi.json}; a test keeps the two equal.
+ * scheme (HTTP Basic for the officers' paths), the success status of operations that answer
+ * other than 200, and the RFC 9457 problem every operation may answer, its {@code code} an enum
+ * of the whole error catalogue. Committed as {@code docs/openapi.json}; a test keeps the two equal.
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiContract {
 
     static final String PROBLEM = "Problem";
+
+    private static final Map<String, String> SUCCESS = Map.of(
+            "POST /api/v1/messages", "202",
+            "POST /api/v1/consents", "201",
+            "POST /api/v1/inbox/{messageId}/ack", "204");
+    private static final Map<String, String> DESCRIPTIONS = Map.of("201", "Created", "202", "Accepted");
 
     @Bean
     OpenApiCustomizer liaisonContract() {
@@ -49,10 +57,27 @@ class OpenApiContract {
             ApiResponse error = new ApiResponse().description("Refused: problem details with the catalogue code")
                     .content(new Content().addMediaType("application/problem+json",
                             new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
+            components.addSecuritySchemes("officer", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("basic")
+                    .description("A security officer (HTTP Basic) for the audit log and the dead letters"));
             if (openApi.getPaths() != null) {
-                openApi.getPaths().values().forEach(path -> path.readOperations().forEach(operation -> {
+                openApi.getPaths().forEach((name, path) -> path.readOperationsMap().forEach((method, operation) -> {
                     operation.getResponses().remove("400");
                     operation.getResponses().remove("500");
+                    // The success status these operations answer with, which springdoc cannot read from a ResponseEntity.
+                    String success = SUCCESS.get(method + " " + name);
+                    if (success != null && operation.getResponses().containsKey("200")) {
+                        ApiResponse ok = operation.getResponses().remove("200");
+                        operation.getResponses().addApiResponse(success, "204".equals(success)
+                                ? new ApiResponse().description("No Content") : ok.description(DESCRIPTIONS.get(success)));
+                    }
+                    if (name.startsWith("/api/v1/audit") || name.startsWith("/api/v1/dead-letters")) {
+                        operation.setSecurity(List.of(new SecurityRequirement().addList("officer")));
+                    }
+                    // Content negotiation is the responses' media types; OpenAPI ignores an Accept parameter.
+                    if (operation.getParameters() != null) {
+                        operation.getParameters().removeIf(parameter -> "header".equals(parameter.getIn())
+                                && "Accept".equalsIgnoreCase(parameter.getName()));
+                    }
                     operation.getResponses().addApiResponse("4XX", error);
                     operation.getResponses().addApiResponse("5XX", error);
                 }));

@@ -5,6 +5,8 @@ import fr.liaison.routes.camel.ExchangeHeaders;
 import fr.liaison.routes.resources.ResourceDirectory;
 import fr.liaison.routes.resources.ResourcePublication;
 import fr.liaison.schemas.MessageCodec;
+import fr.liaison.schemas.error.ErrorCode;
+import fr.liaison.schemas.error.LiaisonException;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -67,15 +69,27 @@ class ResourcesController {
     @PostMapping(path = "/data-inclusion", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     Map<String, Object> importDataInclusion(@RequestBody List<Map<String, Object>> services,
             @RequestAttribute("liaison.client") String client) {
-        List<String> published = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        for (Map<String, Object> service : services) {
-            var entry = resources.fromDataInclusion(service, participantId, clock);
-            if (entry.isEmpty()) {
-                skipped.add(String.valueOf(service.get("id")));
-                continue;
+        // Every service read first: one that cannot be read refuses the import before anything is published,
+        // so that "nothing was accepted" holds and a corrected import publishes each service once.
+        List<byte[]> entries = new ArrayList<>();
+        for (int i = 0; i < services.size(); i++) {
+            Map<String, Object> service = services.get(i);
+            try {
+                var entry = resources.fromDataInclusion(service, participantId, clock);
+                if (entry.isEmpty()) {
+                    skipped.add(String.valueOf(service.get("id")));
+                } else {
+                    entries.add(codec.toXml(entry.get()));
+                }
+            } catch (RuntimeException e) { // a date, type or fee the v1 schema does not know, a member of the wrong kind
+                throw new LiaisonException(ErrorCode.SCHEMA_INVALID, "service #" + i + " (id " + service.get("id")
+                        + ") cannot be read as a data·inclusion service; nothing was published");
             }
-            for (byte[] copy : publication.copies(codec.toXml(entry.get()))) {
+        }
+        List<String> published = new ArrayList<>();
+        for (byte[] entry : entries) {
+            for (byte[] copy : publication.copies(entry)) {
                 published.add(producer.requestBodyAndHeader("direct:outbound-submit", copy, ExchangeHeaders.CLIENT, client, String.class));
             }
         }

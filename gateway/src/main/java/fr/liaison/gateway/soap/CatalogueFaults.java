@@ -55,7 +55,13 @@ final class CatalogueFaults extends AbstractSoapInterceptor {
             return;
         }
         boolean senderFault = fault instanceof SoapFault soap && isSender(soap);
-        ErrorCode code = malformed(fault) ? ErrorCode.XML_MALFORMED
+        // CXF's own refusal of the request as it reads it (no operation for the body element or the
+        // SOAPAction, an unexpected wrapper, an empty body): raised without a cause, the client's to correct.
+        // An exception escaping the node's own code is wrapped in its fault, and stays a Receiver fault.
+        boolean undispatched = !(fault instanceof SoapFault) && (fault.getCause() == null || fault.getCause() == fault);
+        ErrorCode unreadable = unreadable(fault);
+        ErrorCode code = unreadable != null ? unreadable
+                : protocolFault(fault) || undispatched && !senderFault ? ErrorCode.API_SOAP_REQUEST
                 : senderFault ? ErrorCode.SCHEMA_UNKNOWN_TYPE : ErrorCode.API_INTERNAL;
         if (code == ErrorCode.API_INTERNAL) {
             Throwable cause = fault;
@@ -66,8 +72,10 @@ final class CatalogueFaults extends AbstractSoapInterceptor {
             LOG.error("{} in the SOAP service: {}", code.code(), cause.getClass().getName());
             LOG.debug("stack trace", fault);
         }
+        // VersionMismatch and MustUnderstand keep their standard fault codes (SOAP 1.1 4.4.1, SOAP 1.2 5.4.6).
         SoapFault replacement = new SoapFault(SoapFaults.faultString(code),
-                code == ErrorCode.API_INTERNAL ? message.getVersion().getReceiver() : message.getVersion().getSender());
+                protocolFault(fault) ? ((SoapFault) fault).getFaultCode()
+                : code == ErrorCode.API_INTERNAL ? message.getVersion().getReceiver() : message.getVersion().getSender());
         replacement.setDetail(SoapFaults.detail(code, null));
         replacement.setStatusCode(code == ErrorCode.API_INTERNAL ? 500 : 400);
         message.setContent(Exception.class, replacement);
@@ -95,13 +103,32 @@ final class CatalogueFaults extends AbstractSoapInterceptor {
         return !"Server".equals(local) && !"Receiver".equals(local); // Client, Sender, VersionMismatch, MustUnderstand
     }
 
-    private static boolean malformed(Throwable fault) {
+    private static boolean protocolFault(Fault fault) {
+        String local = fault instanceof SoapFault soap && soap.getFaultCode() != null ? soap.getFaultCode().getLocalPart() : "";
+        return "VersionMismatch".equals(local) || "MustUnderstand".equals(local);
+    }
+
+    /**
+     * The code of an envelope the parser refused, as the REST API would give it: the parser's limits
+     * (CXF's hardened StAX settings) are told apart by their messages, anything else is malformed.
+     */
+    private static ErrorCode unreadable(Throwable fault) {
         for (Throwable t = fault; t != null; t = t.getCause()) {
             if (t instanceof XMLStreamException || t instanceof org.xml.sax.SAXException) {
-                return true;
+                String reason = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+                if (reason.contains("dtd") || reason.contains("doctype") || reason.contains("entity")) {
+                    return ErrorCode.XML_DOCTYPE_FORBIDDEN;
+                }
+                if (reason.contains("depth")) {
+                    return ErrorCode.XML_TOO_DEEP;
+                }
+                if (reason.contains("limit")) {
+                    return ErrorCode.XML_LIMIT_EXCEEDED;
+                }
+                return ErrorCode.XML_MALFORMED;
             }
         }
-        return false;
+        return null;
     }
 
     @SuppressWarnings("unchecked")

@@ -122,7 +122,7 @@ class GatewaySoapService implements LiaisonGatewayPortType {
 
     @Override
     public GetMessageStatusResponse getMessageStatus(GetMessageStatus request) throws LiaisonFault {
-        String messageId = request.getMessageId();
+        String messageId = required(request.getMessageId(), "messageId");
         StoredMessage message = messages.find(messageId, Direction.OUTBOUND)
                 .or(() -> messages.find(messageId, Direction.INBOUND))
                 .orElseThrow(() -> SoapFaults.of(ErrorCode.API_NOT_FOUND, "message " + messageId));
@@ -148,6 +148,17 @@ class GatewaySoapService implements LiaisonGatewayPortType {
         return response;
     }
 
+    /**
+     * A parameter the operation needs. JAXB binds leniently (the message itself is validated by the
+     * codec), so one in the wrong namespace or left out arrives as null: said so, not "not found".
+     */
+    private static String required(String value, String name) throws LiaisonFault {
+        if (value == null || value.isBlank()) {
+            throw SoapFaults.of(ErrorCode.API_BAD_REQUEST, name + " is required, as the element {" + SoapFaults.NAMESPACE + "}" + name);
+        }
+        return value.strip();
+    }
+
     @Override
     public ListInboxResponse listInbox(ListInbox request) throws LiaisonFault {
         int limit = request.getLimit() == null ? 100 : Math.max(1, Math.min(request.getLimit(), 1000));
@@ -166,7 +177,7 @@ class GatewaySoapService implements LiaisonGatewayPortType {
 
     @Override
     public FetchMessageResponse fetchMessage(FetchMessage request) throws LiaisonFault {
-        String messageId = request.getMessageId();
+        String messageId = required(request.getMessageId(), "messageId");
         StoredMessage message = messages.find(messageId, Direction.INBOUND)
                 .filter(m -> m.status() == MessageStatus.RECEIVED || m.status() == MessageStatus.DELIVERED)
                 .filter(m -> m.payload() != null)
@@ -183,7 +194,7 @@ class GatewaySoapService implements LiaisonGatewayPortType {
 
     @Override
     public AcknowledgeMessageResponse acknowledgeMessage(AcknowledgeMessage request) throws LiaisonFault {
-        String messageId = request.getMessageId();
+        String messageId = required(request.getMessageId(), "messageId");
         withMessageId(messageId, () -> {
             if (!delivery.acknowledge(messageId, client())) {
                 throw new LiaisonException(ErrorCode.API_NOT_FOUND, "no unacknowledged inbox message " + messageId);
@@ -208,6 +219,7 @@ class GatewaySoapService implements LiaisonGatewayPortType {
 
     @Override
     public RevokeConsentResponse revokeConsent(RevokeConsent request) throws LiaisonFault {
+        required(request.getConsentId(), "consentId");
         List<byte[]> notices;
         ConsentRecord record;
         try {

@@ -46,6 +46,7 @@ class SoapConfiguration {
         endpoint.getProperties().put("set-jaxb-validation-event-handler", Boolean.FALSE);
         // One endpoint answers both bindings: ?wsdl gives the node's own address to the SOAP 1.1 port too.
         endpoint.getProperties().put(WSDLGetUtils.AUTO_REWRITE_ADDRESS_ALL, Boolean.TRUE);
+        endpoint.getInInterceptors().add(new SoapVersionFromContentType());
         endpoint.getInInterceptors().add(new SoapAuthentication(clients));
         endpoint.getInInterceptors().add(new RawBodyCapture());
         endpoint.getOutFaultInterceptors().add(new CatalogueFaults());

@@ -233,6 +233,12 @@ class HostileInputIT {
         assertThat(json(get(ccas, "/api/v1/consents/" + consents.get("valid").id())).path("revokedAt").isNull())
                 .as("the consent is not revoked").isTrue();
 
+        // Refused by Tomcat itself (an invalid escape in the path): a problem too, not Tomcat's HTML page.
+        RawAnswer invalidUri = exchange(plainSocket(ccas.localApi.getPort()),
+                "GET /api/v1/messages/a%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(invalidUri.status()).as(invalidUri.text()).isEqualTo(400);
+        assertThat(JSON.readTree(invalidUri.body()).path("code").asString()).isEqualTo("GW-API-009");
+
         // The inter-node listener, to a listed peer: an unknown path or method is a 404 or a 405, not a failure to retry.
         HttpClient peer = exchangeClient(SENDER);
         URI base = URI.create("https://127.0.0.1:" + RECIPIENT_EXCHANGE_PORT);

@@ -220,6 +220,48 @@ class SoapGatewayIT {
         assertThat(notSoapBody).contains("Fault").containsPattern("GW-[A-Z]+-\\d{3}").doesNotContain("Exception");
     }
 
+    /** What a client got wrong at the SOAP level is a Client fault it can correct, never the node's failure to retry. */
+    @Test
+    void requestsNamingNoOperationOrAnUnknownMandatoryHeaderAreClientFaults() throws Exception {
+        String unknownOperation = "<s:Envelope xmlns:s=\"" + SOAP11 + "\"><s:Body><g:Nope xmlns:g=\"urn:liaison:gateway:v1\"/></s:Body></s:Envelope>";
+        assertSoap11Fault(soap11(unknownOperation, "\"urn:liaison:gateway:v1:ListInbox\""), "Client", "GW-API-012");
+        String emptyBody = "<s:Envelope xmlns:s=\"" + SOAP11 + "\"><s:Body/></s:Envelope>";
+        assertSoap11Fault(soap11(emptyBody, ""), "Client", "GW-API-012");
+        String mustUnderstand = "<s:Envelope xmlns:s=\"" + SOAP11 + "\"><s:Header><x:Trace s:mustUnderstand=\"1\" xmlns:x=\"urn:example\"/>"
+                + "</s:Header><s:Body><g:ListInbox xmlns:g=\"urn:liaison:gateway:v1\"/></s:Body></s:Envelope>";
+        assertSoap11Fault(soap11(mustUnderstand, "\"urn:liaison:gateway:v1:ListInbox\""), "MustUnderstand", "GW-API-012");
+        // A parameter in no namespace (the WSDL's are qualified) is said to be missing, not "message not found".
+        String unqualified = "<s:Envelope xmlns:s=\"" + SOAP11 + "\"><s:Body><g:GetMessageStatus xmlns:g=\"urn:liaison:gateway:v1\">"
+                + "<messageId>" + UUID.randomUUID() + "</messageId></g:GetMessageStatus></s:Body></s:Envelope>";
+        assertSoap11Fault(soap11(unqualified, "\"urn:liaison:gateway:v1:GetMessageStatus\""), "Client", "GW-API-009");
+        // Refused before the envelope is read: answered in the version the Content-Type declares.
+        String doctype = "<!DOCTYPE s:Envelope [<!ENTITY x \"y\">]>" + emptyBody;
+        assertSoap11Fault(soap11(doctype, ""), "Client", "GW-XML-002");
+    }
+
+    @Test
+    void aRequestOverTheSizeLimitIsAFaultInItsOwnSoapVersion() throws Exception {
+        String big = "<s:Envelope xmlns:s=\"" + SOAP11 + "\"><s:Body><g:ListInbox xmlns:g=\"urn:liaison:gateway:v1\"/><!--"
+                + "x".repeat(3 * 1024 * 1024) + "--></s:Body></s:Envelope>";
+        HttpResponse<byte[]> answer = soap11(big, "\"urn:liaison:gateway:v1:ListInbox\"");
+        assertThat(answer.statusCode()).isEqualTo(413);
+        assertSoap11Fault(answer, "Client", "GW-XML-003");
+    }
+
+    private HttpResponse<byte[]> soap11(String envelope, String soapAction) throws Exception {
+        return cd.send(cd.authorized("/soap/v1/gateway").header("Content-Type", "text/xml; charset=UTF-8").header("SOAPAction", soapAction)
+                .POST(HttpRequest.BodyPublishers.ofString(envelope)));
+    }
+
+    private static void assertSoap11Fault(HttpResponse<byte[]> answer, String faultCode, String catalogueCode) throws Exception {
+        String body = new String(answer.body(), StandardCharsets.UTF_8);
+        assertThat(answer.statusCode()).as(body).isBetween(400, 500); // declared faults answer 500, as SOAP 1.1 asks
+        Element root = element(answer.body());
+        assertThat(root.getNamespaceURI()).as(body).isEqualTo(SOAP11);
+        assertThat(root.getElementsByTagName("faultcode").item(0).getTextContent()).as(body).endsWith(":" + faultCode);
+        assertThat(root.getElementsByTagNameNS("urn:liaison:gateway:v1", "code").item(0).getTextContent()).as(body).isEqualTo(catalogueCode);
+    }
+
     @Test
     void missingOrWrongCredentialIsAFaultGwApi001WithStatus401() throws Exception {
         String envelope = "<s:Envelope xmlns:s=\"" + SOAP11 + "\"><s:Body><g:ListInbox xmlns:g=\"urn:liaison:gateway:v1\"/></s:Body></s:Envelope>";
