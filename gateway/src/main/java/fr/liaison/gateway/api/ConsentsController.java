@@ -76,15 +76,15 @@ class ConsentsController {
     /** Revokes the consent and tells every participant that received data under it. */
     @PostMapping(path = "/{consentId}/revocation", produces = MediaType.APPLICATION_JSON_VALUE)
     Map<String, Object> revoke(@PathVariable String consentId, @RequestBody(required = false) byte[] body,
-            @RequestAttribute(LocalClientAuthentication.CLIENT_ATTRIBUTE) String client) {
+            @RequestAttribute(LocalClientAuthentication.CLIENT_ATTRIBUTE) String client, HttpServletRequest request) {
         String reason = null;
         if (body != null && body.length > 0) {
             JsonNode json;
             try {
                 json = JSON.readTree(body);
             } catch (JacksonException e) {
-                throw new LiaisonException(ErrorCode.JSON_MALFORMED,
-                        "the body, when there is one, is a JSON object such as {\"reason\": \"...\"}");
+                throw refusals.refused(new LiaisonException(ErrorCode.JSON_MALFORMED,
+                        "the body, when there is one, is a JSON object such as {\"reason\": \"...\"}"), request);
             }
             reason = json.path("reason").asString(null);
         }

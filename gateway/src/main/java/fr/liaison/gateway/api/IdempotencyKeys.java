@@ -46,8 +46,8 @@ class IdempotencyKeys {
     /**
      * Keeps the answer; a concurrent first request with the same key keeps its own. Called once the
      * request was acted on, so a failure here must not turn its answer into an error: the client
-     * would resubmit what was accepted. A replay is then refused as a message id submitted twice,
-     * never accepted twice.
+     * would resubmit what was accepted. A replay of a message is then refused as a message id
+     * submitted twice (a resource entry, published under fresh ids, would be published again).
      */
     void remember(String client, String key, Answer answer) {
         try {

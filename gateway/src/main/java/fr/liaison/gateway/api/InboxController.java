@@ -55,7 +55,7 @@ class InboxController {
     }
 
     /** The message itself, XML or JSON as the Accept header asks. */
-    @GetMapping(path = "/{messageId}", produces = {MediaType.APPLICATION_XML_VALUE, MediaType.APPLICATION_JSON_VALUE})
+    @GetMapping(path = "/{messageId}", produces = {MediaType.APPLICATION_XML_VALUE, MediaType.TEXT_XML_VALUE, MediaType.APPLICATION_JSON_VALUE})
     ResponseEntity<byte[]> fetch(@PathVariable String messageId, @RequestHeader(name = "Accept", defaultValue = "application/xml") String accept) {
         StoredMessage message = messages.find(messageId, Direction.INBOUND)
                 .filter(m -> m.status() == MessageStatus.RECEIVED || m.status() == MessageStatus.DELIVERED)
@@ -65,7 +65,7 @@ class InboxController {
             byte[] json = codec.toJson(codec.read(message.payload(), MessageFormat.XML).message());
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json);
         }
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_XML).body(message.payload());
+        return ResponseEntity.ok().contentType(xmlType(accept)).body(message.payload());
     }
 
     /**
@@ -81,6 +81,16 @@ class InboxController {
         }
         return quality(ranges, MediaType.APPLICATION_JSON) > Math.max(quality(ranges, MediaType.APPLICATION_XML),
                 quality(ranges, MediaType.TEXT_XML));
+    }
+
+    /** {@code text/xml} for a client that accepts it and not {@code application/xml}, which is otherwise the answer. */
+    static MediaType xmlType(String accept) {
+        try {
+            List<MediaType> ranges = MediaType.parseMediaTypes(accept);
+            return quality(ranges, MediaType.TEXT_XML) > quality(ranges, MediaType.APPLICATION_XML) ? MediaType.TEXT_XML : MediaType.APPLICATION_XML;
+        } catch (InvalidMediaTypeException e) {
+            return MediaType.APPLICATION_XML;
+        }
     }
 
     private static double quality(List<MediaType> ranges, MediaType form) {

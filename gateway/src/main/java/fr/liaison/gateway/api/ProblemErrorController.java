@@ -24,10 +24,12 @@ class ProblemErrorController implements ErrorController {
 
     @RequestMapping("${server.error.path:/error}")
     ResponseEntity<Map<String, Object>> error(HttpServletRequest request) {
-        Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        ErrorCode code = Problems.code(status instanceof Integer value ? value : 500);
+        Object value = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        int status = value instanceof Integer given && given >= 400 ? given : 500;
+        ErrorCode code = Problems.code(status);
         Object path = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
-        return ResponseEntity.status(Problems.status(code)).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(Problems.body(new LiaisonException(code, (String) null), path == null ? null : path.toString()));
+        Map<String, Object> body = Problems.body(new LiaisonException(code, (String) null), path == null ? null : path.toString());
+        body.put("status", status); // the status decided, which the code's own may not be (a 503, a 414)
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
     }
 }

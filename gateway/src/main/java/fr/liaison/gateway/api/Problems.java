@@ -22,8 +22,9 @@ public final class Problems {
         problem.setType(URI.create("urn:liaison:error:" + e.code().code()));
         problem.setTitle(e.code().message());
         problem.setProperty("code", e.code().code());
-        if (path != null) {
-            problem.setInstance(URI.create(path));
+        URI instance = instance(path);
+        if (instance != null) {
+            problem.setInstance(instance);
         }
         return problem;
     }
@@ -36,11 +37,23 @@ public final class Problems {
         body.put("title", problem.getTitle());
         body.put("status", problem.getStatus());
         body.put("detail", problem.getDetail());
-        if (path != null) {
+        if (instance(path) != null) {
             body.put("instance", path);
         }
         body.put("code", e.code().code());
         return body;
+    }
+
+    /** The request's path as a URI reference; none when the raw path is not one (the request may have been refused for it). */
+    private static URI instance(String path) {
+        if (path == null) {
+            return null;
+        }
+        try {
+            return URI.create(path);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The catalogue code of an HTTP error status the framework or the container decided. */
@@ -53,6 +66,7 @@ public final class Problems {
             case 406 -> ErrorCode.API_NOT_ACCEPTABLE;
             case 413 -> ErrorCode.XML_TOO_LARGE;
             case 415 -> ErrorCode.API_UNSUPPORTED_MEDIA_TYPE;
+            case 501, 505 -> ErrorCode.API_BAD_REQUEST; // a transfer coding or an HTTP version the server does not take
             default -> status >= 400 && status < 500 ? ErrorCode.API_BAD_REQUEST : ErrorCode.API_INTERNAL;
         };
     }
@@ -72,7 +86,7 @@ public final class Problems {
             case API_IDEMPOTENCY_CONFLICT, CONSENT_DUPLICATE, API_NOT_RESUBMITTABLE -> HttpStatus.CONFLICT;
             case API_UNSUPPORTED_MEDIA_TYPE -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
             case API_INTERNAL, KEYS_UNAVAILABLE, ENVELOPE_SEAL_FAILED, IO_FAILED -> HttpStatus.INTERNAL_SERVER_ERROR;
-            case NODE_DISK_FULL -> HttpStatus.SERVICE_UNAVAILABLE;
+            case NODE_DISK_FULL, EXCHANGE_INCOMPLETE -> HttpStatus.SERVICE_UNAVAILABLE;
             default -> name.startsWith("XML_") || name.startsWith("JSON_") ? HttpStatus.BAD_REQUEST
                     : name.startsWith("CONSENT_") ? HttpStatus.FORBIDDEN : HttpStatus.UNPROCESSABLE_CONTENT;
         };

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -157,13 +158,14 @@ class ChainedAuditTrail implements AuditTrail, SmartLifecycle {
                 return new Head(seq, hash);
             });
         } catch (RuntimeException e) {
-            if (batch.size() > 1) {
+            if (batch.size() > 1 && e instanceof DataIntegrityViolationException) {
                 // Rolled back whole: one entry the database refuses must not fail the requests queued with it.
+                // Not on an outage: each entry would wait for it again, long after its caller gave up.
                 LOG.warn("audit append of {} entries failed ({}): writing them one by one", batch.size(), e.getClass().getName());
                 batch.forEach(pending -> write(List.of(pending)));
             } else {
-                LOG.error("audit append failed: {}", e.getClass().getName());
-                batch.get(0).committed().completeExceptionally(e);
+                LOG.error("audit append of {} entries failed: {}", batch.size(), e.getClass().getName());
+                batch.forEach(pending -> pending.committed().completeExceptionally(e));
             }
             return;
         }

@@ -5,6 +5,8 @@ import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
 import java.io.IOException;
+import java.io.Writer;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.catalina.connector.Request;
@@ -35,12 +37,17 @@ public class ProblemErrorReportValve extends ErrorReportValve {
             return;
         }
         ErrorCode code = Problems.code(status);
-        byte[] body = JSON.writeValueAsBytes(Problems.body(new LiaisonException(code, (String) null), null));
+        Map<String, Object> problem = Problems.body(new LiaisonException(code, (String) null), null);
+        problem.put("status", status);
+        String body = JSON.writeValueAsString(problem);
         try {
             response.setContentType("application/problem+json");
-            response.setContentLength(body.length);
-            response.getOutputStream().write(body);
-            response.finishResponse();
+            response.setCharacterEncoding("UTF-8");
+            Writer writer = response.getReporter(); // null when the answer is already under way
+            if (writer != null) {
+                writer.write(body);
+                response.finishResponse();
+            }
         } catch (IOException | IllegalStateException e) {
             // the client is gone, or the answer was already on its way: nothing more to say
         }

@@ -94,7 +94,8 @@ class ExchangeController {
             }
             refusal = new LiaisonException(ErrorCode.ENVELOPE_TOO_LARGE, "more than " + maxEnvelopeBytes + " bytes sent");
         } catch (IOException e) {
-            refusal = new LiaisonException(ErrorCode.ENVELOPE_MALFORMED, "the body ended before it was complete");
+            // A transfer that failed, not an envelope that did: a 5xx, so that the sender sends it again.
+            refusal = new LiaisonException(ErrorCode.EXCHANGE_INCOMPLETE, "the body ended or stalled before it was complete");
         }
         audit.append(new AuditEntry(clock.instant(), AuditStep.REJECTED, InboundMessage.plausibleMessageId(messageId), null, null,
                 peer.id(), participantId, null, null, null, null, refusal.code().code(), "tls:" + request.getRemoteAddr(), null));

@@ -5,6 +5,8 @@ import fr.liaison.routes.camel.ExchangeHeaders;
 import fr.liaison.routes.resources.ResourceDirectory;
 import fr.liaison.routes.resources.ResourcePublication;
 import fr.liaison.schemas.MessageCodec;
+import fr.liaison.schemas.MessageFormat;
+import fr.liaison.schemas.Violation;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
@@ -75,17 +77,27 @@ class ResourcesController {
         List<byte[]> entries = new ArrayList<>();
         for (int i = 0; i < services.size(); i++) {
             Map<String, Object> service = services.get(i);
+            String refused = "service #" + i + " cannot be read as a data·inclusion service; nothing was published";
+            if (service == null) {
+                throw new LiaisonException(ErrorCode.SCHEMA_INVALID, refused);
+            }
+            byte[] xml;
             try {
                 var entry = resources.fromDataInclusion(service, participantId, clock);
                 if (entry.isEmpty()) {
                     skipped.add(String.valueOf(service.get("id")));
-                } else {
-                    entries.add(codec.toXml(entry.get()));
+                    continue;
                 }
+                xml = codec.toXml(entry.get());
             } catch (RuntimeException e) { // a date, type or fee the v1 schema does not know, a member of the wrong kind
-                throw new LiaisonException(ErrorCode.SCHEMA_INVALID, "service #" + i + " (id " + service.get("id")
-                        + ") cannot be read as a data·inclusion service; nothing was published");
+                throw new LiaisonException(ErrorCode.SCHEMA_INVALID, refused);
             }
+            // The schema's checks too, which the publishing route would make one service at a time.
+            List<Violation> violations = codec.validate(xml, MessageFormat.XML);
+            if (!violations.isEmpty()) {
+                throw new LiaisonException(violations.get(0).code(), refused + ": " + violations.get(0).message());
+            }
+            entries.add(xml);
         }
         List<String> published = new ArrayList<>();
         for (byte[] entry : entries) {

@@ -8,9 +8,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 import javax.xml.stream.XMLStreamException;
 
+import org.apache.cxf.binding.soap.Soap12;
 import org.apache.cxf.binding.soap.SoapFault;
 import org.apache.cxf.binding.soap.SoapMessage;
 import org.apache.cxf.binding.soap.interceptor.AbstractSoapInterceptor;
@@ -32,6 +34,12 @@ import org.w3c.dom.Node;
 final class CatalogueFaults extends AbstractSoapInterceptor {
 
     private static final Logger LOG = LoggerFactory.getLogger(CatalogueFaults.class);
+    /** Woodstox: "Maximum Element Depth limit (100) Exceeded". */
+    private static final Pattern DEPTH_LIMIT = Pattern.compile("Maximum Element Depth limit \\(\\d+\\)");
+    /** Woodstox: "Attribute limit (500) exceeded", "Maximum Text Length limit (...) Exceeded"... */
+    private static final Pattern PARSER_LIMIT = Pattern.compile("limit \\(\\d+\\) exceeded", Pattern.CASE_INSENSITIVE);
+    /** A document type declaration, as the parser or CXF names it (a tag quoted from the input starts with '<'). */
+    private static final Pattern DOCTYPE = Pattern.compile("(?<![</\\w])(DTD|DOCTYPE)\\b");
 
     CatalogueFaults() {
         // After WebFaultOutInterceptor has turned a declared LiaisonFault into its detail element.
@@ -51,6 +59,9 @@ final class CatalogueFaults extends AbstractSoapInterceptor {
             }
             if (Arrays.stream(ErrorCode.values()).anyMatch(c -> c.code().equals(carried) && Problems.status(c).is4xxClientError())) {
                 fault.setFaultCode(message.getVersion().getSender()); // the request was refused, the node did not fail
+                if (message.getVersion() instanceof Soap12 && fault.getStatusCode() != 401) {
+                    fault.setStatusCode(400); // SOAP 1.2 part 2, 7.5.2.2: env:Sender is 400; SOAP 1.1 faults stay 500 (WS-I BP R1126)
+                }
             }
             return;
         }
@@ -61,6 +72,7 @@ final class CatalogueFaults extends AbstractSoapInterceptor {
         boolean undispatched = !(fault instanceof SoapFault) && (fault.getCause() == null || fault.getCause() == fault);
         ErrorCode unreadable = unreadable(fault);
         ErrorCode code = unreadable != null ? unreadable
+                : fault.getStatusCode() == 405 ? ErrorCode.API_METHOD_NOT_ALLOWED // CXF: neither GET nor POST
                 : protocolFault(fault) || undispatched && !senderFault ? ErrorCode.API_SOAP_REQUEST
                 : senderFault ? ErrorCode.SCHEMA_UNKNOWN_TYPE : ErrorCode.API_INTERNAL;
         if (code == ErrorCode.API_INTERNAL) {
@@ -77,7 +89,7 @@ final class CatalogueFaults extends AbstractSoapInterceptor {
                 protocolFault(fault) ? ((SoapFault) fault).getFaultCode()
                 : code == ErrorCode.API_INTERNAL ? message.getVersion().getReceiver() : message.getVersion().getSender());
         replacement.setDetail(SoapFaults.detail(code, null));
-        replacement.setStatusCode(code == ErrorCode.API_INTERNAL ? 500 : 400);
+        replacement.setStatusCode(status(code, fault, message));
         message.setContent(Exception.class, replacement);
     }
 
@@ -103,6 +115,21 @@ final class CatalogueFaults extends AbstractSoapInterceptor {
         return !"Server".equals(local) && !"Receiver".equals(local); // Client, Sender, VersionMismatch, MustUnderstand
     }
 
+    /**
+     * A node failure, VersionMismatch and MustUnderstand: 500 (SOAP 1.2 part 2, 7.5.2.2); an
+     * envelope that cannot be read: 400 (WS-I BP R1113); any other Sender fault: 400 in SOAP 1.2,
+     * 500 in SOAP 1.1 (BP R1126); a status CXF decided otherwise (405) stays.
+     */
+    private static int status(ErrorCode code, Fault fault, SoapMessage message) {
+        if (fault.getStatusCode() >= 400 && fault.getStatusCode() != 500) {
+            return fault.getStatusCode();
+        }
+        if (code == ErrorCode.API_INTERNAL || protocolFault(fault)) {
+            return 500;
+        }
+        return code.name().startsWith("XML_") || message.getVersion() instanceof Soap12 ? 400 : 500;
+    }
+
     private static boolean protocolFault(Fault fault) {
         String local = fault instanceof SoapFault soap && soap.getFaultCode() != null ? soap.getFaultCode().getLocalPart() : "";
         return "VersionMismatch".equals(local) || "MustUnderstand".equals(local);
@@ -115,15 +142,16 @@ final class CatalogueFaults extends AbstractSoapInterceptor {
     private static ErrorCode unreadable(Throwable fault) {
         for (Throwable t = fault; t != null; t = t.getCause()) {
             if (t instanceof XMLStreamException || t instanceof org.xml.sax.SAXException) {
-                String reason = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
-                if (reason.contains("dtd") || reason.contains("doctype") || reason.contains("entity")) {
-                    return ErrorCode.XML_DOCTYPE_FORBIDDEN;
-                }
-                if (reason.contains("depth")) {
+                // Only the parser's own wording: a message may also quote a name from the input, never inside a tag here.
+                String reason = String.valueOf(t.getMessage());
+                if (DEPTH_LIMIT.matcher(reason).find()) {
                     return ErrorCode.XML_TOO_DEEP;
                 }
-                if (reason.contains("limit")) {
+                if (PARSER_LIMIT.matcher(reason).find()) {
                     return ErrorCode.XML_LIMIT_EXCEEDED;
+                }
+                if (DOCTYPE.matcher(reason).find()) {
+                    return ErrorCode.XML_DOCTYPE_FORBIDDEN;
                 }
                 return ErrorCode.XML_MALFORMED;
             }

@@ -219,14 +219,14 @@ class GatewaySoapService implements LiaisonGatewayPortType {
 
     @Override
     public RevokeConsentResponse revokeConsent(RevokeConsent request) throws LiaisonFault {
-        required(request.getConsentId(), "consentId");
+        String consentId = required(request.getConsentId(), "consentId");
         List<byte[]> notices;
         ConsentRecord record;
         try {
             disk.requireRoom(client()); // the notices to the recipients are queued
-            notices = consents.revoke(request.getConsentId(), request.getReason(), client());
+            notices = consents.revoke(consentId, request.getReason(), client());
             notices.forEach(notice -> producer.sendBody(forwardQueue, notice));
-            record = consents.find(request.getConsentId());
+            record = consents.find(consentId);
         } catch (LiaisonException e) {
             throw SoapFaults.of(e);
         } catch (CamelExecutionException e) {

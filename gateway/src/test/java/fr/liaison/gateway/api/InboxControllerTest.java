@@ -25,4 +25,15 @@ class InboxControllerTest {
     void jsonOnlyWhenPreferredToXml(String accept, boolean json) {
         assertThat(InboxController.prefersJson(accept)).as(accept).isEqualTo(json);
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "application/xml | application/xml",
+        "text/xml | text/xml",
+        "*/* | application/xml",
+        "text/xml, application/xml;q=0.5 | text/xml",
+    })
+    void xmlAsTheClientNamesIt(String accept, String type) {
+        assertThat(InboxController.xmlType(accept)).hasToString(type);
+    }
 }

@@ -238,6 +238,15 @@ class HostileInputIT {
                 "GET /api/v1/messages/a%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         assertThat(invalidUri.status()).as(invalidUri.text()).isEqualTo(400);
         assertThat(JSON.readTree(invalidUri.body()).path("code").asString()).isEqualTo("GW-API-009");
+        // Raw bytes that no URI may hold (a UTF-8 no-break space), refused by Spring Security's firewall: still a 400 problem.
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        raw.writeBytes("GET /api/v1/inbox/".getBytes(StandardCharsets.US_ASCII));
+        raw.writeBytes(new byte[] {(byte) 0xC2, (byte) 0xA0});
+        raw.writeBytes((" HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + ccas.token + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        RawAnswer rawBytes = exchange(plainSocket(ccas.localApi.getPort()), raw.toByteArray());
+        assertThat(rawBytes.status()).as(rawBytes.text()).isEqualTo(400);
+        assertThat(JSON.readTree(rawBytes.body()).path("code").asString()).isEqualTo("GW-API-009");
 
         // The inter-node listener, to a listed peer: an unknown path or method is a 404 or a 405, not a failure to retry.
         HttpClient peer = exchangeClient(SENDER);

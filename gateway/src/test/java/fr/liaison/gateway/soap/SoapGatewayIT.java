@@ -220,6 +220,21 @@ class SoapGatewayIT {
         assertThat(notSoapBody).contains("Fault").containsPattern("GW-[A-Z]+-\\d{3}").doesNotContain("Exception");
     }
 
+    @Test
+    void aSoap12RefusalIsASenderFaultWithStatus400() throws Exception {
+        String envelope = "<env:Envelope xmlns:env=\"" + SOAP12 + "\"><env:Body><g:GetMessageStatus xmlns:g=\"urn:liaison:gateway:v1\">"
+                + "<g:messageId>" + UUID.randomUUID() + "</g:messageId></g:GetMessageStatus></env:Body></env:Envelope>";
+        HttpResponse<byte[]> answer = ft.send(ft.authorized("/soap/v1/gateway")
+                .header("Content-Type", "application/soap+xml; charset=UTF-8; action=\"urn:liaison:gateway:v1:GetMessageStatus\"")
+                .POST(HttpRequest.BodyPublishers.ofString(envelope)));
+        String body = new String(answer.body(), StandardCharsets.UTF_8);
+        assertThat(answer.statusCode()).as("SOAP 1.2 part 2, 7.5.2.2: " + body).isEqualTo(400);
+        Element root = element(answer.body());
+        assertThat(root.getNamespaceURI()).isEqualTo(SOAP12);
+        assertThat(root.getElementsByTagNameNS(SOAP12, "Value").item(0).getTextContent()).endsWith(":Sender");
+        assertThat(root.getElementsByTagNameNS("urn:liaison:gateway:v1", "code").item(0).getTextContent()).isEqualTo("GW-API-003");
+    }
+
     /** What a client got wrong at the SOAP level is a Client fault it can correct, never the node's failure to retry. */
     @Test
     void requestsNamingNoOperationOrAnUnknownMandatoryHeaderAreClientFaults() throws Exception {
