@@ -2,31 +2,22 @@ package fr.liaison.gateway.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fr.liaison.gateway.config.LiaisonProperties;
 import fr.liaison.routes.audit.AuditEntry;
 import fr.liaison.routes.audit.AuditStep;
 import fr.liaison.routes.audit.chain.AuditChain;
 import fr.liaison.routes.keys.KeyMaterial;
 import fr.liaison.routes.keys.ParticipantKeys;
 
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The in-place check on the node's real schema (H2, Flyway): each kind of tampering with the
@@ -35,7 +26,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 class AuditChainServiceTest {
 
-    private static final Path CERTS_DEV = Path.of(System.getProperty("liaison.certs-dev", "../certs-dev")).toAbsolutePath().normalize();
     private static final String NODE = "FT-29";
     private static final Instant AT = Instant.parse("2026-11-23T10:00:00Z");
 
@@ -45,16 +35,10 @@ class AuditChainServiceTest {
 
     @BeforeEach
     void chainOfTwelve() {
-        JdbcDataSource source = new JdbcDataSource();
-        source.setURL("jdbc:h2:mem:chain-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        source.setUser("sa");
-        Flyway.configure().dataSource(source).locations("classpath:db/migration").load().migrate();
+        DataSource source = AuditFixtures.migratedDatabase();
         db = new JdbcTemplate(source);
-        ParticipantKeys keys = KeyMaterial.fromCertsDev(CERTS_DEV, NODE);
-        LiaisonProperties properties = new LiaisonProperties(null, null, null, null, null, null, null, null, null, null, 0, null, null,
-                new LiaisonProperties.Audit(5, Duration.ofHours(1), 64, Duration.ofDays(90)));
-        trail = new ChainedAuditTrail(JdbcClient.create(source), db, new TransactionTemplate(new DataSourceTransactionManager(source)), keys,
-                Clock.fixed(AT, ZoneOffset.UTC), properties);
+        ParticipantKeys keys = KeyMaterial.fromCertsDev(AuditFixtures.CERTS_DEV, NODE);
+        trail = AuditFixtures.trail(source, NODE, 5, AT);
         trail.start();
         for (int i = 1; i <= 12; i++) {
             trail.append(new AuditEntry(AT.plusSeconds(i), AuditStep.ACCEPTED, "m-" + i, null, "REFERRAL", NODE, "CD-29",
