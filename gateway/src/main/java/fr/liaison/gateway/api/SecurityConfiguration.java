@@ -61,6 +61,7 @@ class SecurityConfiguration {
                         .requestMatchers("/api/**").hasRole(LOCAL_CLIENT)
                         .anyRequest().denyAll())
                 .httpBasic(basic -> basic.realmName("liaison"))
+                .addFilterBefore(new CrossSiteBasicGuard(), BasicAuthenticationFilter.class)
                 .addFilterBefore(new LocalClientAuthentication(clients), BasicAuthenticationFilter.class)
                 .exceptionHandling(errors -> errors
                         .authenticationEntryPoint((request, response, e) -> problem(request, response, ErrorCode.API_UNAUTHENTICATED))

@@ -248,6 +248,17 @@ class HostileInputIT {
         assertThat(rawBytes.status()).as(rawBytes.text()).isEqualTo(400);
         assertThat(JSON.readTree(rawBytes.body()).path("code").asString()).isEqualTo("GW-API-009");
 
+        // An officer's Basic credentials on a state-changing request another site made a browser send: refused before use.
+        String password = Files.readString(CERTS_DEV.resolve(ccas.id).resolve("officer.password"), StandardCharsets.UTF_8).strip();
+        String basic = "Basic " + Base64.getEncoder().encodeToString(("officer:" + password).getBytes(StandardCharsets.UTF_8));
+        String resubmit = "/api/v1/dead-letters/" + UUID.randomUUID() + "/resubmit";
+        assertProblem(ccas.send(ccas.anonymous(resubmit).header("Authorization", basic).header("Origin", "https://elsewhere.example")
+                .POST(HttpRequest.BodyPublishers.noBody())), "GW-API-002");
+        assertProblem(ccas.send(ccas.anonymous(resubmit).header("Authorization", basic).POST(HttpRequest.BodyPublishers.noBody())),
+                "GW-API-008"); // a script sends no Origin: it reaches the node, which finds nothing to resubmit
+        assertProblem(ccas.send(ccas.anonymous(resubmit).header("Authorization", basic).header("Origin", ccas.localApi.toString())
+                .POST(HttpRequest.BodyPublishers.noBody())), "GW-API-008"); // the node's own pages
+
         // The inter-node listener, to a listed peer: an unknown path or method is a 404 or a 405, not a failure to retry.
         HttpClient peer = exchangeClient(SENDER);
         URI base = URI.create("https://127.0.0.1:" + RECIPIENT_EXCHANGE_PORT);
