@@ -109,7 +109,8 @@ class BodySizeLimit {
             Object client = request.getAttribute(LocalClientAuthentication.CLIENT_ATTRIBUTE);
             String actor = exchange || client == null ? "tls:" + request.getRemoteAddr() : client.toString();
             audit.append(new AuditEntry(clock.instant(), exchange ? AuditStep.REJECTED : AuditStep.REFUSED,
-                    InboundMessage.plausibleMessageId(request.getHeader("Liaison-Message-Id")), null, null, null, participantId, null, null, null, null, code.code(),
+                    InboundMessage.plausibleMessageId(request.getHeader("Liaison-Message-Id")), null, null, null, participantId, null,
+                    null, null, null, code.code(),
                     actor, null));
             LiaisonException refusal = new LiaisonException(code, detail);
             response.setStatus(Problems.status(code).value());
@@ -132,7 +133,8 @@ class BodySizeLimit {
         private static byte[] soapFault(LiaisonException refusal, boolean soap12) {
             String title = xml(refusal.code().code() + ": " + refusal.code().message());
             String detail = "<g:FaultDetail xmlns:g=\"urn:liaison:gateway:v1\"><g:code>" + refusal.code().code() + "</g:code><g:title>"
-                    + xml(refusal.code().message()) + "</g:title><g:detail>" + xml(String.join("; ", refusal.details())) + "</g:detail></g:FaultDetail>";
+                    + xml(refusal.code().message()) + "</g:title><g:detail>" + xml(String.join("; ", refusal.details()))
+                    + "</g:detail></g:FaultDetail>";
             String envelope = soap12
                     ? "<env:Envelope xmlns:env=\"http://www.w3.org/2003/05/soap-envelope\"><env:Body><env:Fault><env:Code><env:Value>env:Sender"
                             + "</env:Value></env:Code><env:Reason><env:Text xml:lang=\"en\">" + title + "</env:Text></env:Reason><env:Detail>"

@@ -87,7 +87,8 @@ class InboxController {
     static MediaType xmlType(String accept) {
         try {
             List<MediaType> ranges = MediaType.parseMediaTypes(accept);
-            return quality(ranges, MediaType.TEXT_XML) > quality(ranges, MediaType.APPLICATION_XML) ? MediaType.TEXT_XML : MediaType.APPLICATION_XML;
+            return quality(ranges, MediaType.TEXT_XML) > quality(ranges, MediaType.APPLICATION_XML) ? MediaType.TEXT_XML
+                    : MediaType.APPLICATION_XML;
         } catch (InvalidMediaTypeException e) {
             return MediaType.APPLICATION_XML;
         }

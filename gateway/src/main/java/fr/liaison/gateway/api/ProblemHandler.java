@@ -57,7 +57,8 @@ class ProblemHandler {
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ResponseEntity<Map<String, Object>> mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
-        return refused(new LiaisonException(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE, e.getContentType() == null ? "no Content-Type" : e.getContentType().toString()), request);
+        String declared = e.getContentType() == null ? "no Content-Type" : e.getContentType().toString();
+        return refused(new LiaisonException(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE, declared), request);
     }
 
     /** No body where one is required, or one that cannot be read as declared: refused as unreadable, audited. */
