@@ -37,7 +37,7 @@ public final class Problems {
         body.put("title", problem.getTitle());
         body.put("status", problem.getStatus());
         body.put("detail", problem.getDetail());
-        if (instance(path) != null) {
+        if (problem.getInstance() != null) {
             body.put("instance", path);
         }
         body.put("code", e.code().code());

@@ -1,5 +1,6 @@
 package fr.liaison.gateway.audit;
 
+import fr.liaison.gateway.TestDatabases;
 import fr.liaison.gateway.config.LiaisonProperties;
 import fr.liaison.routes.keys.KeyMaterial;
 
@@ -8,12 +9,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -28,11 +26,7 @@ final class AuditFixtures {
     }
 
     static DataSource migratedDatabase() {
-        JdbcDataSource source = new JdbcDataSource();
-        source.setURL("jdbc:h2:mem:audit-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        source.setUser("sa");
-        Flyway.configure().dataSource(source).locations("classpath:db/migration").load().migrate();
-        return source;
+        return TestDatabases.migratedH2("audit");
     }
 
     /** Not started: each append writes what is queued in the caller's thread. */

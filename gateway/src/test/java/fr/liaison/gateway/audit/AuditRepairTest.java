@@ -2,6 +2,7 @@ package fr.liaison.gateway.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import fr.liaison.gateway.TestDatabases;
 import fr.liaison.gateway.config.ClusterProperties;
 import fr.liaison.gateway.config.LiaisonProperties;
 import fr.liaison.gateway.store.SqlTimes;
@@ -18,9 +19,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
-import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,10 +56,7 @@ class AuditRepairTest {
 
     @BeforeEach
     void database() {
-        db = new JdbcDataSource();
-        db.setURL("jdbc:h2:mem:repair-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        db.setUser("sa");
-        Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
+        db = TestDatabases.migratedH2("repair");
         jdbc = JdbcClient.create(db);
         counted = new AuditTrail() {
             @Override

@@ -3,15 +3,14 @@ package fr.liaison.gateway.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import fr.liaison.gateway.TestDatabases;
 import fr.liaison.gateway.config.ClusterProperties;
 
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 
@@ -54,10 +53,7 @@ class OncePerPeriodTest {
     }
 
     static DataSource migratedDatabase() {
-        JdbcDataSource db = new JdbcDataSource();
-        db.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        db.setUser("sa");
-        Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
+        JdbcDataSource db = TestDatabases.migratedH2("locks");
         return db;
     }
 

@@ -6,6 +6,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
+import fr.liaison.gateway.TestDatabases;
 import fr.liaison.gateway.config.ClusterProperties;
 import fr.liaison.gateway.config.EndpointProperties;
 import fr.liaison.gateway.store.SqlTimes;
@@ -15,11 +16,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.UUID;
 
 import org.apache.camel.ProducerTemplate;
 import org.assertj.core.api.Assertions;
-import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -35,10 +34,7 @@ class QueueRecoveryTest {
 
     @Test
     void onlyMessagesStrandedLongerThanTheBoundAreQueuedAgain() {
-        JdbcDataSource db = new JdbcDataSource();
-        db.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        db.setUser("sa");
-        Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
+        JdbcDataSource db = TestDatabases.migratedH2("queue");
         JdbcClient jdbc = JdbcClient.create(db);
         message(jdbc, "stranded-out", "OUTBOUND", "ACCEPTED", NOW.minusSeconds(900), "ACCEPTED");
         message(jdbc, "resubmitted", "OUTBOUND", "ACCEPTED", NOW.minusSeconds(900), "FAILED", "RESUBMITTED");

@@ -3,20 +3,19 @@ package fr.liaison.gateway.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import fr.liaison.gateway.TestDatabases;
 import fr.liaison.routes.exchange.Direction;
 import fr.liaison.routes.exchange.MessageInUseException;
 import fr.liaison.routes.exchange.MessageStatus;
 import fr.liaison.routes.exchange.StoredMessage;
 
 import java.time.Instant;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,10 +40,7 @@ class JdbcMessageStoreTest {
 
     @BeforeEach
     void database() {
-        JdbcDataSource db = new JdbcDataSource();
-        db.setURL("jdbc:h2:mem:store-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        db.setUser("sa");
-        Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
+        JdbcDataSource db = TestDatabases.migratedH2("store");
         jdbc = JdbcClient.create(db);
         store = new JdbcMessageStore(jdbc, new StaticListableBeanFactory().getBeanProvider(StoredMessageListener.class));
         // What @Transactional does around exclusively() in the node.

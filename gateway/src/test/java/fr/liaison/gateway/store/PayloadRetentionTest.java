@@ -2,6 +2,7 @@ package fr.liaison.gateway.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import fr.liaison.gateway.TestDatabases;
 import fr.liaison.gateway.config.LiaisonProperties;
 
 import java.nio.charset.StandardCharsets;
@@ -10,9 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.UUID;
 
-import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,10 +35,7 @@ class PayloadRetentionTest {
 
     @BeforeEach
     void database() {
-        JdbcDataSource db = new JdbcDataSource();
-        db.setURL("jdbc:h2:mem:retention-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        db.setUser("sa");
-        Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
+        JdbcDataSource db = TestDatabases.migratedH2("retention");
         jdbc = JdbcClient.create(db);
     }
 
