@@ -30,8 +30,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-import tools.jackson.databind.json.JsonMapper;
-
 /**
  * Refuses a request body above its listener's limit before it is read: one declaring a larger
  * {@code Content-Length} at once, one of unknown length (chunked) as soon as it passes the limit
@@ -44,10 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 class BodySizeLimit {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String EXCHANGE_PATH = "/exchange/";
     private static final String SOAP_PATH = "/soap/";
-    private static final MediaType SOAP_12 = MediaType.parseMediaType("application/soap+xml");
 
     @Bean
     FilterRegistrationBean<OncePerRequestFilter> bodySizeLimitFilter(LiaisonProperties properties, AuditTrail audit, Clock clock) {
@@ -112,41 +108,10 @@ class BodySizeLimit {
                     InboundMessage.plausibleMessageId(request.getHeader("Liaison-Message-Id")), null, null, null, participantId, null,
                     null, null, null, code.code(),
                     actor, null));
-            LiaisonException refusal = new LiaisonException(code, detail);
-            response.setStatus(Problems.status(code).value());
             // The rest of the body is never read: the connection ends with this answer.
             response.setHeader("Connection", "close");
-            byte[] problem;
-            if (request.getRequestURI().startsWith(SOAP_PATH)) { // a SOAP client reads a fault, in its own SOAP version
-                boolean soap12 = contentType(request).isCompatibleWith(SOAP_12);
-                response.setContentType((soap12 ? SOAP_12 : MediaType.TEXT_XML).toString() + ";charset=UTF-8");
-                problem = soapFault(refusal, soap12);
-            } else {
-                response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-                problem = JSON.writeValueAsBytes(Problems.body(refusal, request.getRequestURI()));
-            }
-            response.setContentLength(problem.length);
-            response.getOutputStream().write(problem);
-        }
-
-        /** The fault the SOAP service gives for any refusal: Client (Sender) code, the catalogue code in its FaultDetail. */
-        private static byte[] soapFault(LiaisonException refusal, boolean soap12) {
-            String title = xml(refusal.code().code() + ": " + refusal.code().message());
-            String detail = "<g:FaultDetail xmlns:g=\"urn:liaison:gateway:v1\"><g:code>" + refusal.code().code() + "</g:code><g:title>"
-                    + xml(refusal.code().message()) + "</g:title><g:detail>" + xml(String.join("; ", refusal.details()))
-                    + "</g:detail></g:FaultDetail>";
-            String envelope = soap12
-                    ? "<env:Envelope xmlns:env=\"http://www.w3.org/2003/05/soap-envelope\"><env:Body><env:Fault><env:Code><env:Value>env:Sender"
-                            + "</env:Value></env:Code><env:Reason><env:Text xml:lang=\"en\">" + title + "</env:Text></env:Reason><env:Detail>"
-                            + detail + "</env:Detail></env:Fault></env:Body></env:Envelope>"
-                    : "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body><soap:Fault><faultcode>soap:Client"
-                            + "</faultcode><faultstring>" + title + "</faultstring><detail>" + detail + "</detail></soap:Fault></soap:Body>"
-                            + "</soap:Envelope>";
-            return envelope.getBytes(StandardCharsets.UTF_8);
-        }
-
-        private static String xml(String text) {
-            return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+            RefusalAnswers.write(request, response, new LiaisonException(code, detail), Problems.status(code).value(),
+                    request.getRequestURI().startsWith(SOAP_PATH)); // a SOAP client reads a fault, in its own SOAP version
         }
 
         private static MediaType contentType(HttpServletRequest request) {

@@ -55,6 +55,7 @@ class ConsentsController {
             produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> record(@RequestBody byte[] body,
             @RequestAttribute(LocalClientAuthentication.CLIENT_ATTRIBUTE) String client, HttpServletRequest request) {
+        body = refusals.asParsed(body, request);
         LiaisonException unrecognisable = refusals.unrecognisable(body, request);
         if (unrecognisable != null) {
             throw unrecognisable;
@@ -89,7 +90,12 @@ class ConsentsController {
             reason = json.path("reason").asString(null);
         }
         disk.requireRoom(client); // the notices to the recipients are queued
-        List<byte[]> notices = consents.revoke(consentId, reason, client);
+        List<byte[]> notices;
+        try {
+            notices = consents.revoke(consentId, reason, client);
+        } catch (LiaisonException refusal) {
+            throw refusals.refused(refusal, request);
+        }
         notices.forEach(notice -> producer.sendBody(forwardQueue, notice));
         Map<String, Object> view = describe(consents.find(consentId));
         view.put("revocationsSent", notices.size());

@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
  * own): each is audited as {@code REFUSED} with its code and the client, like any other refusal.
  */
 @Component
-class LocalRefusals {
+public class LocalRefusals {
 
     private final AuditTrail audit;
     private final Clock clock;
@@ -40,9 +40,26 @@ class LocalRefusals {
     /** Audits the refusal and returns it, to be thrown. */
     LiaisonException refused(LiaisonException refusal, HttpServletRequest request) {
         Object client = request.getAttribute(LocalClientAuthentication.CLIENT_ATTRIBUTE);
+        return refused(refusal, client == null ? null : client.toString());
+    }
+
+    /** Audits the refusal of a local client's request (null: not authenticated) and returns it, to be thrown. */
+    public LiaisonException refused(LiaisonException refusal, String client) {
         audit.append(new AuditEntry(clock.instant(), AuditStep.REFUSED, null, null, null, participantId, null, null, null, null, null,
-                refusal.code().code(), client == null ? null : client.toString(), null));
+                refusal.code().code(), client, null));
         return refusal;
+    }
+
+    /**
+     * The body in the encoding the XML parser reads (see {@link XmlCharset}); a charset the body
+     * cannot be read in is refused, audited.
+     */
+    byte[] asParsed(byte[] body, HttpServletRequest request) {
+        try {
+            return XmlCharset.asParsed(body, request.getContentType());
+        } catch (LiaisonException e) {
+            throw refused(e, request);
+        }
     }
 
     /**

@@ -64,6 +64,7 @@ class MessagesController {
             throw refusals.refused(new LiaisonException(ErrorCode.API_BAD_REQUEST,
                     "Idempotency-Key must be 1 to " + IdempotencyKeys.MAX_LENGTH + " visible ASCII characters"), request);
         }
+        body = refusals.asParsed(body, request);
         LiaisonException unrecognisable = refusals.unrecognisable(body, request);
         if (unrecognisable != null) {
             throw unrecognisable;

@@ -55,10 +55,11 @@ class ProblemHandler {
         return unexpected(e, request);
     }
 
+    /** A body in a media type the operation does not take: refused, audited as any bad input. */
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ResponseEntity<Map<String, Object>> mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
         String declared = e.getContentType() == null ? "no Content-Type" : e.getContentType().toString();
-        return refused(new LiaisonException(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE, declared), request);
+        return refused(refusals.refused(new LiaisonException(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE, declared), request), request);
     }
 
     /** No body where one is required, or one that cannot be read as declared: refused as unreadable, audited. */
@@ -68,11 +69,11 @@ class ProblemHandler {
         return refused(refusals.refused(new LiaisonException(code, "the request body is missing or unreadable"), request), request);
     }
 
-    /** A query parameter or path variable of the wrong type; only its name is quoted, never the value. */
+    /** A query parameter or path variable of the wrong type, audited; only its name is quoted, never the value. */
     @ExceptionHandler(TypeMismatchException.class)
     ResponseEntity<Map<String, Object>> typeMismatch(TypeMismatchException e, HttpServletRequest request) {
         String name = e instanceof MethodArgumentTypeMismatchException argument ? argument.getName() : e.getPropertyName();
-        return refused(new LiaisonException(ErrorCode.API_BAD_REQUEST, "parameter " + name + " is not valid"), request);
+        return refused(refusals.refused(new LiaisonException(ErrorCode.API_BAD_REQUEST, "parameter " + name + " is not valid"), request), request);
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)

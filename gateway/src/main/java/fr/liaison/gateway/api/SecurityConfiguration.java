@@ -17,6 +17,7 @@ import java.util.List;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -44,17 +45,31 @@ class SecurityConfiguration {
     static final String OFFICER = "OFFICER";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /**
+     * The SOAP service authenticates its clients itself (bearer, Basic or UsernameToken) so that every
+     * refusal, its ?wsdl served to anyone, is a SOAP fault: no credential is looked at here, and
+     * Basic credentials, which many toolkits send, never meet the officers' login.
+     */
     @Bean
+    @Order(0)
+    SecurityFilterChain soap(HttpSecurity http) throws Exception {
+        return http.securityMatcher("/soap/**")
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                .build();
+    }
+
+    @Bean
+    @Order(2) // after the officers' pages (1), whose paths it would otherwise take
     SecurityFilterChain security(HttpSecurity http, LocalClients clients) throws Exception {
-        http.csrf(csrf -> csrf.ignoringRequestMatchers("/api/**", "/exchange/**", "/soap/**"))
+        http.csrf(csrf -> csrf.ignoringRequestMatchers("/api/**", "/exchange/**"))
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(requests -> requests
                         // The error dispatch of a request already refused or failed: its answer is a problem, never a 401.
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         .requestMatchers("/exchange/**").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
-                        // SOAP authenticates the local client itself (bearer or UsernameToken) so that refusals are SOAP faults.
-                        .requestMatchers("/soap/**").permitAll()
                         // The REST contract and the metrics carry no personal data; the local listener is loopback by default.
                         .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/actuator/prometheus").permitAll()
                         .requestMatchers("/api/v1/audit/**", "/api/v1/dead-letters/**").hasRole(OFFICER)

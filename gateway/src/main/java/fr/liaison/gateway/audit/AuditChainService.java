@@ -116,6 +116,11 @@ class AuditChainService {
                 upTo).iterator();
         Checkpoint[] next = {checkpoints.hasNext() ? checkpoints.next() : null};
         jdbc.query(connection -> {
+            // PostgreSQL honours the fetch size only inside a transaction: without one it would read the
+            // whole log into memory. The pool rolls back and restores auto-commit when it takes the connection back.
+            if (connection.getAutoCommit()) {
+                connection.setAutoCommit(false);
+            }
             var statement = connection.prepareStatement("SELECT * FROM audit_entry WHERE seq <= ? ORDER BY seq");
             statement.setFetchSize(1000);
             statement.setLong(1, upTo);

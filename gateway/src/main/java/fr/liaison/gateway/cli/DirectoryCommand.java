@@ -173,7 +173,12 @@ final class DirectoryCommand implements Runnable {
         return list;
     }
 
+    /** A certificate or CRL file's text, as published; one that also holds a private key is never published. */
     private static String pem(Path file) {
-        return new String(CliFiles.read(file), StandardCharsets.US_ASCII);
+        String text = new String(CliFiles.read(file), StandardCharsets.US_ASCII);
+        if (text.contains("PRIVATE KEY")) {
+            throw new LiaisonException(ErrorCode.DIRECTORY_MALFORMED, file + " holds a private key: only certificates and CRLs are published");
+        }
+        return text;
     }
 }

@@ -9,6 +9,7 @@ import java.io.IOException;
 
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardHost;
+import org.apache.tomcat.util.net.SSLHostConfig;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -28,6 +29,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class WebServerConfiguration {
 
     static final String EXCHANGE_PATH = "/exchange/";
+    static final String EXCHANGE_TLS_PROTOCOLS = "TLSv1.3+TLSv1.2";
+    static final String EXCHANGE_TLS_CIPHERS = String.join(",", "TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256",
+            "TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> localApiConnector(LiaisonProperties properties) {
@@ -39,8 +45,14 @@ class WebServerConfiguration {
             connector.setProperty("connectionTimeout", String.valueOf(properties.localApi().connectionTimeout().toMillis()));
             factory.addAdditionalConnectors(connector);
             // The main (inter-node) connector only: additional connectors are not customised.
-            factory.addConnectorCustomizers(main -> main.setProperty("connectionTimeout",
-                    String.valueOf(properties.exchangeConnectionTimeout().toMillis())));
+            factory.addConnectorCustomizers(main -> {
+                main.setProperty("connectionTimeout", String.valueOf(properties.exchangeConnectionTimeout().toMillis()));
+                // TLS 1.3, and TLS 1.2 with forward secrecy and an AEAD cipher only (no CBC, no SHA-1 MAC, no RSA key exchange).
+                for (SSLHostConfig tls : main.findSslHostConfigs()) {
+                    tls.setProtocols(EXCHANGE_TLS_PROTOCOLS);
+                    tls.setCiphers(EXCHANGE_TLS_CIPHERS);
+                }
+            });
             // Requests Tomcat refuses itself are answered as problems too (the host adds this valve at start).
             factory.addContextCustomizers(context -> ((StandardHost) context.getParent())
                     .setErrorReportValveClass(ProblemErrorReportValve.class.getName()));

@@ -26,6 +26,7 @@ import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -66,6 +67,10 @@ class ExchangeController {
     ResponseEntity<byte[]> receive(@RequestHeader(name = MESSAGE_ID_HEADER, required = false) String messageId, HttpServletRequest request) {
         // The peer is known before the body is read: an outsider never makes the node hold an envelope.
         Participant peer = peer(request, messageId);
+        if (!isCms(request.getContentType())) {
+            throw rejected(request, messageId, peer.id(), null,
+                    new LiaisonException(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE, "send the envelope as application/cms"));
+        }
         // A 503, not a signed refusal: the sender's node keeps the envelope and sends it again later.
         disk.requireRoom(peer.id());
         // An empty body is an envelope like any other: refused by the route, with a signed receipt.
@@ -97,9 +102,22 @@ class ExchangeController {
             // A transfer that failed, not an envelope that did: a 5xx, so that the sender sends it again.
             refusal = new LiaisonException(ErrorCode.EXCHANGE_INCOMPLETE, "the body ended or stalled before it was complete");
         }
+        throw rejected(request, messageId, peer.id(), null, refusal);
+    }
+
+    /** Audits a refusal decided here, before the inbound route, and returns it, to be thrown. */
+    private LiaisonException rejected(HttpServletRequest request, String messageId, String peerId, String digest, LiaisonException refusal) {
         audit.append(new AuditEntry(clock.instant(), AuditStep.REJECTED, InboundMessage.plausibleMessageId(messageId), null, null,
-                peer.id(), participantId, null, null, null, null, refusal.code().code(), "tls:" + request.getRemoteAddr(), null));
-        throw refusal;
+                peerId, participantId, null, null, null, digest, refusal.code().code(), "tls:" + request.getRemoteAddr(), null));
+        return refusal;
+    }
+
+    private static boolean isCms(String contentType) {
+        try {
+            return contentType != null && CMS.equalsTypeAndSubtype(MediaType.parseMediaType(contentType));
+        } catch (InvalidMediaTypeException e) {
+            return false;
+        }
     }
 
     private Participant peer(HttpServletRequest request, String messageId) {
@@ -116,9 +134,7 @@ class ExchangeController {
         } catch (LiaisonException e) {
             LiaisonException refusal = e.code() == ErrorCode.EXCHANGE_PEER_CERTIFICATE ? e
                     : new LiaisonException(ErrorCode.EXCHANGE_PEER_CERTIFICATE, e.code().code());
-            audit.append(new AuditEntry(clock.instant(), AuditStep.REJECTED, InboundMessage.plausibleMessageId(messageId), null, null, null,
-                    participantId, null, null, null, digestOfRefused(request), refusal.code().code(), "tls:" + request.getRemoteAddr(), null));
-            throw refusal;
+            throw rejected(request, messageId, null, digestOfRefused(request), refusal);
         }
     }
 

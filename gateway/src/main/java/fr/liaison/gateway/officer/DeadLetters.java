@@ -7,9 +7,11 @@ import fr.liaison.routes.audit.AuditEntry;
 import fr.liaison.routes.audit.AuditStep;
 import fr.liaison.routes.audit.AuditTrail;
 import fr.liaison.routes.exchange.Direction;
+import fr.liaison.routes.exchange.MessageInUseException;
 import fr.liaison.routes.exchange.MessageStatus;
 import fr.liaison.routes.exchange.MessageStore;
 import fr.liaison.routes.exchange.StoredMessage;
+import fr.liaison.schemas.v1.MessageType;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -74,9 +76,25 @@ class DeadLetters {
     record Resubmission(String messageId, boolean done, String explanation) {
     }
 
-    /** Puts a failed message back on the outbound queue; the answer says what happened, in words. */
+    /**
+     * Puts a failed message back on the outbound queue; the answer says what happened, in words.
+     * The message is claimed under its row lock: of two re-submissions at once (a double click, two
+     * officers), one puts it back, the other finds it no longer failed.
+     */
     Resubmission resubmit(String officer, String messageId) {
-        StoredMessage stored = messages.find(messageId, Direction.OUTBOUND).orElse(null);
+        Resubmission outcome;
+        try {
+            outcome = messages.exclusively(messageId, Direction.OUTBOUND, found -> claim(officer, messageId, found.orElse(null)));
+        } catch (MessageInUseException e) {
+            return new Resubmission(messageId, false, "Message " + messageId + " is being re-submitted by another request: nothing more was done.");
+        }
+        if (outcome.done()) {
+            producer.sendBody(outboundQueue, messageId);
+        }
+        return outcome;
+    }
+
+    private Resubmission claim(String officer, String messageId, StoredMessage stored) {
         if (stored == null || stored.status() != MessageStatus.FAILED) {
             return new Resubmission(messageId, false,
                     "Message " + messageId + " is not a failed outbound message: nothing was re-submitted.");
@@ -85,7 +103,8 @@ class DeadLetters {
             return new Resubmission(messageId, false,
                     "Message " + messageId + " can no longer be re-submitted: its content was purged after the retention period.");
         }
-        if (stored.consentId() != null) {
+        // A revocation travels under the consent it revokes: that it is revoked is the point.
+        if (stored.consentId() != null && !MessageType.CONSENT_REVOCATION.name().equals(stored.messageType())) {
             Boolean holds = jdbc.sql("SELECT revoked_at IS NULL AND expires_at > ? FROM consent WHERE consent_id = ?")
                     .params(SqlTimes.time(clock.instant()), stored.consentId()).query(Boolean.class).optional().orElse(false);
             if (!holds) {
@@ -100,7 +119,6 @@ class DeadLetters {
         audit.append(new AuditEntry(now, AuditStep.RESUBMITTED, stored.messageId(), stored.correlationId(), stored.messageType(),
                 stored.sender(), stored.recipient(), stored.purpose(), stored.dataCategories(), stored.consentId(), null, null, officer,
                 stored.personHash()));
-        producer.sendBody(outboundQueue, messageId);
         return new Resubmission(messageId, true,
                 "Message " + messageId + " was re-submitted: it is back on the delivery queue (status ACCEPTED).");
     }

@@ -79,7 +79,7 @@ class RouteOutcomes extends EventNotifierSupport {
             if (failure == null) {
                 LOG.info("route {} completed in {} ms", route, millis);
             } else if (refusal != null) {
-                LOG.info("route {} refused the message: {}", route, code);
+                LOG.info("route {} refused the message: {}{}", route, code, where(refusal));
             } else {
                 LOG.warn("route {} failed: {}", route, failure.getClass().getName());
             }
@@ -90,6 +90,31 @@ class RouteOutcomes extends EventNotifierSupport {
                 MDC.put(MessageIdMdc.KEY, previous);
             }
         }
+    }
+
+    /** An element path, as a violation's location gives it: names and indexes only. */
+    private static final java.util.regex.Pattern PATH = java.util.regex.Pattern.compile("^(\\d+:\\d+ )?((/([A-Za-z][A-Za-z0-9_]{0,63}|\\d{1,5})(\\[\\d{1,5}\\])?)+)(: |$)");
+    /** The XSD rule a violation breaks ({@code cvc-maxLength-valid}), its message's first word. */
+    private static final java.util.regex.Pattern RULE = java.util.regex.Pattern.compile("^(cvc-[A-Za-z0-9.-]{1,40}?):");
+
+    /**
+     * Where the message breaks which rule, for the operators of the sender: only element paths and
+     * XSD rule names read from the refusal's details, never their text, which may quote the input.
+     */
+    static String where(LiaisonException refusal) {
+        StringBuilder where = new StringBuilder();
+        for (String detail : refusal.details().subList(0, Math.min(5, refusal.details().size()))) {
+            java.util.regex.Matcher path = PATH.matcher(detail);
+            if (!path.find()) {
+                continue;
+            }
+            where.append(where.isEmpty() ? " at " : ", ").append(path.group(2));
+            java.util.regex.Matcher rule = RULE.matcher(detail.substring(path.end()));
+            if (rule.find()) {
+                where.append(" (").append(rule.group(1)).append(')');
+            }
+        }
+        return where.toString();
     }
 
     private static LiaisonException refusal(Throwable failure) {

@@ -59,7 +59,7 @@ final class CatalogueFaults extends AbstractSoapInterceptor {
             }
             if (Arrays.stream(ErrorCode.values()).anyMatch(c -> c.code().equals(carried) && Problems.status(c).is4xxClientError())) {
                 fault.setFaultCode(message.getVersion().getSender()); // the request was refused, the node did not fail
-                if (message.getVersion() instanceof Soap12 && fault.getStatusCode() != 401) {
+                if (message.getVersion() instanceof Soap12 && fault.getStatusCode() == 500) {
                     fault.setStatusCode(400); // SOAP 1.2 part 2, 7.5.2.2: env:Sender is 400; SOAP 1.1 faults stay 500 (WS-I BP R1126)
                 }
             }
@@ -85,8 +85,9 @@ final class CatalogueFaults extends AbstractSoapInterceptor {
             LOG.debug("stack trace", fault);
         }
         // VersionMismatch and MustUnderstand keep their standard fault codes (SOAP 1.1 4.4.1, SOAP 1.2 5.4.6).
+        // Named in the answer's own SOAP version: CXF may have raised them in the other one.
         SoapFault replacement = new SoapFault(SoapFaults.faultString(code),
-                protocolFault(fault) ? ((SoapFault) fault).getFaultCode()
+                protocolFault(fault) ? protocolFaultCode((SoapFault) fault, message)
                 : code == ErrorCode.API_INTERNAL ? message.getVersion().getReceiver() : message.getVersion().getSender());
         replacement.setDetail(SoapFaults.detail(code, null));
         replacement.setStatusCode(status(code, fault, message));
@@ -130,6 +131,11 @@ final class CatalogueFaults extends AbstractSoapInterceptor {
         return code.name().startsWith("XML_") || message.getVersion() instanceof Soap12 ? 400 : 500;
     }
 
+    private static javax.xml.namespace.QName protocolFaultCode(SoapFault fault, SoapMessage message) {
+        return "VersionMismatch".equals(fault.getFaultCode().getLocalPart()) ? message.getVersion().getVersionMismatch()
+                : message.getVersion().getMustUnderstand();
+    }
+
     private static boolean protocolFault(Fault fault) {
         String local = fault instanceof SoapFault soap && soap.getFaultCode() != null ? soap.getFaultCode().getLocalPart() : "";
         return "VersionMismatch".equals(local) || "MustUnderstand".equals(local);
@@ -166,6 +172,7 @@ final class CatalogueFaults extends AbstractSoapInterceptor {
             headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             message.put(Message.PROTOCOL_HEADERS, headers);
         }
-        headers.put("WWW-Authenticate", new ArrayList<>(List.of("Bearer realm=\"liaison\"")));
+        // Basic too, with its own realm: a toolkit that sends credentials only when challenged waits for it.
+        headers.put("WWW-Authenticate", new ArrayList<>(List.of("Bearer realm=\"liaison\"", "Basic realm=\"liaison-soap\"")));
     }
 }

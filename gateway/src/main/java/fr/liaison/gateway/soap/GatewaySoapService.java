@@ -1,5 +1,6 @@
 package fr.liaison.gateway.soap;
 
+import fr.liaison.gateway.api.LocalRefusals;
 import fr.liaison.gateway.config.BrokerDisk;
 import fr.liaison.gateway.soap.v1.AcknowledgeMessage;
 import fr.liaison.gateway.soap.v1.AcknowledgeMessageResponse;
@@ -90,9 +91,10 @@ class GatewaySoapService implements LiaisonGatewayPortType {
     private final MessageCodec codec;
     private final String forwardQueue;
     private final BrokerDisk disk;
+    private final LocalRefusals refusals;
 
     GatewaySoapService(ProducerTemplate producer, MessageStore messages, ConsentSteps consents, LocalDeliverySteps delivery,
-            MessageCodec codec, String forwardQueue, BrokerDisk disk) {
+            MessageCodec codec, String forwardQueue, BrokerDisk disk, LocalRefusals refusals) {
         this.producer = producer;
         this.messages = messages;
         this.consents = consents;
@@ -100,6 +102,7 @@ class GatewaySoapService implements LiaisonGatewayPortType {
         this.codec = codec;
         this.forwardQueue = forwardQueue;
         this.disk = disk;
+        this.refusals = refusals;
     }
 
     @Override
@@ -210,7 +213,7 @@ class GatewaySoapService implements LiaisonGatewayPortType {
         try {
             record = consents.record(xml, client());
         } catch (LiaisonException e) {
-            throw SoapFaults.of(e);
+            throw SoapFaults.of(refusals.refused(e, client()));
         }
         RecordConsentResponse response = new RecordConsentResponse();
         response.setConsent(summary(record));
@@ -224,7 +227,11 @@ class GatewaySoapService implements LiaisonGatewayPortType {
         ConsentRecord record;
         try {
             disk.requireRoom(client()); // the notices to the recipients are queued
-            notices = consents.revoke(consentId, request.getReason(), client());
+            try {
+                notices = consents.revoke(consentId, request.getReason(), client());
+            } catch (LiaisonException refusal) {
+                throw refusals.refused(refusal, client());
+            }
             notices.forEach(notice -> producer.sendBody(forwardQueue, notice));
             record = consents.find(consentId);
         } catch (LiaisonException e) {

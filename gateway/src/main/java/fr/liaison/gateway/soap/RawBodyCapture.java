@@ -1,8 +1,13 @@
 package fr.liaison.gateway.soap;
 
+import fr.liaison.gateway.api.LocalRefusals;
+import fr.liaison.schemas.error.ErrorCode;
+import fr.liaison.schemas.error.LiaisonException;
+
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
+import org.apache.cxf.binding.soap.SoapFault;
 import org.apache.cxf.binding.soap.SoapMessage;
 import org.apache.cxf.helpers.DOMUtils;
 import org.apache.cxf.binding.soap.interceptor.AbstractSoapInterceptor;
@@ -17,15 +22,21 @@ import org.w3c.dom.Node;
 /**
  * Keeps the body's operation element as DOM before JAXB binds it, so that a submitted message is
  * validated from its own XML by the node's codec (same codes and locations as REST): JAXB's
- * lenient binding would silently drop unknown elements. The binding then reads the same DOM.
+ * lenient binding would silently drop unknown elements. The operation's own parameters are checked
+ * against the WSDL here ({@link OperationShapes}). The binding then reads the same DOM.
  */
 final class RawBodyCapture extends AbstractSoapInterceptor {
 
     /** Exchange key of the operation element (e.g. g:SubmitMessage) as received. */
     static final String OPERATION_ELEMENT = "liaison.soap.operation";
 
-    RawBodyCapture() {
+    private final OperationShapes shapes;
+    private final LocalRefusals refusals;
+
+    RawBodyCapture(OperationShapes shapes, LocalRefusals refusals) {
         super(Phase.POST_PROTOCOL);
+        this.shapes = shapes;
+        this.refusals = refusals;
     }
 
     @Override
@@ -42,6 +53,14 @@ final class RawBodyCapture extends AbstractSoapInterceptor {
             Element operation = firstElement(body);
             if (operation == null) {
                 return;
+            }
+            String refused = shapes.refusal(operation);
+            if (refused != null) {
+                Object client = message.getExchange().get(SoapAuthentication.CLIENT);
+                refusals.refused(new LiaisonException(ErrorCode.API_BAD_REQUEST, refused), client == null ? null : client.toString());
+                SoapFault fault = new SoapFault(SoapFaults.faultString(ErrorCode.API_BAD_REQUEST), message.getVersion().getSender());
+                fault.setDetail(SoapFaults.detail(ErrorCode.API_BAD_REQUEST, refused));
+                throw fault;
             }
             message.getExchange().put(OPERATION_ELEMENT, operation);
             W3CDOMStreamReader replay = new W3CDOMStreamReader(body);

@@ -24,8 +24,8 @@ import org.w3c.dom.Node;
 
 /**
  * The SOAP service's authentication, the same credential as REST: the local client's token, either
- * as {@code Authorization: Bearer <token>} or as a WS-Security UsernameToken whose Username is the
- * client's name and whose Password (PasswordText) is its token. Runs before the body is read; a
+ * as {@code Authorization: Bearer <token>}, or as HTTP Basic or a WS-Security UsernameToken whose
+ * user name is the client's name and whose password (PasswordText) is its token. Runs before the body is read; a
  * request without a valid credential ends here with a fault GW-API-001 (HTTP 401).
  */
 final class SoapAuthentication extends AbstractSoapInterceptor {
@@ -51,7 +51,7 @@ final class SoapAuthentication extends AbstractSoapInterceptor {
 
     @Override
     public void handleMessage(SoapMessage message) throws Fault {
-        Optional<String> client = bearer(message).or(() -> usernameToken(message));
+        Optional<String> client = bearer(message).or(() -> basic(message)).or(() -> usernameToken(message));
         if (client.isEmpty()) {
             SoapFault fault = new SoapFault(SoapFaults.faultString(ErrorCode.API_UNAUTHENTICATED), message.getVersion().getSender());
             fault.setDetail(SoapFaults.detail(ErrorCode.API_UNAUTHENTICATED, null));
@@ -68,6 +68,28 @@ final class SoapAuthentication extends AbstractSoapInterceptor {
             return clients.authenticate(header.substring(7).strip());
         }
         return Optional.empty();
+    }
+
+    /** HTTP Basic, as many SOAP toolkits send it: the client's name and its token, as in a UsernameToken. */
+    private Optional<String> basic(SoapMessage message) {
+        HttpServletRequest request = (HttpServletRequest) message.get(AbstractHTTPDestination.HTTP_REQUEST);
+        String header = request == null ? null : request.getHeader("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return Optional.empty();
+        }
+        String decoded;
+        try {
+            decoded = new String(java.util.Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 0) {
+            return Optional.empty();
+        }
+        String name = decoded.substring(0, colon);
+        return clients.authenticate(decoded.substring(colon + 1))
+                .filter(client -> MessageDigest.isEqual(client.getBytes(StandardCharsets.UTF_8), name.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** wsse:Security/wsse:UsernameToken with a PasswordText password; digests cannot be checked (only token digests are kept). */

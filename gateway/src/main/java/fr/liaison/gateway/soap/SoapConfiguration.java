@@ -1,6 +1,7 @@
 package fr.liaison.gateway.soap;
 
 import fr.liaison.gateway.api.LocalClients;
+import fr.liaison.gateway.api.LocalRefusals;
 import fr.liaison.gateway.config.BrokerDisk;
 import fr.liaison.gateway.config.EndpointProperties;
 import fr.liaison.routes.exchange.ConsentSteps;
@@ -31,12 +32,12 @@ class SoapConfiguration {
 
     @Bean
     GatewaySoapService gatewaySoapService(ProducerTemplate producer, MessageStore messages, ConsentSteps consents,
-            LocalDeliverySteps delivery, MessageCodec codec, EndpointProperties endpoints, BrokerDisk disk) {
-        return new GatewaySoapService(producer, messages, consents, delivery, codec, endpoints.forwardQueue(), disk);
+            LocalDeliverySteps delivery, MessageCodec codec, EndpointProperties endpoints, BrokerDisk disk, LocalRefusals refusals) {
+        return new GatewaySoapService(producer, messages, consents, delivery, codec, endpoints.forwardQueue(), disk, refusals);
     }
 
     @Bean
-    EndpointImpl gatewaySoapEndpoint(Bus bus, GatewaySoapService service, LocalClients clients) {
+    EndpointImpl gatewaySoapEndpoint(Bus bus, GatewaySoapService service, LocalClients clients, LocalRefusals refusals) {
         EndpointImpl endpoint = new EndpointImpl(bus, service);
         endpoint.setProperties(new java.util.HashMap<>());
         endpoint.setWsdlLocation("classpath:wsdl/liaison-gateway-v1.wsdl");
@@ -48,7 +49,9 @@ class SoapConfiguration {
         endpoint.getProperties().put(WSDLGetUtils.AUTO_REWRITE_ADDRESS_ALL, Boolean.TRUE);
         endpoint.getInInterceptors().add(new SoapVersionFromContentType());
         endpoint.getInInterceptors().add(new SoapAuthentication(clients));
-        endpoint.getInInterceptors().add(new RawBodyCapture());
+        endpoint.getInInterceptors().add(new RawBodyCapture(new OperationShapes(), refusals));
+        endpoint.getOutInterceptors().add(new Utf8Answers());
+        endpoint.getOutFaultInterceptors().add(new Utf8Answers());
         endpoint.getOutFaultInterceptors().add(new CatalogueFaults());
         endpoint.publish(ADDRESS);
         return endpoint;

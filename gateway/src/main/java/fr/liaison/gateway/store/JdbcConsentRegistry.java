@@ -63,7 +63,8 @@ class JdbcConsentRegistry implements ConsentRegistry {
 
     @Override
     public void markRevoked(String consentId, Instant at) {
-        jdbc.sql("UPDATE consent SET revoked_at = ? WHERE consent_id = ? AND revoked_at IS NULL").params(time(at), consentId).update();
+        jdbc.sql("UPDATE consent SET revoked_at = ? WHERE consent_id = ? AND (revoked_at IS NULL OR revoked_at > ?)")
+                .params(time(at), consentId, time(at)).update();
     }
 
     private static Set<String> set(String csv) {

@@ -167,6 +167,14 @@ class JdbcMessageStore implements MessageStore {
     }
 
     @Override
+    public boolean receivedUnderConsentFrom(String consentId, String sender) {
+        return !jdbc.sql("""
+                SELECT 1 FROM message
+                WHERE consent_id = ? AND direction = 'INBOUND' AND sender = ? AND message_type <> 'CONSENT_REVOCATION'
+                FETCH FIRST 1 ROWS ONLY""").params(consentId, sender).query(Integer.class).list().isEmpty();
+    }
+
+    @Override
     public List<String> undeliveredUnderConsent(String consentId) {
         return jdbc.sql("SELECT message_id FROM message WHERE consent_id = ? AND direction = 'INBOUND' AND status = 'RECEIVED'")
                 .param(consentId).query(String.class).list();

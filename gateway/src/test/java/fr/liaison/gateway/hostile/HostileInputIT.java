@@ -281,6 +281,57 @@ class HostileInputIT {
         assertReachedNoLocalSoftware(referral.messageId());
     }
 
+    /** RFC 7303: an XML body's charset parameter wins over the document's own declaration; a body unreadable as declared is audited. */
+    @Test
+    @Order(5)
+    void anXmlBodyIsReadInTheCharsetItsMediaTypeDeclares() throws Exception {
+        SampleMessages.Fresh referral = samples.message("referral.xml", SENDER, RECIPIENT, consents.get("valid").id(), null);
+        validMessageIds.add(referral.messageId());
+        byte[] latin1 = new String(referral.xml(), StandardCharsets.UTF_8).getBytes(StandardCharsets.ISO_8859_1);
+
+        HttpResponse<byte[]> accepted = post(ccas, "/api/v1/messages", latin1, "application/xml; charset=ISO-8859-1");
+
+        assertThat(accepted.statusCode()).as(text(accepted)).isEqualTo(202);
+        awaitPush(referral.messageId());
+        byte[] pushed = localSoftware.findAll(postRequestedFor(urlEqualTo(WEBHOOK_PATH))
+                .withHeader("Liaison-Message-Id", equalTo(referral.messageId()))).get(0).getBody();
+        assertThat(new String(pushed, StandardCharsets.UTF_8)).contains("Maëlle");
+        long malformed = auditCount(ccas, "GW-XML-001");
+        assertProblem(post(ccas, "/api/v1/messages", latin1, "application/xml; charset=US-ASCII"), "GW-XML-001");
+        awaitAudited(ccas, "GW-XML-001", malformed);
+        long unsupported = auditCount(ccas, "GW-API-004");
+        assertProblem(post(ccas, "/api/v1/messages", latin1, "text/plain; charset=ISO-8859-1"), "GW-API-004");
+        awaitAudited(ccas, "GW-API-004", unsupported);
+    }
+
+    /** The inter-node listener takes TLS 1.3, or TLS 1.2 with ECDHE and an AEAD cipher: no CBC, no SHA-1 MAC, no RSA key exchange. */
+    @Test
+    @Order(6)
+    void theInterNodeListenerRefusesWeakTls() throws Exception {
+        String[][] refused = {
+            {"TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"},
+            {"TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384"},
+            {"TLSv1.2", "TLS_RSA_WITH_AES_256_GCM_SHA384"},
+        };
+        for (String[] offer : refused) {
+            try (SSLSocket socket = (SSLSocket) tlsContext(SENDER).getSocketFactory().createSocket("127.0.0.1", RECIPIENT_EXCHANGE_PORT)) {
+                socket.setSoTimeout(5_000);
+                socket.setEnabledProtocols(new String[] {offer[0]});
+                socket.setEnabledCipherSuites(new String[] {offer[1]});
+                assertThatThrownBy(socket::startHandshake).as(String.join(" ", offer)).isInstanceOf(IOException.class);
+            }
+        }
+        for (String[] offer : new String[][] {{"TLSv1.3", "TLS_AES_128_GCM_SHA256"}, {"TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"}}) {
+            try (SSLSocket socket = (SSLSocket) tlsContext(SENDER).getSocketFactory().createSocket("127.0.0.1", RECIPIENT_EXCHANGE_PORT)) {
+                socket.setSoTimeout(5_000);
+                socket.setEnabledProtocols(new String[] {offer[0]});
+                socket.setEnabledCipherSuites(new String[] {offer[1]});
+                socket.startHandshake();
+                assertThat(socket.getSession().getCipherSuite()).isEqualTo(offer[1]);
+            }
+        }
+    }
+
     // --- One case ------------------------------------------------------------------------------------
 
     private void run(HostileCase c) throws Exception {

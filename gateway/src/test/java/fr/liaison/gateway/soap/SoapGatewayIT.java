@@ -254,6 +254,74 @@ class SoapGatewayIT {
         assertSoap11Fault(soap11(doctype, ""), "Client", "GW-XML-002");
     }
 
+    /** WS-I Basic Profile R1113: a Content-Type neither binding takes is a 415, its fault a SOAP 1.1 Client fault. */
+    @Test
+    void aContentTypeNeitherBindingTakesIs415() throws Exception {
+        String envelope = "<s:Envelope xmlns:s=\"" + SOAP11 + "\"><s:Body><g:ListInbox xmlns:g=\"urn:liaison:gateway:v1\"/></s:Body></s:Envelope>";
+        for (String type : new String[] {"application/json", "application/xml", "text/plain; charset=UTF-8"}) {
+            HttpResponse<byte[]> answer = cd.send(cd.authorized("/soap/v1/gateway").header("Content-Type", type)
+                    .header("SOAPAction", "\"urn:liaison:gateway:v1:ListInbox\"").POST(HttpRequest.BodyPublishers.ofString(envelope)));
+            assertThat(answer.statusCode()).as(type).isEqualTo(415);
+            assertSoap11Fault(answer, "Client", "GW-API-004");
+        }
+        assertThat(soap11(envelope, "\"urn:liaison:gateway:v1:ListInbox\"").statusCode()).isEqualTo(200);
+    }
+
+    /** What strict and non-CXF toolkits send or expect, each answered as a SOAP client reads it. */
+    @Test
+    void toolkitsConventionsAreMet() throws Exception {
+        String listInbox = "<s:Envelope xmlns:s=\"" + SOAP11 + "\"><s:Body><g:ListInbox xmlns:g=\"urn:liaison:gateway:v1\"/></s:Body></s:Envelope>";
+        // HTTP Basic with the client's name and token, as many toolkits send it; the WSDL is served whatever the credential.
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString((cd.clientName + ":" + cd.token).getBytes(StandardCharsets.UTF_8));
+        assertThat(cd.send(cd.anonymous("/soap/v1/gateway").header("Authorization", basic).header("Content-Type", "text/xml; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString(listInbox))).statusCode()).isEqualTo(200);
+        String wrongBasic = "Basic " + java.util.Base64.getEncoder().encodeToString("officer:nope".getBytes(StandardCharsets.UTF_8));
+        assertThat(cd.send(cd.anonymous("/soap/v1/gateway?wsdl").header("Authorization", wrongBasic).GET()).statusCode()).isEqualTo(200);
+        assertSoap11Fault(cd.send(cd.anonymous("/soap/v1/gateway").header("Authorization", wrongBasic)
+                .header("Content-Type", "text/xml; charset=UTF-8").POST(HttpRequest.BodyPublishers.ofString(listInbox))), "Client", "GW-API-001");
+
+        // A parameter the WSDL does not allow is refused, never read as "no parameter".
+        String badLimit = listInbox.replace("<g:ListInbox xmlns:g=\"urn:liaison:gateway:v1\"/>",
+                "<g:ListInbox xmlns:g=\"urn:liaison:gateway:v1\"><g:limit>abc</g:limit></g:ListInbox>");
+        assertSoap11Fault(soap11(badLimit, "\"urn:liaison:gateway:v1:ListInbox\""), "Client", "GW-API-009");
+        String tooLongReason = "<s:Envelope xmlns:s=\"" + SOAP11 + "\"><s:Body><g:RevokeConsent xmlns:g=\"urn:liaison:gateway:v1\"><g:consentId>"
+                + UUID.randomUUID() + "</g:consentId><g:reason>" + "x".repeat(501) + "</g:reason></g:RevokeConsent></s:Body></s:Envelope>";
+        assertSoap11Fault(soap11(tooLongReason, "\"urn:liaison:gateway:v1:RevokeConsent\""), "Client", "GW-API-009");
+
+        // SOAP 1.2 VersionMismatch is named in SOAP 1.2 (part 1, 5.4.6).
+        HttpResponse<byte[]> mismatch = cd.send(cd.authorized("/soap/v1/gateway").header("Content-Type", "application/soap+xml; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString("<e:Envelope xmlns:e=\"urn:bogus\"><e:Body/></e:Envelope>")));
+        Element mismatchFault = element(mismatch.body());
+        assertThat(mismatchFault.getNamespaceURI()).isEqualTo(SOAP12);
+        assertThat(mismatchFault.getElementsByTagNameNS(SOAP12, "Value").item(0).getTextContent()).endsWith(":VersionMismatch");
+
+        // The answer is UTF-8, whatever charset the request came in.
+        HttpResponse<byte[]> latin1 = cd.send(cd.authorized("/soap/v1/gateway").header("Content-Type", "text/xml; charset=ISO-8859-1")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(listInbox.getBytes(StandardCharsets.ISO_8859_1))));
+        assertThat(latin1.statusCode()).isEqualTo(200);
+        assertThat(latin1.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).containsIgnoringCase("charset=UTF-8"));
+
+        // Addresses, methods and charsets CXF would answer with HTML, a 500 or a stack trace in the log.
+        HttpResponse<byte[]> elsewhere = cd.send(cd.authorized("/soap/v2/gateway").header("Content-Type", "text/xml; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString(listInbox)));
+        assertThat(elsewhere.statusCode()).isEqualTo(404);
+        assertThat(element(elsewhere.body()).getElementsByTagNameNS("urn:liaison:gateway:v1", "code").item(0).getTextContent())
+                .isEqualTo("GW-API-003");
+        HttpResponse<byte[]> get = cd.send(cd.authorized("/soap/v1/gateway").GET());
+        assertThat(get.statusCode()).isEqualTo(405);
+        assertThat(get.headers().firstValue("Allow")).hasValue("POST");
+        assertThat(cd.send(cd.anonymous("/soap/v1/gateway?xsd=nothing.xsd").GET()).statusCode()).isEqualTo(404);
+        HttpResponse<byte[]> charset = cd.send(cd.authorized("/soap/v1/gateway").header("Content-Type", "text/xml; charset=x-unknown")
+                .POST(HttpRequest.BodyPublishers.ofString(listInbox)));
+        assertThat(charset.statusCode()).isEqualTo(415);
+        assertThat(element(charset.body()).getElementsByTagNameNS("urn:liaison:gateway:v1", "code").item(0).getTextContent())
+                .isEqualTo("GW-API-004");
+        // An empty Body, with or without a SOAPAction, names no operation: the client's to correct.
+        String emptyBody = "<s:Envelope xmlns:s=\"" + SOAP11 + "\"><s:Body/></s:Envelope>";
+        assertSoap11Fault(cd.send(cd.authorized("/soap/v1/gateway").header("Content-Type", "text/xml")
+                .POST(HttpRequest.BodyPublishers.ofString(emptyBody))), "Client", "GW-API-012");
+    }
+
     @Test
     void aRequestOverTheSizeLimitIsAFaultInItsOwnSoapVersion() throws Exception {
         String big = "<s:Envelope xmlns:s=\"" + SOAP11 + "\"><s:Body><g:ListInbox xmlns:g=\"urn:liaison:gateway:v1\"/><!--"

@@ -57,6 +57,7 @@ public final class InboundEnvelopeRoutes extends RouteBuilder {
                 .process(e -> steps.checkConvention(inbound(e))).id("inbound-convention")
                 .process(e -> steps.checkFreshness(inbound(e))).id("inbound-replay")
                 .process(e -> steps.checkConsent(inbound(e))).id("inbound-consent")
+                .process(e -> steps.checkMinimised(inbound(e))).id("inbound-minimisation")
                 .process(e -> steps.checkLifecycle(inbound(e))).id("inbound-lifecycle")
                 .process(e -> steps.accept(inbound(e))).id("inbound-accept")
                 .filter(e -> inbound(e).duplicate())

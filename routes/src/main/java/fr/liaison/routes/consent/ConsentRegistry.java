@@ -17,8 +17,9 @@ public interface ConsentRegistry {
     void save(ConsentRecord record);
 
     /**
-     * Marks the consent revoked at {@code at}. A consent already revoked keeps its revocation time;
-     * an unknown consent is left alone (callers look it up first and audit what they do).
+     * Marks the consent revoked at {@code at}. A consent already revoked keeps the earlier of its
+     * revocation time and {@code at}; an unknown consent is left alone (callers look it up first and
+     * audit what they do).
      */
     void markRevoked(String consentId, Instant at);
 }

@@ -36,6 +36,7 @@ public final class InMemoryConsentRegistry implements ConsentRegistry {
     @Override
     public void markRevoked(String consentId, Instant at) {
         Objects.requireNonNull(at, "at");
-        records.computeIfPresent(consentId, (id, existing) -> existing.revokedAt() != null ? existing : existing.withRevokedAt(at));
+        records.computeIfPresent(consentId, (id, existing) -> existing.revokedAt() != null && !existing.revokedAt().isAfter(at)
+                ? existing : existing.withRevokedAt(at));
     }
 }

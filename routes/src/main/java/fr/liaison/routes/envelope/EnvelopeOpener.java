@@ -83,6 +83,16 @@ public final class EnvelopeOpener {
     /** Default ceiling on an envelope's size, before any parsing. */
     public static final int DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 
+    /**
+     * The signed attributes a sender may put: RFC 5652's three, the consent proof, and what common
+     * toolkits add by themselves (OpenSSL's S/MIME capabilities, RFC 6211's algorithm protection,
+     * ESS's signing certificate v2). Anything else is refused rather than ignored.
+     */
+    private static final java.util.Set<ASN1ObjectIdentifier> SIGNED_ATTRIBUTES = java.util.Set.of(CMSAttributes.contentType,
+            CMSAttributes.messageDigest, CMSAttributes.signingTime, CMSAttributes.cmsAlgorithmProtect,
+            org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_smimeCapabilities,
+            org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_aa_signingCertificateV2, EnvelopeAttributes.CONSENT_PROOF);
+
     private final ParticipantKeys recipient;
     /** The encryption certificates it holds keys for (current first, then other generations), with their keys. */
     private final java.util.List<Decryption> decryptions;
@@ -406,6 +416,18 @@ public final class EnvelopeOpener {
             signer = signed.getSignerInfos().getSigners().iterator().next();
             if (signer.getSignedAttributes() == null) {
                 throw new LiaisonException(ErrorCode.SIGNATURE_MALFORMED, "signed attributes required");
+            }
+            if (!CMSObjectIdentifiers.data.getId().equals(signed.getSignedContentTypeOID())) {
+                throw new LiaisonException(ErrorCode.SIGNATURE_MALFORMED, "signed content type must be id-data");
+            }
+            if (signer.getUnsignedAttributes() != null) {
+                throw new LiaisonException(ErrorCode.SIGNATURE_MALFORMED, "unsigned attributes are not accepted");
+            }
+            for (Attribute each : signer.getSignedAttributes().toASN1Structure().getAttributes()) {
+                ASN1ObjectIdentifier type = each.getAttrType();
+                if (!SIGNED_ATTRIBUTES.contains(type)) {
+                    throw new LiaisonException(ErrorCode.SIGNATURE_MALFORMED, "signed attribute " + type.getId() + " is not accepted");
+                }
             }
             @SuppressWarnings("unchecked")
             Collection<X509CertificateHolder> matches = signed.getCertificates().getMatches(signer.getSID());

@@ -63,11 +63,15 @@ public final class ConsentSteps {
                 .orElseThrow(() -> new LiaisonException(ErrorCode.API_NOT_FOUND, "consent " + consentId));
     }
 
+    /** The longest reason a revocation carries (schema v1's {@code ShortText}). */
+    public static final int MAX_REASON_LENGTH = 500;
+
     /**
      * Revokes a consent this institution recorded. Returns the revocation messages (canonical XML)
      * to send, one per participant that received data under it.
      */
     public List<byte[]> revoke(String consentId, String reason, String client) {
+        checkReason(reason);
         ConsentRecord record = find(consentId);
         if (!record.recordedBy().equals(node.participantId())) {
             throw new LiaisonException(ErrorCode.CONSENT_NOT_RECORDER, "recorded by " + record.recordedBy());
@@ -82,16 +86,41 @@ public final class ConsentSteps {
         return revocations(record, now, reason, null);
     }
 
+    /**
+     * The reason travels in every revocation sent ({@code ShortText} of schema v1): refused before
+     * the consent is touched, since a notice the schema refuses could never reach its recipient.
+     */
+    private static void checkReason(String reason) {
+        if (reason == null || reason.isBlank()) {
+            return;
+        }
+        if (reason.codePointCount(0, reason.length()) > MAX_REASON_LENGTH) { // XSD lengths count characters
+            throw new LiaisonException(ErrorCode.API_BAD_REQUEST, "reason: at most " + MAX_REASON_LENGTH + " characters");
+        }
+        if (!reason.codePoints().allMatch(ConsentSteps::xmlCharacter)) {
+            throw new LiaisonException(ErrorCode.API_BAD_REQUEST, "reason: a character XML cannot carry");
+        }
+    }
+
+    /** XML 1.0, production [2]. */
+    private static boolean xmlCharacter(int c) {
+        return c == 0x9 || c == 0xA || c == 0xD || c >= 0x20 && c <= 0xD7FF || c >= 0xE000 && c <= 0xFFFD || c >= 0x10000 && c <= 0x10FFFF;
+    }
+
     /** A revocation from another node: applied here, then passed on to those this node sent data to. */
     public List<byte[]> revocationReceived(ConsentRevocation revocation) {
         Instant now = node.clock().instant();
         var record = node.consents().find(revocation.getConsentId());
         node.audit().append(AuditEntry.forMessage(AuditStep.REVOCATION_RECEIVED, revocation, null, now)
                 .withActor(revocation.getHeader().getSender()));
-        if (record.isEmpty() || record.get().revokedAt() != null) {
-            return List.of();
+        if (record.isEmpty() || record.get().recordedBy().equals(node.participantId())) {
+            return List.of(); // unknown here, or an echo of this node's own revocation: nothing to change
         }
         Instant revokedAt = revocation.getRevokedAt().toInstant();
+        if (record.get().revokedAt() != null) {
+            node.consents().markRevoked(revocation.getConsentId(), revokedAt); // the earlier of the two stands
+            return List.of();
+        }
         node.consents().markRevoked(revocation.getConsentId(), revokedAt);
         withdrawUndelivered(revocation.getConsentId(), now);
         return revocations(record.get(), revokedAt, revocation.getReason(), revocation.getHeader().getSender());

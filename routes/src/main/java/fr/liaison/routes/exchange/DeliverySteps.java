@@ -66,6 +66,17 @@ public final class DeliverySteps {
                 () -> new LiaisonException(ErrorCode.API_NOT_FOUND, "queued message " + messageId + " is not stored"));
         Participant recipient = node.directory().get().require(stored.recipient());
         Instant now = node.clock().instant();
+        Optional<ConsentRecord> consent = stored.consentId() == null ? Optional.empty() : node.consents().find(stored.consentId());
+        // Revoked or expired while the message waited (an unreachable peer, a re-submission): not sent.
+        // A revocation is sent under the consent it revokes.
+        if (consent.isPresent() && !ConsentSteps.isRevocation(stored)) {
+            if (consent.get().revokedAt() != null && !consent.get().revokedAt().isAfter(now)) {
+                throw new LiaisonException(ErrorCode.CONSENT_REVOKED, "revoked while the message waited to be sent");
+            }
+            if (!consent.get().expiresAt().isAfter(now)) {
+                throw new LiaisonException(ErrorCode.CONSENT_EXPIRED, "expired while the message waited to be sent");
+            }
+        }
         Instant reusableSince = now.minus(node.replayWindow().dividedBy(2));
         Optional<byte[]> kept = node.messages().keptEnvelope(messageId)
                 .filter(envelope -> envelope.sealedAt().isAfter(reusableSince))
@@ -73,8 +84,7 @@ public final class DeliverySteps {
         if (kept.isPresent()) {
             return new SealedMessage(stored, recipient, kept.get(), null);
         }
-        byte[] proof = stored.consentId() == null ? null
-                : node.consents().find(stored.consentId()).map(ConsentRecord::proof).orElse(null);
+        byte[] proof = consent.map(ConsentRecord::proof).orElse(null);
         return new SealedMessage(stored, recipient, sealer.seal(stored.payload(), recipient.encryptionCertificate(), proof), now);
     }
 

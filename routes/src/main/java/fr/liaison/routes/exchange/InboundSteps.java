@@ -5,6 +5,7 @@ import fr.liaison.routes.audit.AuditStep;
 import fr.liaison.routes.audit.Persons;
 import fr.liaison.routes.consent.ConsentGate;
 import fr.liaison.routes.consent.ConsentRecord;
+import fr.liaison.routes.directory.ParticipantKind;
 import fr.liaison.routes.envelope.EnvelopeOpener;
 import fr.liaison.routes.envelope.OpenedEnvelope;
 import fr.liaison.routes.receipt.Receipt;
@@ -142,12 +143,50 @@ public final class InboundSteps {
         return inbound;
     }
 
+    /**
+     * Only the institution that recorded a consent revokes it; another node passes its revocation on
+     * to those it sent data to under it. So a revocation comes from the recorder, or from a
+     * participant this node received data from under the consent, and names the recorder as revoker;
+     * the recorder's own node takes none but an echo of its own. Its date lies between the consent's
+     * grant and now (within the replay window): one dated later could be sent ahead, to make the
+     * person's real revocation, once it comes, look like old news.
+     */
     private void checkRevocationSender(ConsentRevocation revocation) {
         String sender = revocation.getHeader().getSender();
         Optional<ConsentRecord> known = node.consents().find(revocation.getConsentId());
-        if (known.isPresent() && !known.get().recordedBy().equals(sender) && !known.get().allowedRecipients().contains(sender)) {
-            throw new LiaisonException(ErrorCode.CONSENT_PARTY_NOT_COVERED, "a revocation must come from a party to the consent");
+        if (known.isEmpty()) {
+            return;
         }
+        Instant revokedAt = revocation.getRevokedAt().toInstant();
+        if (revokedAt.isAfter(node.clock().instant().plus(node.replayWindow()))) {
+            throw new LiaisonException(ErrorCode.EXCHANGE_STALE, "revokedAt " + revokedAt + ", in the future");
+        }
+        if (revokedAt.isBefore(known.get().grantedAt())) {
+            throw new LiaisonException(ErrorCode.SCHEMA_RULE, "revokedAt is before the consent was granted");
+        }
+        String recorder = known.get().recordedBy();
+        if (recorder.equals(node.participantId()) && known.get().revokedAt() == null) {
+            throw new LiaisonException(ErrorCode.CONSENT_NOT_RECORDER, "only this node revokes the consents it recorded");
+        }
+        if (!recorder.equals(sender) && !node.messages().receivedUnderConsentFrom(revocation.getConsentId(), sender)) {
+            throw new LiaisonException(ErrorCode.CONSENT_PARTY_NOT_COVERED,
+                    "a revocation comes from the consent's recorder, or from a participant that sent data under it");
+        }
+        if (!recorder.equals(revocation.getRevokedBy())) {
+            throw new LiaisonException(ErrorCode.CONSENT_NOT_RECORDER, "revokedBy must be the consent's recorder");
+        }
+    }
+
+    /**
+     * What this node's kind of institution does not receive (the sender minimises for it) is not
+     * taken from a sender that did not: refused, never stored.
+     */
+    public InboundMessage checkMinimised(InboundMessage inbound) {
+        ParticipantKind ownKind = node.directory().get().require(node.participantId()).kind();
+        if (node.minimiser().exceeds(inbound.message(), ownKind)) {
+            throw new LiaisonException(ErrorCode.EXCHANGE_NOT_MINIMISED, "not minimised for " + ownKind);
+        }
+        return inbound;
     }
 
     /** An answer or follow-up must fit the referral it correlates to, as on the sending side. */

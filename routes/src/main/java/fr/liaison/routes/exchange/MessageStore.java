@@ -51,6 +51,9 @@ public interface MessageStore {
     /** Participants this node sent data to under the consent. */
     List<String> recipientsUnderConsent(String consentId);
 
+    /** Whether this node received data under the consent from the participant (a revocation is not data). */
+    boolean receivedUnderConsentFrom(String consentId, String sender);
+
     /** Inbound messages under the consent still waiting for the local software. */
     List<String> undeliveredUnderConsent(String consentId);
 

@@ -118,6 +118,28 @@ public final class Minimiser {
         return message;
     }
 
+    /**
+     * Whether {@link #minimise} would take anything out of the message for {@code recipientKind}:
+     * the receiving node's own check, so that minimisation holds even when a sending node does not
+     * apply it. Does not change the message.
+     */
+    public boolean exceeds(LiaisonMessage message, ParticipantKind recipientKind) {
+        MinimisationRule rule = rules.get(Objects.requireNonNull(recipientKind, "recipientKind"));
+        Set<DataCategory> removed = rule.removedCategories();
+        if (message instanceof SharedDiagnosis d) {
+            if (removed.contains(DataCategory.HEALTH_DETAIL) && d.getHealthDetail() != null
+                    || removed.contains(DataCategory.EMPLOYMENT_SITUATION) && d.getEmploymentSituation() != null) {
+                return true;
+            }
+            return nonNull(d.getBarriers()).stream().anyMatch(b -> b.getCategory() != null && removed.contains(DataCategories.of(b.getCategory()))
+                    || rule.removeFreeTextDetails() && b.getDetail() != null);
+        }
+        if (message instanceof Referral r) {
+            return nonNull(r.getBarriers()).stream().anyMatch(b -> b.getCategory() != null && removed.contains(DataCategories.of(b.getCategory())));
+        }
+        return false;
+    }
+
     private static <T> List<T> nonNull(List<T> list) {
         return list == null ? List.of() : list;
     }

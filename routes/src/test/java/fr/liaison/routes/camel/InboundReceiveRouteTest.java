@@ -15,10 +15,13 @@ import fr.liaison.routes.testing.DevNetwork;
 import fr.liaison.schemas.MessageFormat;
 import fr.liaison.schemas.ValidatedMessage;
 import fr.liaison.schemas.v1.Consent;
+import fr.liaison.schemas.v1.ConsentRevocation;
+import fr.liaison.schemas.v1.MessageHeader;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
 
@@ -368,5 +371,106 @@ class InboundReceiveRouteTest {
         assertThat(entry.messageId()).isEqualTo(messageId);
         assertThat(entry.sender()).isEqualTo("CCAS-29232");
         assertThat(entry.personHash()).isEqualTo(consent.personHash());
+    }
+
+    /** What France Travail does not receive is refused from a sender that did not minimise it away. */
+    @Test
+    void aDiagnosisTheSenderDidNotMinimiseForThisNodeIsRejected() {
+        ConsentRecord covering = ccas.recordConsent("FT-29");
+        byte[] xml = Messages.fresh("shared-diagnosis.xml", "CCAS-29232", "FT-29", covering.consentId());
+        assertThat(new String(xml, StandardCharsets.UTF_8)).contains("<healthDetail>");
+        String messageId = Messages.messageId(xml);
+        byte[] envelope = sealFor("FT-29", xml, covering.proof());
+
+        assertRejected(ft.receive(envelope, "CCAS-29232", messageId), envelope, messageId, "GW-EXCHANGE-011");
+        assertThat(enqueued.getReceivedCounter()).isZero();
+        assertThat(ft.store.all()).isEmpty();
+    }
+
+    // --- Revocations: only the recorder's, or one passed on by a node that sent data under the consent.
+
+    private String lastRevocationId;
+
+    private byte[] revocation(String sender, String revokedBy, OffsetDateTime revokedAt) {
+        ConsentRevocation revocation = (ConsentRevocation) Messages.sample("consent-revocation.xml");
+        MessageHeader header = revocation.getHeader();
+        lastRevocationId = UUID.randomUUID().toString();
+        header.setMessageId(lastRevocationId);
+        header.setCreatedAt(Messages.now());
+        header.setSender(sender);
+        header.setRecipient("FT-29");
+        header.setConsentRef(consent.consentId());
+        revocation.setConsentId(consent.consentId());
+        revocation.setRevokedBy(revokedBy);
+        revocation.setRevokedAt(revokedAt);
+        return TestNode.CODEC.toXml(revocation);
+    }
+
+    @Test
+    void aRevocationFromAPartyThatSentNoDataUnderTheConsentIsRejected() throws Exception {
+        consent = ccas.recordConsent("FT-29", "CD-29"); // CD-29 is a party to it, and sent nothing to FT-29
+        ft.consents.save(consent);
+        byte[] forged = revocation("CD-29", "CCAS-29232", Messages.now().minusSeconds(5));
+        String messageId = Messages.messageId(forged);
+        byte[] envelope = new EnvelopeSealer(DevNetwork.keys("CD-29"))
+                .seal(forged, DevNetwork.directory().require("FT-29").encryptionCertificate(), null);
+
+        assertRejected(ft.receive(envelope, "CD-29", messageId), envelope, messageId, "GW-CONSENT-004");
+        assertThat(ft.consents.find(consent.consentId()).orElseThrow().revokedAt()).isNull();
+    }
+
+    @Test
+    void aRevocationNamingAnotherRevokerThanTheRecorderIsRejected() {
+        ft.consents.save(consent);
+        byte[] xml = revocation("CCAS-29232", "CD-29", Messages.now().minusSeconds(5));
+        String messageId = Messages.messageId(xml);
+        byte[] envelope = sealFor("FT-29", xml, null);
+
+        assertRejected(ft.receive(envelope, "CCAS-29232", messageId), envelope, messageId, "GW-CONSENT-009");
+        assertThat(ft.consents.find(consent.consentId()).orElseThrow().revokedAt()).isNull();
+    }
+
+    /** Sent ahead and dated later, it would make the person's real revocation look like old news; dated before the grant, it is false. */
+    @Test
+    void aRevocationDatedInTheFutureOrBeforeTheGrantIsRejected() {
+        ft.consents.save(consent);
+        byte[] ahead = revocation("CCAS-29232", "CCAS-29232", Messages.now().plusYears(70));
+        String aheadId = lastRevocationId;
+        byte[] aheadEnvelope = sealFor("FT-29", ahead, null);
+        byte[] before = revocation("CCAS-29232", "CCAS-29232", Messages.now().minusYears(1));
+        String beforeId = lastRevocationId;
+        byte[] beforeEnvelope = sealFor("FT-29", before, null);
+
+        assertRejected(ft.receive(aheadEnvelope, "CCAS-29232", aheadId), aheadEnvelope, aheadId, "GW-EXCHANGE-002");
+        assertRejected(ft.receive(beforeEnvelope, "CCAS-29232", beforeId), beforeEnvelope, beforeId, "GW-SCHEMA-003");
+        assertThat(ft.consents.find(consent.consentId()).orElseThrow().revokedAt()).isNull();
+    }
+
+    /** The recorder revokes its consents itself: its node takes a revocation of one only as the echo of its own. */
+    @Test
+    void theRecordersNodeTakesNoRevocationOfItsOwnConsentFromAnother() throws Exception {
+        ConsentRecord own = ft.recordConsent("CCAS-29232");
+        byte[] xml = revocation("CCAS-29232", "FT-29", Messages.now().minusSeconds(5)).clone();
+        ConsentRevocation revocation = (ConsentRevocation) TestNode.CODEC.read(xml, fr.liaison.schemas.MessageFormat.XML).message();
+        revocation.setConsentId(own.consentId());
+        revocation.getHeader().setConsentRef(own.consentId());
+        byte[] forged = TestNode.CODEC.toXml(revocation);
+        byte[] envelope = sealFor("FT-29", forged, null);
+
+        assertRejected(ft.receive(envelope, "CCAS-29232", lastRevocationId), envelope, lastRevocationId, "GW-CONSENT-009");
+        assertThat(ft.consents.find(own.consentId()).orElseThrow().revokedAt()).isNull();
+    }
+
+    @Test
+    void theRecordersRevocationIsAppliedAndTheEarlierOfTwoStands() throws Exception {
+        ft.consents.save(consent);
+        OffsetDateTime later = Messages.now().minusSeconds(10);
+        OffsetDateTime earlier = later.minusSeconds(20); // still after the grant, a minute ago
+        for (OffsetDateTime revokedAt : new OffsetDateTime[] {later, earlier}) {
+            byte[] xml = revocation("CCAS-29232", "CCAS-29232", revokedAt);
+            Exchange reply = ft.receive(sealFor("FT-29", xml, null), "CCAS-29232", Messages.messageId(xml));
+            assertThat(reply.getMessage().getHeader(ExchangeHeaders.REJECTED)).isNull();
+        }
+        assertThat(ft.consents.find(consent.consentId()).orElseThrow().revokedAt()).isEqualTo(earlier.toInstant());
     }
 }

@@ -135,6 +135,24 @@ class OutboundDeliveryRouteTest {
                 .contains("\"status\":\"FAILED\"", "\"step\":\"DEAD_LETTERED\"", "\"errorCode\":\"GW-EXCHANGE-008\"");
     }
 
+    /** Accepted under a consent revoked before it left (an unreachable peer, a re-submission): failed, never sent. */
+    @Test
+    void aMessageWhoseConsentIsRevokedBeforeItLeavesIsNotSent() throws Exception {
+        ConsentRecord consent = ccas.recordConsent();
+        AdviceWith.adviceWith(ccas.camel, "outbound-deliver", a -> a.weaveById("outbound-seal").before()
+                .process(e -> ccas.consents.markRevoked(consent.consentId(), java.time.Instant.now().minusSeconds(1))));
+        startSender();
+
+        String messageId = ccas.submit(Messages.fresh("referral.xml", "CCAS-29232", "FT-29", consent.consentId()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> ccas.stored(messageId, Direction.OUTBOUND).status(),
+                status -> status == MessageStatus.DELIVERED || status == MessageStatus.FAILED);
+
+        assertThat(ccas.stored(messageId, Direction.OUTBOUND).status()).isEqualTo(MessageStatus.FAILED);
+        assertThat(ccas.stored(messageId, Direction.OUTBOUND).errorCode()).isEqualTo("GW-CONSENT-003");
+        assertThat(ccas.stepsOf(messageId)).containsExactly(AuditStep.ACCEPTED, AuditStep.FAILED);
+        assertThat(ft.store.all()).isEmpty();
+    }
+
     @Test
     void sealFailureFailsTheMessageWithItsCodeAndSendsNothing() throws Exception {
         AtomicInteger posts = new AtomicInteger();

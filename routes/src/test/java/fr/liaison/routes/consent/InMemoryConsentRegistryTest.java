@@ -47,11 +47,12 @@ class InMemoryConsentRegistryTest {
     }
 
     @Test
-    void keepsTheFirstRevocation() {
+    void keepsTheEarliestRevocation() {
         registry.save(record("ACCOMPAGNEMENT_GLOBAL", null));
         registry.markRevoked(Samples.CONSENT_ID, GRANTED.plusSeconds(20));
         registry.markRevoked(Samples.CONSENT_ID, GRANTED.plusSeconds(5));
-        assertThat(registry.find(Samples.CONSENT_ID).orElseThrow().revokedAt()).isEqualTo(GRANTED.plusSeconds(20));
+        registry.markRevoked(Samples.CONSENT_ID, GRANTED.plusSeconds(30));
+        assertThat(registry.find(Samples.CONSENT_ID).orElseThrow().revokedAt()).isEqualTo(GRANTED.plusSeconds(5));
     }
 
     @Test

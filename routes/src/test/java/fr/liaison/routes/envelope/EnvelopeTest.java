@@ -185,6 +185,28 @@ class EnvelopeTest {
         assertThat(codeOf(() -> openerOf(ft29).open(envelope))).isEqualTo(ErrorCode.SIGNATURE_INVALID);
     }
 
+    /** The inner layer is exactly what the sealer makes: nothing a verifier would silently ignore. */
+    @Test
+    void refusesSignedDataWithUnknownOrUnsignedAttributesOrAnotherContentType() throws Exception {
+        org.bouncycastle.asn1.cms.Attribute unknown = new org.bouncycastle.asn1.cms.Attribute(
+                new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.4.1.99999.1"),
+                new org.bouncycastle.asn1.DERSet(new org.bouncycastle.asn1.DERUTF8String("ignored?")));
+        org.bouncycastle.asn1.ASN1ObjectIdentifier data = org.bouncycastle.asn1.cms.CMSObjectIdentifiers.data;
+        byte[][] refused = {
+            Forge.signedDataWith(ccas, CONTENT, data, unknown, null),
+            Forge.signedDataWith(ccas, CONTENT, data, null, unknown),
+            Forge.signedDataWith(ccas, CONTENT, org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_ct_TSTInfo, null, null),
+        };
+        for (byte[] signed : refused) {
+            byte[] envelope = Forge.authEnveloped(signed,
+                    Forge.keyAgreement(ft29.encryptionCertificate(), CMSAlgorithm.ECDH_SHA256KDF), CMSAlgorithm.AES256_GCM);
+            assertThat(codeOf(() -> openerOf(ft29).open(envelope))).isEqualTo(ErrorCode.SIGNATURE_MALFORMED);
+        }
+        byte[] plain = Forge.authEnveloped(Forge.signedDataWith(ccas, CONTENT, data, null, null),
+                Forge.keyAgreement(ft29.encryptionCertificate(), CMSAlgorithm.ECDH_SHA256KDF), CMSAlgorithm.AES256_GCM);
+        assertThat(openerOf(ft29).open(plain, "CCAS-29232").content()).as("the same, without them").isEqualTo(CONTENT);
+    }
+
     @Test
     void opensAnEnvelopeMadeWithBouncyCastlesOwnGcm() throws Exception {
         byte[] envelope = Forge.authEnveloped(new EnvelopeSealer(ccas).sign(CONTENT),

@@ -45,6 +45,34 @@ final class Forge {
         return generator.generate(new CMSProcessableByteArray(content), true).toASN1Structure().getEncoded(ASN1Encoding.DER);
     }
 
+    /**
+     * A SignedData as the sealer makes it (signing time included), plus the given extra signed and
+     * unsigned attributes, over content of the given type.
+     */
+    static byte[] signedDataWith(ParticipantKeys signer, byte[] content, ASN1ObjectIdentifier contentType,
+            org.bouncycastle.asn1.cms.Attribute extraSigned, org.bouncycastle.asn1.cms.Attribute unsigned) throws Exception {
+        CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
+        var certificate = new JcaX509CertificateHolder(signer.signingCertificate());
+        org.bouncycastle.asn1.ASN1EncodableVector signedAttributes = new org.bouncycastle.asn1.ASN1EncodableVector();
+        signedAttributes.add(new org.bouncycastle.asn1.cms.Attribute(org.bouncycastle.asn1.cms.CMSAttributes.signingTime,
+                new org.bouncycastle.asn1.DERSet(new org.bouncycastle.asn1.cms.Time(new java.util.Date()))));
+        if (extraSigned != null) {
+            signedAttributes.add(extraSigned);
+        }
+        var builder = new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().setProvider(Providers.bouncyCastle()).build())
+                .setSignedAttributeGenerator(new org.bouncycastle.cms.DefaultSignedAttributeTableGenerator(
+                        new org.bouncycastle.asn1.cms.AttributeTable(signedAttributes)));
+        if (unsigned != null) {
+            builder.setUnsignedAttributeGenerator(new org.bouncycastle.cms.SimpleAttributeTableGenerator(
+                    new org.bouncycastle.asn1.cms.AttributeTable(unsigned)));
+        }
+        generator.addSignerInfoGenerator(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(Providers.bouncyCastle())
+                .build(signer.signingKey()), certificate));
+        generator.addCertificate(certificate);
+        return generator.generate(new org.bouncycastle.cms.CMSProcessableByteArray(contentType, content), true).toASN1Structure()
+                .getEncoded(ASN1Encoding.DER);
+    }
+
     static byte[] authEnveloped(byte[] inner, RecipientInfoGenerator recipient, ASN1ObjectIdentifier contentAlgorithm) throws Exception {
         CMSAuthEnvelopedDataGenerator generator = new CMSAuthEnvelopedDataGenerator();
         generator.addRecipientInfoGenerator(recipient);

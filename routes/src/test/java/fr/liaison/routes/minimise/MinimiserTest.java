@@ -85,6 +85,24 @@ class MinimiserTest {
         assertThat(xml).doesNotContain("Lombalgie", "kinésithérapie", "HEALTH_DETAIL");
     }
 
+    /** The receiving node's check: what minimise would take out, told without changing the message. */
+    @Test
+    void exceedsSaysWhetherMinimisingWouldTakeAnythingOut() {
+        for (ParticipantKind kind : ParticipantKind.values()) {
+            SharedDiagnosis d = diagnosis();
+            String before = new String(CODEC.toXml(d), java.nio.charset.StandardCharsets.UTF_8);
+            boolean exceeds = minimiser.exceeds(d, kind);
+
+            assertThat(new String(CODEC.toXml(d), java.nio.charset.StandardCharsets.UTF_8)).as("unchanged").isEqualTo(before);
+            String minimised = new String(CODEC.toXml(minimiser.minimise(d, kind)), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(exceeds).as(kind.name()).isEqualTo(!minimised.equals(before));
+            assertThat(minimiser.exceeds(d, kind)).as(kind + ", once minimised").isFalse();
+        }
+        assertThat(minimiser.exceeds(diagnosis(), ParticipantKind.FRANCE_TRAVAIL)).isTrue();
+        assertThat(minimiser.exceeds(diagnosis(), ParticipantKind.DEPARTEMENT)).isFalse();
+        assertThat(removingEverything().exceeds(sample("referral.xml"), ParticipantKind.CCAS)).isTrue();
+    }
+
     @Test
     void departementKeepsEverything() {
         SharedDiagnosis original = diagnosis();

@@ -73,6 +73,13 @@ public final class InMemoryMessageStore implements MessageStore {
     }
 
     @Override
+    public synchronized boolean receivedUnderConsentFrom(String consentId, String sender) {
+        return rows.values().stream().map(Row::message)
+                .anyMatch(m -> consentId.equals(m.consentId()) && m.direction() == Direction.INBOUND && sender.equals(m.sender())
+                        && !"CONSENT_REVOCATION".equals(m.messageType()));
+    }
+
+    @Override
     public synchronized List<String> undeliveredUnderConsent(String consentId) {
         // As the database does: every RECEIVED inbound message under the consent, whatever its type.
         return rows.values().stream().map(Row::message)

@@ -1,0 +1,107 @@
+package fr.liaison.gateway.api;
+
+import fr.liaison.schemas.error.ErrorCode;
+import fr.liaison.schemas.error.LiaisonException;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+
+/**
+ * An XML body in the character encoding its media type declares (RFC 7303 section 3): a byte
+ * order mark decides first, then the {@code charset} parameter, then the document's own encoding
+ * declaration. The XML parser knows only the first and the last, so a body whose {@code charset}
+ * parameter names another encoding than the document would be read with is re-encoded in UTF-8,
+ * its encoding declaration made to say so.
+ */
+final class XmlCharset {
+
+    /** The encoding declaration in the XML declaration, which is at the very start of a document. */
+    private static final Pattern DECLARED = Pattern.compile("^<\\?xml\\s[^>]*?encoding\\s*=\\s*([\"'])([A-Za-z][A-Za-z0-9._-]*)\\1");
+    private static final int PROLOG = 256;
+
+    private XmlCharset() {
+    }
+
+    /**
+     * The body as the parser must read it: unchanged unless its media type is XML with a
+     * {@code charset} parameter the parser would not otherwise apply.
+     *
+     * @throws LiaisonException {@code GW-API-004} if the charset is unknown, {@code GW-XML-001} if the
+     *     body is not text in it
+     */
+    static byte[] asParsed(byte[] body, String contentType) {
+        String charsetName = xmlCharsetParameter(contentType);
+        if (charsetName == null || hasByteOrderMark(body)) {
+            return body;
+        }
+        Charset charset;
+        try {
+            charset = Charset.forName(charsetName);
+        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+            throw new LiaisonException(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE, "the charset " + printable(charsetName) + " of the Content-Type is not supported");
+        }
+        if (charset.equals(StandardCharsets.UTF_8) && !declaresOtherThanUtf8(body)) {
+            return body; // what the parser reads anyway
+        }
+        String text;
+        try {
+            text = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw new LiaisonException(ErrorCode.XML_MALFORMED, "the body is not text in the charset " + charset.name() + " its Content-Type declares");
+        }
+        Matcher declared = DECLARED.matcher(CharBuffer.wrap(text, 0, Math.min(text.length(), PROLOG)));
+        if (declared.find()) {
+            text = text.substring(0, declared.start(2)) + "UTF-8" + text.substring(declared.end(2));
+        }
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The charset parameter of an XML media type, unquoted; null for any other type or none. */
+    private static String xmlCharsetParameter(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        MediaType type;
+        try {
+            type = MediaType.parseMediaType(contentType);
+        } catch (InvalidMediaTypeException e) { // an unknown charset among others
+            throw new LiaisonException(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE, "the Content-Type cannot be read: " + printable(contentType));
+        }
+        String charset = type.getParameter("charset");
+        if (charset == null || !(type.getSubtype().equals("xml") || type.getSubtype().endsWith("+xml"))) {
+            return null;
+        }
+        return charset.length() >= 2 && charset.startsWith("\"") && charset.endsWith("\"") ? charset.substring(1, charset.length() - 1) : charset;
+    }
+
+    private static boolean hasByteOrderMark(byte[] body) {
+        if (body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF) {
+            return true;
+        }
+        return body.length >= 2 && ((body[0] & 0xFF) == 0xFE && (body[1] & 0xFF) == 0xFF || (body[0] & 0xFF) == 0xFF && (body[1] & 0xFF) == 0xFE);
+    }
+
+    /** An ASCII-compatible document whose encoding declaration names something other than UTF-8. */
+    private static boolean declaresOtherThanUtf8(byte[] body) {
+        Matcher declared = DECLARED.matcher(new String(body, 0, Math.min(body.length, PROLOG), StandardCharsets.ISO_8859_1));
+        return declared.find() && !declared.group(2).toUpperCase(Locale.ROOT).replace("_", "-").matches("UTF-?8");
+    }
+
+    private static String printable(String name) {
+        String cut = name.length() > 40 ? name.substring(0, 40) + "..." : name;
+        return cut.replaceAll("[^\\x21-\\x7E]", "?");
+    }
+}

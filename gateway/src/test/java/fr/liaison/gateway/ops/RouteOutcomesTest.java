@@ -1,0 +1,28 @@
+package fr.liaison.gateway.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.liaison.schemas.error.ErrorCode;
+import fr.liaison.schemas.error.LiaisonException;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class RouteOutcomesTest {
+
+    @Test
+    void theLogSaysWhereAndWhichRuleNeverWhatTheDetailsQuote() {
+        LiaisonException schema = new LiaisonException(ErrorCode.SCHEMA_INVALID, List.of(
+                "12:40 /Referral/person/birthDate: cvc-datatype-valid.1.2.1: not a valid value for 'date'",
+                "/barriers/0/category: cvc-enumeration-valid: value not in the enumeration",
+                "3:1 /{urn:evil&#10;INFO forged}Root: unknown root element",
+                "consent 7c9e6679 does not cover HEALTH_DETAIL"), null);
+
+        String where = RouteOutcomes.where(schema);
+
+        assertThat(where).isEqualTo(" at /Referral/person/birthDate (cvc-datatype-valid.1.2.1), /barriers/0/category (cvc-enumeration-valid)");
+        assertThat(RouteOutcomes.where(new LiaisonException(ErrorCode.CONSENT_CATEGORY_NOT_COVERED, "consent x does not cover HEALTH_DETAIL")))
+                .isEmpty();
+    }
+}
