@@ -42,6 +42,12 @@ final class RawBodyCapture extends AbstractSoapInterceptor {
     @Override
     public void handleMessage(SoapMessage message) throws Fault {
         XMLStreamReader reader = message.getContent(XMLStreamReader.class);
+        if (reader != null && reader.getEventType() == XMLStreamReader.END_ELEMENT) {
+            // An empty Body names no operation, whatever the SOAPAction says: the client's to correct.
+            SoapFault fault = new SoapFault(SoapFaults.faultString(ErrorCode.API_SOAP_REQUEST), message.getVersion().getSender());
+            fault.setDetail(SoapFaults.detail(ErrorCode.API_SOAP_REQUEST, "the Body holds no operation element"));
+            throw fault;
+        }
         if (reader == null || reader.getEventType() != XMLStreamReader.START_ELEMENT) {
             return;
         }

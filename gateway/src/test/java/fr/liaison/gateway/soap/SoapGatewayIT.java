@@ -320,6 +320,13 @@ class SoapGatewayIT {
         String emptyBody = "<s:Envelope xmlns:s=\"" + SOAP11 + "\"><s:Body/></s:Envelope>";
         assertSoap11Fault(cd.send(cd.authorized("/soap/v1/gateway").header("Content-Type", "text/xml")
                 .POST(HttpRequest.BodyPublishers.ofString(emptyBody))), "Client", "GW-API-012");
+        assertSoap11Fault(soap11(emptyBody, "\"urn:liaison:gateway:v1:ListInbox\""), "Client", "GW-API-012");
+        HttpResponse<byte[]> empty12 = cd.send(cd.authorized("/soap/v1/gateway")
+                .header("Content-Type", "application/soap+xml; charset=UTF-8; action=\"urn:liaison:gateway:v1:ListInbox\"")
+                .POST(HttpRequest.BodyPublishers.ofString("<e:Envelope xmlns:e=\"" + SOAP12 + "\"><e:Body/></e:Envelope>")));
+        assertThat(empty12.statusCode()).isEqualTo(400);
+        assertThat(element(empty12.body()).getElementsByTagNameNS("urn:liaison:gateway:v1", "code").item(0).getTextContent())
+                .isEqualTo("GW-API-012");
     }
 
     @Test
