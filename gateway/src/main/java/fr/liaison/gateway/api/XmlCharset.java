@@ -8,9 +8,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
-import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
-import java.nio.charset.UnsupportedCharsetException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,15 +40,9 @@ final class XmlCharset {
      *     body is not text in it
      */
     static byte[] asParsed(byte[] body, String contentType) {
-        String charsetName = xmlCharsetParameter(contentType);
-        if (charsetName == null || hasByteOrderMark(body)) {
+        Charset charset = xmlCharset(contentType);
+        if (charset == null || hasByteOrderMark(body)) {
             return body;
-        }
-        Charset charset;
-        try {
-            charset = Charset.forName(charsetName);
-        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-            throw new LiaisonException(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE, "the charset " + printable(charsetName) + " of the Content-Type is not supported");
         }
         if (charset.equals(StandardCharsets.UTF_8) && !declaresOtherThanUtf8(body)) {
             return body; // what the parser reads anyway
@@ -69,22 +61,18 @@ final class XmlCharset {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The charset parameter of an XML media type, unquoted; null for any other type or none. */
-    private static String xmlCharsetParameter(String contentType) {
+    /** The charset an XML media type declares; null for any other type or none. */
+    private static Charset xmlCharset(String contentType) {
         if (contentType == null) {
             return null;
         }
         MediaType type;
         try {
             type = MediaType.parseMediaType(contentType);
-        } catch (InvalidMediaTypeException e) { // an unknown charset among others
+        } catch (InvalidMediaTypeException e) { // Spring checks the charset as it parses: an unknown one ends here
             throw new LiaisonException(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE, "the Content-Type cannot be read: " + printable(contentType));
         }
-        String charset = type.getParameter("charset");
-        if (charset == null || !(type.getSubtype().equals("xml") || type.getSubtype().endsWith("+xml"))) {
-            return null;
-        }
-        return charset.length() >= 2 && charset.startsWith("\"") && charset.endsWith("\"") ? charset.substring(1, charset.length() - 1) : charset;
+        return type.getSubtype().equals("xml") || type.getSubtype().endsWith("+xml") ? type.getCharset() : null;
     }
 
     private static boolean hasByteOrderMark(byte[] body) {

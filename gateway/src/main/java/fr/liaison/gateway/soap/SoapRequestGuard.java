@@ -10,8 +10,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.nio.charset.Charset;
-import java.nio.charset.IllegalCharsetNameException;
 import java.util.Locale;
 import java.util.Set;
 
@@ -70,19 +68,13 @@ class SoapRequestGuard {
         }
 
         private static boolean knownCharset(String contentType) {
-            if (contentType == null) {
-                return true;
-            }
             try {
-                String charset = MediaType.parseMediaType(contentType).getParameter("charset");
-                if (charset == null) {
-                    return true;
+                if (contentType != null) {
+                    MediaType.parseMediaType(contentType); // Spring checks a charset parameter as it parses
                 }
-                String name = charset.length() >= 2 && charset.startsWith("\"") && charset.endsWith("\"")
-                        ? charset.substring(1, charset.length() - 1) : charset;
-                return Charset.isSupported(name);
-            } catch (InvalidMediaTypeException | IllegalCharsetNameException e) {
-                return false; // Spring checks a charset parameter as it parses
+                return true;
+            } catch (InvalidMediaTypeException e) {
+                return false;
             }
         }
 

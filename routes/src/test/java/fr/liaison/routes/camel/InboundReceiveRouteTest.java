@@ -419,14 +419,24 @@ class InboundReceiveRouteTest {
         assertThat(ft.consents.find(consent.consentId()).orElseThrow().revokedAt()).isNull();
     }
 
+    /** A revocation from CCAS-29232, sealed for FT-29. */
+    private record SealedRevocation(String messageId, byte[] envelope) {
+    }
+
+    private SealedRevocation fromCcas(String revokedBy, OffsetDateTime revokedAt) {
+        byte[] xml = revocation("CCAS-29232", revokedBy, revokedAt);
+        return new SealedRevocation(lastRevocationId, sealFor("FT-29", xml, null));
+    }
+
+    private void assertRejected(SealedRevocation sent, String code) {
+        assertRejected(ft.receive(sent.envelope(), "CCAS-29232", sent.messageId()), sent.envelope(), sent.messageId(), code);
+    }
+
     @Test
     void aRevocationNamingAnotherRevokerThanTheRecorderIsRejected() {
         ft.consents.save(consent);
-        byte[] xml = revocation("CCAS-29232", "CD-29", Messages.now().minusSeconds(5));
-        String messageId = Messages.messageId(xml);
-        byte[] envelope = sealFor("FT-29", xml, null);
 
-        assertRejected(ft.receive(envelope, "CCAS-29232", messageId), envelope, messageId, "GW-CONSENT-009");
+        assertRejected(fromCcas("CD-29", Messages.now().minusSeconds(5)), "GW-CONSENT-009");
         assertThat(ft.consents.find(consent.consentId()).orElseThrow().revokedAt()).isNull();
     }
 
@@ -434,15 +444,9 @@ class InboundReceiveRouteTest {
     @Test
     void aRevocationDatedInTheFutureOrBeforeTheGrantIsRejected() {
         ft.consents.save(consent);
-        byte[] ahead = revocation("CCAS-29232", "CCAS-29232", Messages.now().plusYears(70));
-        String aheadId = lastRevocationId;
-        byte[] aheadEnvelope = sealFor("FT-29", ahead, null);
-        byte[] before = revocation("CCAS-29232", "CCAS-29232", Messages.now().minusYears(1));
-        String beforeId = lastRevocationId;
-        byte[] beforeEnvelope = sealFor("FT-29", before, null);
 
-        assertRejected(ft.receive(aheadEnvelope, "CCAS-29232", aheadId), aheadEnvelope, aheadId, "GW-EXCHANGE-002");
-        assertRejected(ft.receive(beforeEnvelope, "CCAS-29232", beforeId), beforeEnvelope, beforeId, "GW-SCHEMA-003");
+        assertRejected(fromCcas("CCAS-29232", Messages.now().plusYears(70)), "GW-EXCHANGE-002");
+        assertRejected(fromCcas("CCAS-29232", Messages.now().minusYears(1)), "GW-SCHEMA-003");
         assertThat(ft.consents.find(consent.consentId()).orElseThrow().revokedAt()).isNull();
     }
 
@@ -467,8 +471,8 @@ class InboundReceiveRouteTest {
         OffsetDateTime later = Messages.now().minusSeconds(10);
         OffsetDateTime earlier = later.minusSeconds(20); // still after the grant, a minute ago
         for (OffsetDateTime revokedAt : new OffsetDateTime[] {later, earlier}) {
-            byte[] xml = revocation("CCAS-29232", "CCAS-29232", revokedAt);
-            Exchange reply = ft.receive(sealFor("FT-29", xml, null), "CCAS-29232", Messages.messageId(xml));
+            SealedRevocation sent = fromCcas("CCAS-29232", revokedAt);
+            Exchange reply = ft.receive(sent.envelope(), "CCAS-29232", sent.messageId());
             assertThat(reply.getMessage().getHeader(ExchangeHeaders.REJECTED)).isNull();
         }
         assertThat(ft.consents.find(consent.consentId()).orElseThrow().revokedAt()).isEqualTo(earlier.toInstant());
