@@ -15,10 +15,13 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
+import org.springframework.security.authentication.AuthenticationEventPublisher;
+import org.springframework.security.authentication.DefaultAuthenticationEventPublisher;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
@@ -62,7 +65,7 @@ class SecurityConfiguration {
 
     @Bean
     @Order(2) // after the officers' pages (1), whose paths it would otherwise take
-    SecurityFilterChain security(HttpSecurity http, LocalClients clients) throws Exception {
+    SecurityFilterChain security(HttpSecurity http, LocalClients clients, OfficerLogins officerLogins) throws Exception {
         http.csrf(csrf -> csrf.ignoringRequestMatchers("/api/**", "/exchange/**"))
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(requests -> requests
@@ -78,10 +81,17 @@ class SecurityConfiguration {
                 .httpBasic(basic -> basic.realmName("liaison"))
                 .addFilterBefore(new CrossSiteBasicGuard(), BasicAuthenticationFilter.class)
                 .addFilterBefore(new LocalClientAuthentication(clients), BasicAuthenticationFilter.class)
+                .addFilterBefore(OfficerLoginGuard.forBasic(officerLogins), BasicAuthenticationFilter.class)
                 .exceptionHandling(errors -> errors
                         .authenticationEntryPoint((request, response, e) -> problem(request, response, ErrorCode.API_UNAUTHENTICATED))
                         .accessDeniedHandler((request, response, e) -> problem(request, response, ErrorCode.API_FORBIDDEN)));
         return http.build();
+    }
+
+    /** Failed and successful logins as events, which {@link OfficerLogins} counts. */
+    @Bean
+    AuthenticationEventPublisher authenticationEventPublisher(ApplicationEventPublisher events) {
+        return new DefaultAuthenticationEventPublisher(events);
     }
 
     @Bean

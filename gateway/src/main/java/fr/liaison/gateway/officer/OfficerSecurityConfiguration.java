@@ -1,17 +1,22 @@
 package fr.liaison.gateway.officer;
 
+import fr.liaison.gateway.api.OfficerLoginGuard;
+import fr.liaison.gateway.api.OfficerLogins;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 
 /**
  * The officer pages' own security chain, ahead of the API's: form login with the same officers
  * (role OFFICER) as the officer's API, a session, CSRF protection on every form. A local client's
  * bearer token means nothing here (it is not an officer's login): such a request is sent to the
- * login page like any anonymous one.
+ * login page like any anonymous one. Logins of an officer who failed too often are refused for a
+ * while ({@link OfficerLogins}).
  */
 @Configuration(proxyBeanMethods = false)
 class OfficerSecurityConfiguration {
@@ -20,12 +25,13 @@ class OfficerSecurityConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain officerPages(HttpSecurity http) throws Exception {
+    SecurityFilterChain officerPages(HttpSecurity http, OfficerLogins logins) throws Exception {
         http.securityMatcher("/officer", "/officer/**", "/login", "/logout", "/css/**", "/js/**", "/favicon.ico")
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/css/**", "/js/**", "/favicon.ico", "/login").permitAll()
                         .anyRequest().hasRole(OFFICER))
                 .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/officer/audit", false).failureUrl("/login?error"))
+                .addFilterBefore(OfficerLoginGuard.forLoginForm(logins), UsernamePasswordAuthenticationFilter.class)
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout"))
                 // Refusals (a form without its CSRF token, a page of another role) are answered here, plainly.
                 .exceptionHandling(errors -> errors.accessDeniedHandler((request, response, e) -> {

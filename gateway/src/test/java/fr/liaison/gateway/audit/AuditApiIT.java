@@ -55,6 +55,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLContext;
 
@@ -612,6 +614,48 @@ class AuditApiIT {
                 .containsSubsequence("DEAD_LETTERED", "RESUBMITTED", "SENT", "DEAD_LETTERED"));
 
         assertProblem(send("POST", "/api/v1/dead-letters/" + receivedId + "/resubmit", officer, null, null), 409, "GW-API-008");
+    }
+
+    /** Last: it leaves the officer's logins locked. */
+    @Test
+    @Order(20)
+    void repeatedFailedLoginsLockTheOfficersLoginsForAWhileTheRightPasswordToo() throws Exception {
+        String password = Files.readString(CERTS_DEV.resolve(NODE).resolve("officer.password"), StandardCharsets.UTF_8).strip();
+        // Names that are no officer's share one count: after five failures any such name is refused unchecked, the officer is not.
+        for (String name : List.of("root", "admin", "guest", "test", "officer2")) {
+            assertProblem(send("GET", "/api/v1/audit", basic(name, "guess"), null, null), 401, "GW-API-001");
+        }
+        HttpResponse<byte[]> refused = send("GET", "/api/v1/audit", basic("nobody", "guess"), null, null);
+        assertProblem(refused, 429, "GW-API-013");
+        assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(
+                seconds -> assertThat(Long.parseLong(seconds)).isBetween(1L, 901L));
+        assertThat(send("GET", "/api/v1/audit", officer, null, null).statusCode()).isEqualTo(200);
+
+        // The officer's own count: a successful login clears it.
+        for (int i = 0; i < 4; i++) {
+            assertProblem(send("GET", "/api/v1/audit", basic("officer", "guess-" + i), null, null), 401, "GW-API-001");
+        }
+        assertThat(send("GET", "/api/v1/audit", officer, null, null).statusCode()).isEqualTo(200);
+        for (int i = 0; i < 5; i++) {
+            assertProblem(send("GET", "/api/v1/audit", basic("officer", "guess-" + i), null, null), 401, "GW-API-001");
+        }
+        // Locked: the right password is refused as well, over Basic and on the login form, which says why.
+        assertProblem(send("GET", "/api/v1/audit", officer, null, null), 429, "GW-API-013");
+        HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(localApi.resolve("/login")).build(), HttpResponse.BodyHandlers.ofString());
+        String cookie = page.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page.body());
+        assertThat(csrf.find()).as("CSRF token in the login form").isTrue();
+        String form = "username=officer&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8) + "&_csrf="
+                + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8);
+        HttpResponse<String> login = HTTP.send(HttpRequest.newBuilder(localApi.resolve("/login")).header("Cookie", cookie)
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).isEqualTo(302);
+        assertThat(login.headers().firstValue("Location").orElseThrow()).endsWith("/login?locked");
+        assertThat(login.headers().firstValue("Retry-After")).isPresent();
+        String lockedPage = HTTP.send(HttpRequest.newBuilder(localApi.resolve("/login?locked")).header("Cookie", cookie).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(lockedPage).contains("Too many failed sign-ins").contains("<span>15</span> minutes");
     }
 
     // ---------------------------------------------------------------------------------------------
