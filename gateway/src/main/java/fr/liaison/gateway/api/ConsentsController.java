@@ -71,13 +71,14 @@ class ConsentsController {
 
     @GetMapping(path = "/{consentId}", produces = MediaType.APPLICATION_JSON_VALUE)
     Map<String, Object> find(@PathVariable String consentId) {
-        return describe(consents.find(consentId));
+        return describe(consents.find(Identifiers.uuid(consentId, "consentId")));
     }
 
     /** Revokes the consent and tells every participant that received data under it. */
     @PostMapping(path = "/{consentId}/revocation", produces = MediaType.APPLICATION_JSON_VALUE)
     Map<String, Object> revoke(@PathVariable String consentId, @RequestBody(required = false) byte[] body,
             @RequestAttribute(LocalClientAuthentication.CLIENT_ATTRIBUTE) String client, HttpServletRequest request) {
+        Identifiers.uuid(consentId, "consentId");
         String reason = null;
         if (body != null && body.length > 0) {
             JsonNode json;

@@ -57,6 +57,7 @@ class InboxController {
     /** The message itself, XML or JSON as the Accept header asks. */
     @GetMapping(path = "/{messageId}", produces = {MediaType.APPLICATION_XML_VALUE, MediaType.TEXT_XML_VALUE, MediaType.APPLICATION_JSON_VALUE})
     ResponseEntity<byte[]> fetch(@PathVariable String messageId, @RequestHeader(name = "Accept", defaultValue = "application/xml") String accept) {
+        Identifiers.uuid(messageId, "messageId");
         StoredMessage message = messages.find(messageId, Direction.INBOUND)
                 .filter(m -> m.status() == MessageStatus.RECEIVED || m.status() == MessageStatus.DELIVERED)
                 .filter(m -> m.payload() != null)
@@ -112,7 +113,7 @@ class InboxController {
     @PostMapping("/{messageId}/ack")
     ResponseEntity<Void> acknowledge(@PathVariable String messageId,
             @RequestAttribute(LocalClientAuthentication.CLIENT_ATTRIBUTE) String client) {
-        if (!delivery.acknowledge(messageId, client)) {
+        if (!delivery.acknowledge(Identifiers.uuid(messageId, "messageId"), client)) {
             throw new LiaisonException(ErrorCode.API_NOT_FOUND, "no unacknowledged inbox message " + messageId);
         }
         return ResponseEntity.noContent().build();

@@ -122,6 +122,7 @@ class MessagesController {
 
     @GetMapping(path = "/{messageId}", produces = MediaType.APPLICATION_JSON_VALUE)
     Map<String, Object> status(@PathVariable String messageId) {
+        Identifiers.uuid(messageId, "messageId");
         StoredMessage message = messages.find(messageId, Direction.OUTBOUND)
                 .or(() -> messages.find(messageId, Direction.INBOUND))
                 .orElseThrow(() -> new LiaisonException(ErrorCode.API_NOT_FOUND, "message " + messageId));

@@ -76,6 +76,12 @@ class ProblemHandler {
         return refused(refusals.refused(new LiaisonException(ErrorCode.API_BAD_REQUEST, "parameter " + name + " is not valid"), request), request);
     }
 
+    /** A path variable that cannot be an identifier, audited; its value is never quoted. */
+    @ExceptionHandler(Identifiers.Malformed.class)
+    ResponseEntity<Map<String, Object>> malformedIdentifier(Identifiers.Malformed e, HttpServletRequest request) {
+        return refused(refusals.refused(new LiaisonException(ErrorCode.API_BAD_REQUEST, e.getMessage()), request), request);
+    }
+
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
     ResponseEntity<Map<String, Object>> method(HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
         ResponseEntity<Map<String, Object>> problem = refused(new LiaisonException(ErrorCode.API_METHOD_NOT_ALLOWED,

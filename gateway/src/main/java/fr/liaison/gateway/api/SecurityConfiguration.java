@@ -24,6 +24,7 @@ import org.springframework.security.authentication.AuthenticationEventPublisher;
 import org.springframework.security.authentication.DefaultAuthenticationEventPublisher;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -86,6 +87,16 @@ class SecurityConfiguration {
                         .authenticationEntryPoint((request, response, e) -> problem(request, response, ErrorCode.API_UNAUTHENTICATED))
                         .accessDeniedHandler((request, response, e) -> problem(request, response, ErrorCode.API_FORBIDDEN)));
         return http.build();
+    }
+
+    /**
+     * No observation of each security filter, authentication and authorisation: on every request they
+     * cost more than the checks themselves, and the requests are already timed
+     * ({@code http_server_requests}).
+     */
+    @Bean
+    SecurityObservationSettings securityObservations() {
+        return SecurityObservationSettings.noObservations();
     }
 
     /** Failed and successful logins as events, which {@link OfficerLogins} counts. */

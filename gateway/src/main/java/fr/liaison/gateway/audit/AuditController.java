@@ -1,5 +1,6 @@
 package fr.liaison.gateway.audit;
 
+import fr.liaison.gateway.api.Identifiers;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
@@ -55,7 +56,7 @@ class AuditController {
     /** The whole history of one exchange: the message and everything correlated to it. */
     @GetMapping(path = "/exchanges/{messageId}", produces = MediaType.APPLICATION_JSON_VALUE)
     List<Map<String, Object>> exchange(@PathVariable String messageId, Principal officer) {
-        return reads.exchange(officer.getName(), messageId);
+        return reads.exchange(officer.getName(), Identifiers.uuid(messageId, "messageId"));
     }
 
     @GetMapping(path = "/verify", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -1,5 +1,6 @@
 package fr.liaison.gateway.officer;
 
+import fr.liaison.gateway.api.Identifiers;
 import fr.liaison.gateway.audit.AuditReads;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
@@ -47,7 +48,7 @@ class DeadLettersController {
     @PostMapping(path = "/{messageId}/resubmit", produces = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.ACCEPTED)
     Map<String, Object> resubmit(@PathVariable String messageId, Principal officer) {
-        DeadLetters.Resubmission outcome = deadLetters.resubmit(officer.getName(), messageId);
+        DeadLetters.Resubmission outcome = deadLetters.resubmit(officer.getName(), Identifiers.uuid(messageId, "messageId"));
         if (!outcome.done()) {
             throw new LiaisonException(ErrorCode.API_NOT_RESUBMITTABLE, outcome.explanation());
         }

@@ -614,6 +614,9 @@ class AuditApiIT {
                 .containsSubsequence("DEAD_LETTERED", "RESUBMITTED", "SENT", "DEAD_LETTERED"));
 
         assertProblem(send("POST", "/api/v1/dead-letters/" + receivedId + "/resubmit", officer, null, null), 409, "GW-API-008");
+        // An id that cannot be one: malformed, not unknown.
+        assertProblem(send("POST", "/api/v1/dead-letters/not-an-id/resubmit", officer, null, null), 400, "GW-API-009");
+        assertProblem(send("GET", "/api/v1/audit/exchanges/not-an-id", officer, null, null), 400, "GW-API-009");
     }
 
     /** Last: it leaves the officer's logins locked. */

@@ -57,6 +57,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -225,6 +226,16 @@ class HostileInputIT {
         assertThat(json(get(ccas, "/api/v1/inbox?limit=abc")).path("detail").asString()).isEqualTo("parameter limit is not valid");
         assertProblem(ccas.send(ccas.authorized("/api/v1/messages/" + UUID.randomUUID()).header("Accept", "application/xml").GET()),
                 "GW-API-011");
+        // An id that cannot be one is malformed, not unknown, and is never quoted back.
+        String notAnId = "NOT-A-UUID-" + "x".repeat(2000);
+        for (String path : List.of("/api/v1/messages/", "/api/v1/inbox/", "/api/v1/consents/")) {
+            HttpResponse<byte[]> answer = get(ccas, path + notAnId);
+            assertProblem(answer, "GW-API-009");
+            assertThat(json(answer).path("detail").asString()).startsWith(path.contains("consents") ? "consentId" : "messageId")
+                    .doesNotContain("NOT-A-UUID");
+        }
+        assertProblem(post(ccas, "/api/v1/inbox/" + UUID.randomUUID().toString().toUpperCase(Locale.ROOT) + "/ack", new byte[0],
+                "application/json"), "GW-API-009");
         // Spring Security's firewall refuses a path parameter: answered through the error dispatch.
         assertProblem(get(ccas, "/api/v1/inbox;x=1"), "GW-API-009");
         // A revocation's body, when there is one, is JSON.
