@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -44,7 +45,7 @@ public class OfficerLogins {
 
     OfficerLogins(LiaisonProperties properties, OfficerLoginProperties settings, Clock clock) {
         if (properties.officers() != null) {
-            properties.officers().forEach(officer -> officers.add(officer.username()));
+            properties.officers().forEach(officer -> officers.add(officer.username().toLowerCase(Locale.ROOT)));
         }
         this.settings = settings;
         this.clock = clock;
@@ -83,13 +84,18 @@ public class OfficerLogins {
 
     @EventListener
     void succeeded(AuthenticationSuccessEvent event) {
-        if (event.getAuthentication() instanceof UsernamePasswordAuthenticationToken login && officers.contains(login.getName())) {
-            failures.remove(login.getName());
+        if (event.getAuthentication() instanceof UsernamePasswordAuthenticationToken login) {
+            String key = key(login.getName());
+            if (!key.equals(NO_OFFICER)) {
+                failures.remove(key);
+            }
         }
     }
 
+    /** The officers' store finds a user name whatever its case: so does the count. */
     private String key(String username) {
-        return username != null && officers.contains(username) ? username : NO_OFFICER;
+        String lower = username == null ? null : username.toLowerCase(Locale.ROOT);
+        return lower != null && officers.contains(lower) ? lower : NO_OFFICER;
     }
 
     /** The failures counted since {@code since}; once locked, the lock's end. Changed only inside {@code compute}. */

@@ -43,6 +43,15 @@ class OfficerLoginsTest {
     }
 
     @Test
+    void anOfficersNameCountsWhateverItsCaseAsTheOfficersStoreFindsItSo() {
+        fail("Alice");
+        fail("ALICE");
+        fail("alice");
+        assertThat(logins.lockedFor("aLiCe")).isPresent();
+        assertThat(logins.lockedFor("root")).as("not counted as names of no officer").isEmpty();
+    }
+
+    @Test
     void failuresFurtherApartThanTheLockPeriodDoNotAddUp() {
         fail("alice");
         fail("alice");
