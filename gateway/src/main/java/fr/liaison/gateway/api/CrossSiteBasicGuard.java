@@ -33,7 +33,8 @@ final class CrossSiteBasicGuard extends OncePerRequestFilter {
         String authorization = request.getHeader("Authorization");
         String origin = request.getHeader("Origin");
         if (!SAFE.contains(request.getMethod()) && authorization != null
-                && authorization.regionMatches(true, 0, "Basic ", 0, 6) && origin != null && !sameOrigin(origin, request)) {
+                // As Spring Security's Basic filter reads the header: trimmed, the scheme in any case.
+                && authorization.strip().regionMatches(true, 0, "Basic", 0, 5) && origin != null && !sameOrigin(origin, request)) {
             SecurityConfiguration.problem(request, response, ErrorCode.API_FORBIDDEN);
             return;
         }

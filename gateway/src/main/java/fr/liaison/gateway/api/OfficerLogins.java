@@ -3,124 +3,226 @@ package fr.liaison.gateway.api;
 import fr.liaison.gateway.config.LiaisonProperties;
 import fr.liaison.schemas.error.ErrorCode;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.event.EventListener;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.authentication.event.AbstractAuthenticationFailureEvent;
-import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
 import org.springframework.stereotype.Component;
 
 /**
  * Slows password guessing on the officers' logins, the login form and HTTP Basic on the officer
- * API alike: after {@link OfficerLoginProperties#maxFailures()} failed logins naming one officer,
- * that officer's logins are refused for {@link OfficerLoginProperties#lock()} without the password
- * being checked (see {@link #lockedFor}). A successful login clears the officer's count. Names that
- * are no officer's share one count, so that guessing names is slowed as well and what is kept stays
- * as small as the list of officers. Counted per name, not per address: behind a reverse proxy every
- * officer would come from the same address.
+ * API alike, from inside their authentication ({@link ThrottledOfficerAuthentication}), so that the
+ * name counted is the one whose password is checked. Each name is counted on its own, in the case
+ * the officers' store ignores, whether an officer has it or not, so that the answers tell no one
+ * which names are officers'.
+ * <ul>
+ * <li>After {@link OfficerLoginProperties#maxFailures()} failed logins within
+ * {@link OfficerLoginProperties#lock()} of the first, the name's logins are refused for that period
+ * without the password being checked, the right one too. Only the end of the period (or a restart)
+ * opens them again.</li>
+ * <li>No more logins of one name run at the same time than it has failures left, so that parallel
+ * guesses cannot all be checked before the first failure is counted.</li>
+ * <li>A successful login clears the name's failures.</li>
+ * </ul>
+ * Counted per name, not per address: behind a reverse proxy every officer would come from the same
+ * address. Names are kept as SHA-256 digests, at most {@link #MAX_NAMES} at a time besides the
+ * officers', so that a flood of names costs bounded memory (when full, a new name that is no
+ * officer's is not counted until the idle ones are dropped).
  */
 @Component
 public class OfficerLogins {
 
+    static final int MAX_NAMES = 10_000;
+
     private static final Logger LOG = LoggerFactory.getLogger(OfficerLogins.class);
-    /** The one count of every name that is no officer's. */
-    private static final String NO_OFFICER = "";
 
     private final Set<String> officers = new HashSet<>();
-    private final Map<String, Failures> failures = new ConcurrentHashMap<>();
+    private final Map<String, Attempts> byName = new ConcurrentHashMap<>();
     private final OfficerLoginProperties settings;
     private final Clock clock;
 
     OfficerLogins(LiaisonProperties properties, OfficerLoginProperties settings, Clock clock) {
         if (properties.officers() != null) {
-            properties.officers().forEach(officer -> officers.add(officer.username().toLowerCase(Locale.ROOT)));
+            properties.officers().forEach(officer -> officers.add(normalised(officer.username())));
         }
         this.settings = settings;
         this.clock = clock;
     }
 
-    /** How long logins naming {@code username} stay refused; empty when they are open. */
-    public Optional<Duration> lockedFor(String username) {
-        Failures current = failures.get(key(username));
-        Instant now = clock.instant();
-        if (current == null || current.lockedUntil == null || !current.lockedUntil.isAfter(now)) {
-            return Optional.empty();
-        }
-        return Optional.of(Duration.between(now, current.lockedUntil));
+    /** One login under way; ends with exactly one of its methods. */
+    public interface Attempt {
+        void succeeded();
+
+        void failed();
+
+        /** Neither: the check itself could not be made. */
+        void abandoned();
     }
 
-    @EventListener
-    void failed(AbstractAuthenticationFailureEvent event) {
-        if (!(event.getAuthentication() instanceof UsernamePasswordAuthenticationToken attempt)) {
-            return;
-        }
-        String key = key(attempt.getName());
+    /**
+     * Starts a login naming {@code username}.
+     *
+     * @throws OfficerLoginLockedException while that name's logins are refused, or while as many of
+     *     its logins are under way as it has failures left
+     */
+    public Attempt begin(String username) {
+        String name = normalised(username);
+        String key = digest(name);
+        boolean officer = officers.contains(name);
         Instant now = clock.instant();
-        AtomicBoolean lockedNow = new AtomicBoolean();
-        failures.compute(key, (name, before) -> {
-            Failures counted = before == null ? new Failures() : before;
-            lockedNow.set(counted.failedAt(now, settings));
-            return counted;
-        });
-        if (lockedNow.get()) {
-            // Officers' names are no one's personal data in the sense of the exchanges; a name that is no officer's
-            // may be a password typed in the wrong field, so it is never logged.
-            LOG.warn("{} officer logins {} refused for {} after {} failures", ErrorCode.API_LOGIN_THROTTLED.code(),
-                    key.equals(NO_OFFICER) ? "naming no officer" : "of officer " + key, settings.lock(), settings.maxFailures());
+        if (!officer && byName.size() >= MAX_NAMES) {
+            byName.keySet().forEach(other -> byName.computeIfPresent(other, (k, attempts) -> attempts.idle(now, settings) ? null : attempts));
         }
-    }
-
-    @EventListener
-    void succeeded(AuthenticationSuccessEvent event) {
-        if (event.getAuthentication() instanceof UsernamePasswordAuthenticationToken login) {
-            String key = key(login.getName());
-            if (!key.equals(NO_OFFICER)) {
-                failures.remove(key);
+        AtomicReference<Duration> refusedFor = new AtomicReference<>();
+        Attempts counted = byName.compute(key, (k, before) -> {
+            Attempts attempts = before;
+            if (attempts == null) {
+                if (!officer && byName.size() >= MAX_NAMES) {
+                    return null; // full of other names: this one is not counted for now
+                }
+                attempts = new Attempts();
             }
+            refusedFor.set(attempts.begin(now, settings));
+            return attempts;
+        });
+        if (refusedFor.get() != null) {
+            throw new OfficerLoginLockedException(refusedFor.get());
+        }
+        if (counted == null) {
+            return UNCOUNTED;
+        }
+        return new Attempt() {
+            @Override
+            public void succeeded() {
+                byName.computeIfPresent(key, (k, attempts) -> attempts.succeeded() ? null : attempts);
+            }
+
+            @Override
+            public void failed() {
+                Instant at = clock.instant();
+                byName.computeIfPresent(key, (k, attempts) -> {
+                    if (attempts.failed(at, settings)) {
+                        // An officer's name is no one's personal data in the exchanges' sense; another name may be
+                        // a password typed in the wrong field, so it is never logged.
+                        if (officer) {
+                            LOG.warn("{} logins of officer {} refused for {} after {} failures", ErrorCode.API_LOGIN_THROTTLED.code(),
+                                    name, settings.lock(), settings.maxFailures());
+                        } else {
+                            LOG.info("{} logins of a name that is no officer's refused for {} after {} failures",
+                                    ErrorCode.API_LOGIN_THROTTLED.code(), settings.lock(), settings.maxFailures());
+                        }
+                    }
+                    return attempts;
+                });
+            }
+
+            @Override
+            public void abandoned() {
+                byName.computeIfPresent(key, (k, attempts) -> attempts.abandoned() ? null : attempts);
+            }
+        };
+    }
+
+    private static final Attempt UNCOUNTED = new Attempt() {
+        @Override
+        public void succeeded() {
+        }
+
+        @Override
+        public void failed() {
+        }
+
+        @Override
+        public void abandoned() {
+        }
+    };
+
+    /** As the officers' store finds a name: whatever its case. */
+    private static String normalised(String username) {
+        return username == null ? "" : username.toLowerCase(Locale.ROOT);
+    }
+
+    private static String digest(String name) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
-    /** The officers' store finds a user name whatever its case: so does the count. */
-    private String key(String username) {
-        String lower = username == null ? null : username.toLowerCase(Locale.ROOT);
-        return lower != null && officers.contains(lower) ? lower : NO_OFFICER;
-    }
-
-    /** The failures counted since {@code since}; once locked, the lock's end. Changed only inside {@code compute}. */
-    private static final class Failures {
-        private Instant since;
-        private int count;
+    /** The logins of one name. Changed only inside the map's {@code compute}, one name at a time. */
+    private static final class Attempts {
+        private Instant firstFailure;
+        private int failures;
+        private int underWay;
         private Instant lockedUntil;
 
-        /** Counts a failure; true when it locks the logins. */
-        boolean failedAt(Instant now, OfficerLoginProperties settings) {
+        /** Counts a login under way; how long it must wait instead, when it is refused. */
+        Duration begin(Instant now, OfficerLoginProperties settings) {
             if (lockedUntil != null && lockedUntil.isAfter(now)) {
-                return false; // already refused: a failure while locked does not lengthen the lock
+                return Duration.between(now, lockedUntil);
             }
-            if (since == null || !now.isBefore(since.plus(settings.lock()))) {
-                since = now;
-                count = 0;
+            lockedUntil = null;
+            forgetOldFailures(now, settings);
+            if (failures + underWay >= settings.maxFailures()) {
+                return Duration.ofSeconds(1); // as many under way as failures left: the next may start once one ends
             }
-            count++;
-            if (count >= settings.maxFailures()) {
-                lockedUntil = now.plus(settings.lock());
-                since = null;
-                count = 0;
-                return true;
+            underWay++;
+            return null;
+        }
+
+        /** True when the name's record can be dropped. */
+        boolean succeeded() {
+            underWay--;
+            failures = 0;
+            firstFailure = null;
+            return underWay == 0;
+        }
+
+        /** True when this failure locks the name. */
+        boolean failed(Instant now, OfficerLoginProperties settings) {
+            underWay--;
+            forgetOldFailures(now, settings);
+            if (firstFailure == null) {
+                firstFailure = now;
             }
-            return false;
+            failures++;
+            if (failures < settings.maxFailures()) {
+                return false;
+            }
+            lockedUntil = now.plus(settings.lock());
+            failures = 0;
+            firstFailure = null;
+            return true;
+        }
+
+        boolean abandoned() {
+            underWay--;
+            return underWay == 0 && failures == 0 && lockedUntil == null;
+        }
+
+        boolean idle(Instant now, OfficerLoginProperties settings) {
+            forgetOldFailures(now, settings);
+            return underWay == 0 && failures == 0 && (lockedUntil == null || !lockedUntil.isAfter(now));
+        }
+
+        private void forgetOldFailures(Instant now, OfficerLoginProperties settings) {
+            if (firstFailure != null && !now.isBefore(firstFailure.plus(settings.lock()))) {
+                firstFailure = null;
+                failures = 0;
+            }
         }
     }
 }

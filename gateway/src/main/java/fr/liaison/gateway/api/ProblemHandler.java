@@ -79,7 +79,10 @@ class ProblemHandler {
     /** A path variable that cannot be an identifier, audited; its value is never quoted. */
     @ExceptionHandler(Identifiers.Malformed.class)
     ResponseEntity<Map<String, Object>> malformedIdentifier(Identifiers.Malformed e, HttpServletRequest request) {
-        return refused(refusals.refused(new LiaisonException(ErrorCode.API_BAD_REQUEST, e.getMessage()), request), request);
+        LiaisonException refusal = refusals.refused(new LiaisonException(ErrorCode.API_BAD_REQUEST, e.getMessage()), request);
+        // No instance: the request's path holds the value.
+        return ResponseEntity.status(Problems.status(refusal.code())).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.body(refusal, null));
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)

@@ -15,13 +15,13 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.security.authentication.AuthenticationEventPublisher;
-import org.springframework.security.authentication.DefaultAuthenticationEventPublisher;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
@@ -32,6 +32,7 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 
 import tools.jackson.databind.json.JsonMapper;
@@ -66,7 +67,9 @@ class SecurityConfiguration {
 
     @Bean
     @Order(2) // after the officers' pages (1), whose paths it would otherwise take
-    SecurityFilterChain security(HttpSecurity http, LocalClients clients, OfficerLogins officerLogins) throws Exception {
+    SecurityFilterChain security(HttpSecurity http, LocalClients clients) throws Exception {
+        BasicAuthenticationEntryPoint challenge = new BasicAuthenticationEntryPoint();
+        challenge.setRealmName("liaison");
         http.csrf(csrf -> csrf.ignoringRequestMatchers("/api/**", "/exchange/**"))
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(requests -> requests
@@ -79,10 +82,17 @@ class SecurityConfiguration {
                         .requestMatchers("/api/v1/audit/**", "/api/v1/dead-letters/**").hasRole(OFFICER)
                         .requestMatchers("/api/**").hasRole(LOCAL_CLIENT)
                         .anyRequest().denyAll())
-                .httpBasic(basic -> basic.realmName("liaison"))
+                .httpBasic(basic -> basic.realmName("liaison").authenticationEntryPoint((request, response, e) -> {
+                    if (e instanceof OfficerLoginLockedException locked) {
+                        response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(locked.retryAfterSeconds()));
+                        RefusalAnswers.write(request, response, new LiaisonException(ErrorCode.API_LOGIN_THROTTLED, (String) null),
+                                Problems.status(ErrorCode.API_LOGIN_THROTTLED).value(), false);
+                    } else {
+                        challenge.commence(request, response, e);
+                    }
+                }))
                 .addFilterBefore(new CrossSiteBasicGuard(), BasicAuthenticationFilter.class)
                 .addFilterBefore(new LocalClientAuthentication(clients), BasicAuthenticationFilter.class)
-                .addFilterBefore(OfficerLoginGuard.forBasic(officerLogins), BasicAuthenticationFilter.class)
                 .exceptionHandling(errors -> errors
                         .authenticationEntryPoint((request, response, e) -> problem(request, response, ErrorCode.API_UNAUTHENTICATED))
                         .accessDeniedHandler((request, response, e) -> problem(request, response, ErrorCode.API_FORBIDDEN)));
@@ -99,20 +109,24 @@ class SecurityConfiguration {
         return SecurityObservationSettings.noObservations();
     }
 
-    /** Failed and successful logins as events, which {@link OfficerLogins} counts. */
-    @Bean
-    AuthenticationEventPublisher authenticationEventPublisher(ApplicationEventPublisher events) {
-        return new DefaultAuthenticationEventPublisher(events);
-    }
-
     @Bean
     PasswordEncoder passwordEncoder() {
         return PasswordEncoderFactories.createDelegatingPasswordEncoder();
     }
 
-    /** Officers from configuration; passwords are hashed on load and never kept in clear. */
+    /**
+     * The officers' logins, form and HTTP Basic: their names and passwords from configuration (hashed
+     * on load, never kept in clear), checked within the count of {@link OfficerLogins}. The one
+     * authentication provider, so Spring Security's global authentication manager uses it and no other.
+     */
     @Bean
-    UserDetailsService officers(LiaisonProperties properties, PasswordEncoder encoder) {
+    AuthenticationProvider officerAuthentication(LiaisonProperties properties, PasswordEncoder encoder, OfficerLogins logins) {
+        DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(officers(properties, encoder));
+        passwords.setPasswordEncoder(encoder);
+        return new ThrottledOfficerAuthentication(passwords, logins);
+    }
+
+    private static UserDetailsService officers(LiaisonProperties properties, PasswordEncoder encoder) {
         List<UserDetails> users = new ArrayList<>();
         if (properties.officers() != null) {
             for (LiaisonProperties.Officer officer : properties.officers()) {

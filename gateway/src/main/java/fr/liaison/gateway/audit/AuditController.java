@@ -53,6 +53,21 @@ class AuditController {
         return body;
     }
 
+    /**
+     * The same search with the filter in a form body ({@code application/x-www-form-urlencoded}, the
+     * same names): a person's identifier then stays out of URLs, and of the logs and histories that
+     * keep them.
+     */
+    @PostMapping(path = "/search", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> findPosted(@RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
+            @RequestParam(required = false) String step, @RequestParam(required = false) AuditQuery.Outcome outcome,
+            @RequestParam(required = false) String code, @RequestParam(required = false) String participant,
+            @RequestParam(required = false) String messageId, @RequestParam(required = false) String correlationId,
+            @RequestParam(required = false) String person, @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size, Principal officer) {
+        return find(from, to, step, outcome, code, participant, messageId, correlationId, person, page, size, officer);
+    }
+
     /** The whole history of one exchange: the message and everything correlated to it. */
     @GetMapping(path = "/exchanges/{messageId}", produces = MediaType.APPLICATION_JSON_VALUE)
     List<Map<String, Object>> exchange(@PathVariable String messageId, Principal officer) {

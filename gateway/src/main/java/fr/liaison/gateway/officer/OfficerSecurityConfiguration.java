@@ -1,15 +1,16 @@
 package fr.liaison.gateway.officer;
 
-import fr.liaison.gateway.api.OfficerLoginGuard;
+import fr.liaison.gateway.api.OfficerLoginLockedException;
 import fr.liaison.gateway.api.OfficerLogins;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
 
 /**
  * The officer pages' own security chain, ahead of the API's: form login with the same officers
@@ -25,13 +26,21 @@ class OfficerSecurityConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain officerPages(HttpSecurity http, OfficerLogins logins) throws Exception {
+    SecurityFilterChain officerPages(HttpSecurity http) throws Exception {
+        SimpleUrlAuthenticationFailureHandler wrongPassword = new SimpleUrlAuthenticationFailureHandler("/login?error");
         http.securityMatcher("/officer", "/officer/**", "/login", "/logout", "/css/**", "/js/**", "/favicon.ico")
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/css/**", "/js/**", "/favicon.ico", "/login").permitAll()
                         .anyRequest().hasRole(OFFICER))
-                .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/officer/audit", false).failureUrl("/login?error"))
-                .addFilterBefore(OfficerLoginGuard.forLoginForm(logins), UsernamePasswordAuthenticationFilter.class)
+                .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/officer/audit", false)
+                        .failureHandler((request, response, e) -> {
+                            if (e instanceof OfficerLoginLockedException locked) {
+                                response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(locked.retryAfterSeconds()));
+                                response.sendRedirect(request.getContextPath() + "/login?locked");
+                            } else {
+                                wrongPassword.onAuthenticationFailure(request, response, e);
+                            }
+                        }))
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout"))
                 // Refusals (a form without its CSRF token, a page of another role) are answered here, plainly.
                 .exceptionHandling(errors -> errors.accessDeniedHandler((request, response, e) -> {

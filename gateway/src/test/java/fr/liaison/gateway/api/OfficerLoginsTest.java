@@ -1,6 +1,8 @@
 package fr.liaison.gateway.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import fr.liaison.gateway.config.LiaisonProperties;
 
@@ -12,10 +14,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.security.authentication.BadCredentialsException;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.authentication.event.AuthenticationFailureBadCredentialsEvent;
-import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
 
 class OfficerLoginsTest {
 
@@ -28,27 +26,18 @@ class OfficerLoginsTest {
             new OfficerLoginProperties(3, Duration.ofMinutes(15)), clock);
 
     @Test
-    void theThirdFailureLocksTheOfficerForTheLockPeriodAndOnlyThatOfficer() {
+    void theThirdFailureLocksTheNameForTheLockPeriodTheRightPasswordTooAndOnlyThatName() {
         fail("alice");
         fail("alice");
-        assertThat(logins.lockedFor("alice")).isEmpty();
+        logins.begin("alice").abandoned(); // not a failure
         fail("alice");
-        assertThat(logins.lockedFor("alice")).hasValue(Duration.ofMinutes(15));
-        assertThat(logins.lockedFor("bob")).isEmpty();
+        assertLockedFor("alice", 900);
+        logins.begin("bob").succeeded();
 
         clock.advance(Duration.ofMinutes(10));
-        assertThat(logins.lockedFor("alice")).hasValue(Duration.ofMinutes(5));
+        assertLockedFor("alice", 300);
         clock.advance(Duration.ofMinutes(5));
-        assertThat(logins.lockedFor("alice")).isEmpty();
-    }
-
-    @Test
-    void anOfficersNameCountsWhateverItsCaseAsTheOfficersStoreFindsItSo() {
-        fail("Alice");
-        fail("ALICE");
-        fail("alice");
-        assertThat(logins.lockedFor("aLiCe")).isPresent();
-        assertThat(logins.lockedFor("root")).as("not counted as names of no officer").isEmpty();
+        logins.begin("alice").succeeded();
     }
 
     @Test
@@ -58,36 +47,82 @@ class OfficerLoginsTest {
         clock.advance(Duration.ofMinutes(15));
         fail("alice");
         fail("alice");
-        assertThat(logins.lockedFor("alice")).isEmpty();
-        fail("alice");
-        assertThat(logins.lockedFor("alice")).isPresent();
+        logins.begin("alice").failed();
+        assertLockedFor("alice", 900);
     }
 
     @Test
     void aSuccessfulLoginClearsTheCount() {
         fail("alice");
         fail("alice");
-        logins.succeeded(new AuthenticationSuccessEvent(UsernamePasswordAuthenticationToken.authenticated("alice", null, List.of())));
+        logins.begin("alice").succeeded();
         fail("alice");
         fail("alice");
-        assertThat(logins.lockedFor("alice")).isEmpty();
+        logins.begin("alice").succeeded();
     }
 
     @Test
-    void namesThatAreNoOfficersShareOneCountAndNeverLockAnOfficer() {
+    void aNameCountsWhateverItsCaseAsTheOfficersStoreFindsItSo() {
+        fail("Alice");
+        fail("ALICE");
+        fail("alice");
+        assertLockedFor("aLiCe", 900);
+    }
+
+    @Test
+    void aNameThatIsNoOfficersIsCountedOnItsOwnJustAsAnOfficersIsSoTheAnswersTellNothing() {
+        fail("root");
         fail("root");
         fail("admin");
-        fail("alice2");
-        assertThat(logins.lockedFor("root")).isPresent();
-        assertThat(logins.lockedFor("someone-else")).isPresent();
-        assertThat(logins.lockedFor(null)).isPresent();
-        assertThat(logins.lockedFor("alice")).isEmpty();
-        assertThat(logins.lockedFor("bob")).isEmpty();
+        fail("root");
+        assertLockedFor("root", 900);
+        logins.begin("admin").failed(); // two failures: still open
+        logins.begin("guest").abandoned();
+        logins.begin("alice").abandoned();
+    }
+
+    @Test
+    void noMoreLoginsOfANameRunAtOnceThanItHasFailuresLeft() {
+        fail("alice");
+        OfficerLogins.Attempt first = logins.begin("alice");
+        OfficerLogins.Attempt second = logins.begin("alice");
+        assertLockedFor("alice", 1); // two under way, one failure counted: none left
+        assertThatCode(() -> logins.begin("bob").abandoned()).doesNotThrowAnyException();
+        first.failed();
+        second.failed();
+        assertLockedFor("alice", 900); // the third failure locks, the guesses under way included
+    }
+
+    @Test
+    void namesAreKeptBoundedAndTheIdleOnesDroppedWhenFull() {
+        for (int i = 0; i < OfficerLogins.MAX_NAMES; i++) {
+            logins.begin("name-" + i).failed();
+        }
+        // Full of names with one failure each: another name that is no officer's is not counted for now...
+        for (int i = 0; i < 5; i++) {
+            logins.begin("one-more").failed();
+        }
+        logins.begin("one-more").abandoned();
+        // ...an officer's always is.
+        fail("alice");
+        fail("alice");
+        fail("alice");
+        assertLockedFor("alice", 900);
+        // Once the others' failures are older than the lock period, they are dropped and new names counted again.
+        clock.advance(Duration.ofMinutes(15));
+        fail("one-more");
+        fail("one-more");
+        fail("one-more");
+        assertLockedFor("one-more", 900);
     }
 
     private void fail(String username) {
-        logins.failed(new AuthenticationFailureBadCredentialsEvent(UsernamePasswordAuthenticationToken.unauthenticated(username, "guess"),
-                new BadCredentialsException("Bad credentials")));
+        logins.begin(username).failed();
+    }
+
+    private void assertLockedFor(String username, long seconds) {
+        assertThatThrownBy(() -> logins.begin(username)).isInstanceOfSatisfying(OfficerLoginLockedException.class,
+                locked -> assertThat(locked.retryAfterSeconds()).isEqualTo(seconds));
     }
 
     private static final class SettableClock extends Clock {

@@ -231,8 +231,8 @@ class HostileInputIT {
         for (String path : List.of("/api/v1/messages/", "/api/v1/inbox/", "/api/v1/consents/")) {
             HttpResponse<byte[]> answer = get(ccas, path + notAnId);
             assertProblem(answer, "GW-API-009");
-            assertThat(json(answer).path("detail").asString()).startsWith(path.contains("consents") ? "consentId" : "messageId")
-                    .doesNotContain("NOT-A-UUID");
+            assertThat(json(answer).path("detail").asString()).startsWith(path.contains("consents") ? "consentId" : "messageId");
+            assertThat(new String(answer.body(), StandardCharsets.UTF_8)).doesNotContain("NOT-A-UUID");
         }
         assertProblem(post(ccas, "/api/v1/inbox/" + UUID.randomUUID().toString().toUpperCase(Locale.ROOT) + "/ack", new byte[0],
                 "application/json"), "GW-API-009");

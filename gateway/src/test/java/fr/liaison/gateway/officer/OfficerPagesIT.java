@@ -504,6 +504,20 @@ class OfficerPagesIT {
         assertThat(browser.getCurrentUrl()).endsWith("/login");
     }
 
+    /** Last: it leaves the officer's logins locked. */
+    @Test
+    @Order(10)
+    void afterFiveWrongPasswordsTheLoginFormSaysSignInIsClosedForAWhile() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            signIn("officer", "not-the-password-" + i);
+            assertThat(browser.getCurrentUrl()).endsWith("/login?error");
+        }
+        signIn("officer", officerPassword);
+        assertThat(browser.getCurrentUrl()).endsWith("/login?locked");
+        assertThat(browser.findElement(By.id("login-locked")).getText()).contains("Too many failed sign-ins", "15 minutes");
+        screenshot("15-login-locked");
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     /** Signs in from a freshly loaded login page, then waits for the answer page (no stale form, no race). */
@@ -517,7 +531,8 @@ class OfficerPagesIT {
         browser.findElement(By.id("password")).sendKeys(password);
         browser.findElement(By.id("sign-in")).click();
         new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.or(
-                ExpectedConditions.urlContains("/officer"), ExpectedConditions.urlContains("/login?error")));
+                ExpectedConditions.urlContains("/officer"), ExpectedConditions.urlContains("/login?error"),
+                ExpectedConditions.urlContains("/login?locked")));
     }
 
     /**

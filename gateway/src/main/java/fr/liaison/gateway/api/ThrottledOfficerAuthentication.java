@@ -1,0 +1,49 @@
+package fr.liaison.gateway.api;
+
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+
+/**
+ * The officers' name-and-password check (login form and HTTP Basic), inside the count of
+ * {@link OfficerLogins}: a locked name is refused before its password is looked at, and the name
+ * counted is exactly the one checked, however the request spelt it.
+ */
+final class ThrottledOfficerAuthentication implements AuthenticationProvider {
+
+    private final AuthenticationProvider passwords;
+    private final OfficerLogins logins;
+
+    ThrottledOfficerAuthentication(AuthenticationProvider passwords, OfficerLogins logins) {
+        this.passwords = passwords;
+        this.logins = logins;
+    }
+
+    @Override
+    public Authentication authenticate(Authentication login) throws AuthenticationException {
+        OfficerLogins.Attempt attempt = logins.begin(login.getName());
+        Authentication authenticated;
+        try {
+            authenticated = passwords.authenticate(login);
+        } catch (BadCredentialsException wrong) { // an unknown name too: the store does not tell them apart
+            attempt.failed();
+            throw wrong;
+        } catch (RuntimeException failure) {
+            attempt.abandoned();
+            throw failure;
+        }
+        if (authenticated == null) {
+            attempt.abandoned();
+        } else {
+            attempt.succeeded();
+        }
+        return authenticated;
+    }
+
+    @Override
+    public boolean supports(Class<?> authentication) {
+        return UsernamePasswordAuthenticationToken.class.isAssignableFrom(authentication);
+    }
+}
