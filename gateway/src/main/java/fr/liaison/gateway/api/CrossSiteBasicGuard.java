@@ -34,7 +34,7 @@ final class CrossSiteBasicGuard extends OncePerRequestFilter {
         String origin = request.getHeader("Origin");
         if (!SAFE.contains(request.getMethod()) && authorization != null
                 // As Spring Security's Basic filter reads the header: trimmed, the scheme in any case.
-                && authorization.strip().regionMatches(true, 0, "Basic", 0, 5) && origin != null && !sameOrigin(origin, request)) {
+                && authorization.trim().regionMatches(true, 0, "Basic", 0, 5) && origin != null && !sameOrigin(origin, request)) {
             SecurityConfiguration.problem(request, response, ErrorCode.API_FORBIDDEN);
             return;
         }

@@ -10,10 +10,17 @@ public final class OfficerLoginLockedException extends AuthenticationException {
     private static final long serialVersionUID = 1L;
 
     private final Duration retryAfter;
+    private final boolean busy;
 
-    OfficerLoginLockedException(Duration retryAfter) {
-        super("logins of this name are refused for now");
+    OfficerLoginLockedException(Duration retryAfter, boolean busy) {
+        super(busy ? "as many logins of this name are under way as it has failures left" : "logins of this name are refused for now");
         this.retryAfter = retryAfter;
+        this.busy = busy;
+    }
+
+    /** Refused only until one of the logins under way ends, not locked. */
+    public boolean busy() {
+        return busy;
     }
 
     /** Whole seconds until a login may be tried again, at least one ({@code Retry-After}). */

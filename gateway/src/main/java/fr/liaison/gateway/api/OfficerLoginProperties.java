@@ -8,9 +8,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * How the officers' logins resist password guessing, under {@code liaison.officer-logins.*}.
  *
- * @param maxFailures failed logins naming one officer, within {@code lock} of the first of them,
- *     after which that officer's logins are refused for {@code lock}, the right password too (names
- *     that are no officer's share one count)
+ * @param maxFailures failed logins naming one name (in any case), within {@code lock} of the first
+ *     of them, after which that name's logins are refused for {@code lock}, the right password too;
+ *     also the most logins of one name checked at the same time
  * @param lock how long the logins stay refused, and the window in which failures are counted
  */
 @ConfigurationProperties("liaison.officer-logins")

@@ -3,19 +3,22 @@ package fr.liaison.gateway.api;
 import fr.liaison.gateway.config.LiaisonProperties;
 import fr.liaison.schemas.error.ErrorCode;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +27,7 @@ import org.springframework.stereotype.Component;
 /**
  * Slows password guessing on the officers' logins, the login form and HTTP Basic on the officer
  * API alike, from inside their authentication ({@link ThrottledOfficerAuthentication}), so that the
- * name counted is the one whose password is checked. Each name is counted on its own, in the case
- * the officers' store ignores, whether an officer has it or not, so that the answers tell no one
- * which names are officers'.
+ * name counted is the one whose password is checked, in the case the officers' store ignores.
  * <ul>
  * <li>After {@link OfficerLoginProperties#maxFailures()} failed logins within
  * {@link OfficerLoginProperties#lock()} of the first, the name's logins are refused for that period
@@ -36,20 +37,23 @@ import org.springframework.stereotype.Component;
  * guesses cannot all be checked before the first failure is counted.</li>
  * <li>A successful login clears the name's failures.</li>
  * </ul>
- * Counted per name, not per address: behind a reverse proxy every officer would come from the same
- * address. Names are kept as SHA-256 digests, at most {@link #MAX_NAMES} at a time besides the
- * officers', so that a flood of names costs bounded memory (when full, a new name that is no
- * officer's is not counted until the idle ones are dropped).
+ * Each officer's name has a count of its own. Every other name is counted by the same rules in one
+ * of {@link #OTHER_NAME_SLOTS} counts, chosen by a keyed hash of the name: memory stays bounded
+ * however many names are tried, names that can never log in are all that share a count, and the
+ * answers do not tell an officer's name from another. Counted per name, not per address: behind a
+ * reverse proxy every officer would come from the same address.
  */
 @Component
 public class OfficerLogins {
 
-    static final int MAX_NAMES = 10_000;
+    static final int OTHER_NAME_SLOTS = 65_536;
 
     private static final Logger LOG = LoggerFactory.getLogger(OfficerLogins.class);
 
     private final Set<String> officers = new HashSet<>();
+    /** Officers' names, and the slots of the others ({@code #n}, which no name can be). */
     private final Map<String, Attempts> byName = new ConcurrentHashMap<>();
+    private final byte[] slotKey = new byte[32];
     private final OfficerLoginProperties settings;
     private final Clock clock;
 
@@ -59,6 +63,7 @@ public class OfficerLogins {
         }
         this.settings = settings;
         this.clock = clock;
+        new SecureRandom().nextBytes(slotKey);
     }
 
     /** One login under way; ends with exactly one of its methods. */
@@ -79,29 +84,17 @@ public class OfficerLogins {
      */
     public Attempt begin(String username) {
         String name = normalised(username);
-        String key = digest(name);
         boolean officer = officers.contains(name);
+        String key = officer ? name : "#" + slot(name);
         Instant now = clock.instant();
-        if (!officer && byName.size() >= MAX_NAMES) {
-            byName.keySet().forEach(other -> byName.computeIfPresent(other, (k, attempts) -> attempts.idle(now, settings) ? null : attempts));
-        }
-        AtomicReference<Duration> refusedFor = new AtomicReference<>();
-        Attempts counted = byName.compute(key, (k, before) -> {
-            Attempts attempts = before;
-            if (attempts == null) {
-                if (!officer && byName.size() >= MAX_NAMES) {
-                    return null; // full of other names: this one is not counted for now
-                }
-                attempts = new Attempts();
-            }
-            refusedFor.set(attempts.begin(now, settings));
+        AtomicReference<OfficerLoginLockedException> refused = new AtomicReference<>();
+        byName.compute(key, (k, before) -> {
+            Attempts attempts = before == null ? new Attempts() : before;
+            refused.set(attempts.begin(now, settings));
             return attempts;
         });
-        if (refusedFor.get() != null) {
-            throw new OfficerLoginLockedException(refusedFor.get());
-        }
-        if (counted == null) {
-            return UNCOUNTED;
+        if (refused.get() != null) {
+            throw refused.get();
         }
         return new Attempt() {
             @Override
@@ -135,29 +128,24 @@ public class OfficerLogins {
         };
     }
 
-    private static final Attempt UNCOUNTED = new Attempt() {
-        @Override
-        public void succeeded() {
-        }
-
-        @Override
-        public void failed() {
-        }
-
-        @Override
-        public void abandoned() {
-        }
-    };
+    /** How many counts are kept (for tests: bounded however many names are tried). */
+    int counts() {
+        return byName.size();
+    }
 
     /** As the officers' store finds a name: whatever its case. */
     private static String normalised(String username) {
         return username == null ? "" : username.toLowerCase(Locale.ROOT);
     }
 
-    private static String digest(String name) {
+    /** The count of a name that is no officer's: keyed by this run's secret, so no one can aim at one. */
+    private int slot(String name) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(slotKey, "HmacSHA256"));
+            byte[] digest = mac.doFinal(name.getBytes(StandardCharsets.UTF_8));
+            return Math.floorMod(ByteBuffer.wrap(digest).getInt(), OTHER_NAME_SLOTS);
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -169,15 +157,16 @@ public class OfficerLogins {
         private int underWay;
         private Instant lockedUntil;
 
-        /** Counts a login under way; how long it must wait instead, when it is refused. */
-        Duration begin(Instant now, OfficerLoginProperties settings) {
+        /** Counts a login under way; the refusal instead, when it must wait. */
+        OfficerLoginLockedException begin(Instant now, OfficerLoginProperties settings) {
             if (lockedUntil != null && lockedUntil.isAfter(now)) {
-                return Duration.between(now, lockedUntil);
+                return new OfficerLoginLockedException(Duration.between(now, lockedUntil), false);
             }
             lockedUntil = null;
             forgetOldFailures(now, settings);
             if (failures + underWay >= settings.maxFailures()) {
-                return Duration.ofSeconds(1); // as many under way as failures left: the next may start once one ends
+                // As many under way as failures left: the next may start once one of them ends.
+                return new OfficerLoginLockedException(Duration.ofSeconds(1), true);
             }
             underWay++;
             return null;
@@ -211,11 +200,6 @@ public class OfficerLogins {
         boolean abandoned() {
             underWay--;
             return underWay == 0 && failures == 0 && lockedUntil == null;
-        }
-
-        boolean idle(Instant now, OfficerLoginProperties settings) {
-            forgetOldFailures(now, settings);
-            return underWay == 0 && failures == 0 && (lockedUntil == null || !lockedUntil.isAfter(now));
         }
 
         private void forgetOldFailures(Instant now, OfficerLoginProperties settings) {

@@ -85,7 +85,7 @@ class SecurityConfiguration {
                 .httpBasic(basic -> basic.realmName("liaison").authenticationEntryPoint((request, response, e) -> {
                     if (e instanceof OfficerLoginLockedException locked) {
                         response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(locked.retryAfterSeconds()));
-                        RefusalAnswers.write(request, response, new LiaisonException(ErrorCode.API_LOGIN_THROTTLED, (String) null),
+                        RefusalAnswers.write(request, response, new LiaisonException(ErrorCode.API_LOGIN_THROTTLED, locked.getMessage()),
                                 Problems.status(ErrorCode.API_LOGIN_THROTTLED).value(), false);
                     } else {
                         challenge.commence(request, response, e);

@@ -24,22 +24,23 @@ final class ThrottledOfficerAuthentication implements AuthenticationProvider {
     @Override
     public Authentication authenticate(Authentication login) throws AuthenticationException {
         OfficerLogins.Attempt attempt = logins.begin(login.getName());
-        Authentication authenticated;
+        boolean ended = false;
         try {
-            authenticated = passwords.authenticate(login);
+            Authentication authenticated = passwords.authenticate(login);
+            if (authenticated != null) {
+                ended = true;
+                attempt.succeeded();
+            }
+            return authenticated;
         } catch (BadCredentialsException wrong) { // an unknown name too: the store does not tell them apart
+            ended = true;
             attempt.failed();
             throw wrong;
-        } catch (RuntimeException failure) {
-            attempt.abandoned();
-            throw failure;
+        } finally {
+            if (!ended) {
+                attempt.abandoned(); // the check itself could not be made, whatever was thrown
+            }
         }
-        if (authenticated == null) {
-            attempt.abandoned();
-        } else {
-            attempt.succeeded();
-        }
-        return authenticated;
     }
 
     @Override

@@ -36,7 +36,7 @@ class OfficerSecurityConfiguration {
                         .failureHandler((request, response, e) -> {
                             if (e instanceof OfficerLoginLockedException locked) {
                                 response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(locked.retryAfterSeconds()));
-                                response.sendRedirect(request.getContextPath() + "/login?locked");
+                                response.sendRedirect(request.getContextPath() + (locked.busy() ? "/login?busy" : "/login?locked"));
                             } else {
                                 wrongPassword.onAuthenticationFailure(request, response, e);
                             }
