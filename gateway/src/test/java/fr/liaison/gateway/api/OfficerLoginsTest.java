@@ -4,20 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import fr.liaison.gateway.MovableClock;
 import fr.liaison.gateway.config.LiaisonProperties;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 class OfficerLoginsTest {
 
-    private final SettableClock clock = new SettableClock(Instant.parse("2026-11-25T08:00:00Z"));
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-11-25T08:00:00Z"));
     private final OfficerLogins logins = new OfficerLogins(
             new LiaisonProperties(null, null, null, null, null, null,
                     List.of(new LiaisonProperties.Officer("alice", null, "a-long-password"),
@@ -125,32 +123,5 @@ class OfficerLoginsTest {
             assertThat(locked.busy()).isFalse();
             assertThat(locked.retryAfterSeconds()).isEqualTo(seconds);
         });
-    }
-
-    private static final class SettableClock extends Clock {
-        private Instant now;
-
-        SettableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
