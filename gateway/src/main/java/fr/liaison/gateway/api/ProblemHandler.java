@@ -58,7 +58,9 @@ class ProblemHandler {
     /** A body in a media type the operation does not take: refused, audited as any bad input. */
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ResponseEntity<Map<String, Object>> mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
-        String declared = e.getContentType() == null ? "no Content-Type" : e.getContentType().toString();
+        String declared = e.getContentType() != null ? e.getContentType().toString()
+                : request.getContentType() == null ? "no Content-Type"
+                : "a Content-Type that cannot be read, or names an unknown charset";
         return refused(refusals.refused(new LiaisonException(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE, declared), request), request);
     }
 

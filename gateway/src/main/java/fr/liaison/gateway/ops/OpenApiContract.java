@@ -4,6 +4,7 @@ import fr.liaison.schemas.error.ErrorCode;
 
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
@@ -13,7 +14,9 @@ import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.servers.Server;
 
 import java.util.Arrays;
 import java.util.List;
@@ -40,6 +43,28 @@ class OpenApiContract {
             "POST /api/v1/consents", "201",
             "POST /api/v1/inbox/{messageId}/ack", "204");
     private static final Map<String, String> DESCRIPTIONS = Map.of("201", "Created", "202", "Accepted");
+    /** Stable operation ids (generated clients' method names) and summaries; springdoc would number clashing names. */
+    private static final Map<String, List<String>> NAMES = Map.ofEntries(
+            Map.entry("POST /api/v1/messages", List.of("submitMessage", "Send a message (XML or JSON) to another participant")),
+            Map.entry("GET /api/v1/messages/{messageId}", List.of("getMessageStatus", "A message's status and history")),
+            Map.entry("GET /api/v1/inbox", List.of("listInbox", "Received messages not yet acknowledged")),
+            Map.entry("GET /api/v1/inbox/{messageId}", List.of("fetchInboxMessage", "A received message (XML or JSON)")),
+            Map.entry("POST /api/v1/inbox/{messageId}/ack", List.of("acknowledgeInboxMessage", "Acknowledge a received message")),
+            Map.entry("POST /api/v1/consents", List.of("recordConsent", "Record a person's consent with its signed proof")),
+            Map.entry("GET /api/v1/consents/{consentId}", List.of("getConsent", "A consent and its state")),
+            Map.entry("POST /api/v1/consents/{consentId}/revocation", List.of("revokeConsent", "Revoke a consent and tell its recipients")),
+            Map.entry("GET /api/v1/referrals", List.of("listReferrals", "Referrals and their lifecycle state")),
+            Map.entry("GET /api/v1/resources", List.of("searchResources", "Social resources by category and commune")),
+            Map.entry("GET /api/v1/resources/data-inclusion", List.of("exportDataInclusion", "Resources in the data·inclusion format")),
+            Map.entry("POST /api/v1/resources/data-inclusion", List.of("importDataInclusion", "Publish resources in the data·inclusion format")),
+            Map.entry("GET /api/v1/audit", List.of("searchAudit", "Search the audit log (officers)")),
+            Map.entry("POST /api/v1/audit/search", List.of("searchAuditByForm", "Search the audit log, the filter in a form body (officers)")),
+            Map.entry("GET /api/v1/audit/exchanges/{messageId}", List.of("getAuditExchange", "Every audited step of one exchange (officers)")),
+            Map.entry("GET /api/v1/audit/verify", List.of("verifyAuditChain", "Verify the audit chain in place (officers)")),
+            Map.entry("GET /api/v1/audit/export", List.of("exportAudit", "The audit log as JSON Lines with signed checkpoints (officers)")),
+            Map.entry("POST /api/v1/audit/person-report", List.of("personReport", "Who received data about a person (officers)")),
+            Map.entry("GET /api/v1/dead-letters", List.of("listDeadLetters", "Outbound messages whose delivery failed (officers)")),
+            Map.entry("POST /api/v1/dead-letters/{messageId}/resubmit", List.of("resubmitDeadLetter", "Put a failed message back on the delivery queue (officers)")));
 
     @Bean
     OpenApiCustomizer liaisonContract() {
@@ -47,7 +72,8 @@ class OpenApiContract {
             openApi.info(new Info().title("Liaison node, local API").version("v1")
                     .description("The API of a Liaison node for the institution's own software (docs/api.md). "
                             + "Errors are application/problem+json with a catalogue code (docs/errors.md)."));
-            openApi.servers(List.of());
+            // Relative to where the document is served: each node's own local API.
+            openApi.servers(List.of(new Server().url("/").description("this node's local API")));
             Components components = openApi.getComponents() == null ? new Components() : openApi.getComponents();
             components.addSecuritySchemes("bearer", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
                     .description("The local client's token (certs-dev/<ID>/local-client.token in development)"));
@@ -78,11 +104,50 @@ class OpenApiContract {
                         operation.getParameters().removeIf(parameter -> "header".equals(parameter.getIn())
                                 && "Accept".equalsIgnoreCase(parameter.getName()));
                     }
+                    List<String> names = NAMES.get(method + " " + name);
+                    if (names != null) {
+                        operation.operationId(names.get(0)).summary(names.get(1));
+                    }
+                    describeMessages(method + " " + name, operation);
                     operation.getResponses().addApiResponse("4XX", error);
                     operation.getResponses().addApiResponse("5XX", error);
                 }));
             }
         };
+    }
+
+    /**
+     * The messages and consents travel as documents, which the controllers read and write as bytes
+     * (springdoc would declare base64 strings): XML as text of the message schema, JSON as an object
+     * of its JSON mapping; and the few JSON answers built by hand, described as they are.
+     */
+    private static void describeMessages(String operationName, Operation operation) {
+        switch (operationName) {
+            case "POST /api/v1/messages", "POST /api/v1/consents" -> documents(operation.getRequestBody().getContent());
+            case "POST /api/v1/consents/{consentId}/revocation" -> operation.requestBody(new RequestBody().required(false).content(new Content().addMediaType(
+                    "application/json", new MediaType().schema(new ObjectSchema().description("Optional; no body is no reason")
+                            .addProperty("reason", new StringSchema().maxLength(500).description("Why the consent is revoked"))))));
+            case "GET /api/v1/inbox/{messageId}" -> documents(operation.getResponses().get("200").getContent());
+            default -> {
+                return;
+            }
+        }
+        if ("POST /api/v1/messages".equals(operationName)) {
+            ObjectSchema accepted = new ObjectSchema();
+            accepted.addProperty("messageId", new StringSchema().format("uuid"));
+            accepted.addProperty("status", new StringSchema().example("ACCEPTED"));
+            accepted.addProperty("location", new StringSchema().description("Where its status is read"));
+            accepted.setRequired(List.of("messageId", "status"));
+            operation.getResponses().get("202").content(new Content().addMediaType("application/json", new MediaType().schema(accepted)));
+        }
+    }
+
+    private static void documents(Content content) {
+        // A media type of its own for each (springdoc may share one between them).
+        content.replaceAll((type, media) -> new MediaType().schema(type.contains("json")
+                ? new ObjectSchema().description("A message of schema v1 in its JSON mapping (docs/api.md)")
+                : new StringSchema().description("An XML document of schema v1 (namespace urn:liaison:messages:v1, "
+                        + "schemas/src/main/resources/xsd/v1)")));
     }
 
     @SuppressWarnings({"rawtypes", "unchecked"})

@@ -188,6 +188,12 @@ class OpsNodeIT {
         HttpResponse<byte[]> served = ft.send(ft.anonymous("/v3/api-docs").GET());
         assertThat(served.statusCode()).isEqualTo(200);
         JsonNode document = JSON.readTree(served.body());
+        // Messages travel as documents, not as base64 strings, which a generated client would send instead.
+        JsonNode submit = document.at("/paths/~1api~1v1~1messages/post");
+        assertThat(submit.at("/requestBody/content/application~1json/schema/type").asString()).isEqualTo("object");
+        assertThat(submit.at("/requestBody/content/application~1xml/schema/type").asString()).isEqualTo("string");
+        assertThat(submit.at("/responses/202/content/application~1json/schema/required").toString()).contains("messageId");
+        assertThat(new String(served.body(), java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("\"format\":\"byte\"");
         Path committed = TestNode.SAMPLES.getParent().getParent().resolve("docs/openapi.json");
         if (!Files.exists(committed) || Boolean.getBoolean("liaison.openapi.write")) {
             Files.writeString(committed, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document) + "\n");
