@@ -51,7 +51,7 @@ public class OfficerLogins {
     private static final Logger LOG = LoggerFactory.getLogger(OfficerLogins.class);
 
     private final Set<String> officers = new HashSet<>();
-    /** Officers' names, and the slots of the others ({@code #n}, which no name can be). */
+    /** The counts: {@code officer <name>} for each officer's name, {@code other <n>} for the shared slots. */
     private final Map<String, Attempts> byName = new ConcurrentHashMap<>();
     private final byte[] slotKey = new byte[32];
     private final OfficerLoginProperties settings;
@@ -85,7 +85,7 @@ public class OfficerLogins {
     public Attempt begin(String username) {
         String name = normalised(username);
         boolean officer = officers.contains(name);
-        String key = officer ? name : "#" + slot(name);
+        String key = officer ? "officer " + name : "other " + slot(name);
         Instant now = clock.instant();
         AtomicReference<OfficerLoginLockedException> refused = new AtomicReference<>();
         byName.compute(key, (k, before) -> {
