@@ -53,6 +53,8 @@ class WebServerConfiguration {
                     tls.setCiphers(EXCHANGE_TLS_CIPHERS);
                 }
             });
+            // An answer given before the body was read ends the connection rather than wait for the rest (slow clients).
+            factory.addEngineValves(new UnreadBodyValve());
             // Requests Tomcat refuses itself are answered as problems too (the host adds this valve at start).
             factory.addContextCustomizers(context -> ((StandardHost) context.getParent())
                     .setErrorReportValveClass(ProblemErrorReportValve.class.getName()));

@@ -343,6 +343,51 @@ class HostileInputIT {
         }
     }
 
+    @Test
+    @Order(7)
+    void slowFormsHoldNoMoreThanTheirShareOfTheLocalListener() throws Exception {
+        int maxFormReads = 16; // liaison.local-api.max-form-reads, by default
+        List<Socket> slow = new java.util.ArrayList<>();
+        java.util.concurrent.ScheduledExecutorService trickler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            for (int i = 0; i < maxFormReads; i++) {
+                Socket socket = plainSocket(ccas.localApi.getPort());
+                socket.getOutputStream().write(("POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nusername=")
+                        .getBytes(StandardCharsets.US_ASCII));
+                slow.add(socket);
+            }
+            // A byte to each, well within the listener's timeout: these forms keep arriving.
+            long pause = SLOW_CLIENT_TIMEOUT.dividedBy(4).toMillis();
+            trickler.scheduleWithFixedDelay(() -> slow.forEach(socket -> {
+                try {
+                    socket.getOutputStream().write('a');
+                } catch (IOException e) {
+                    // closed by the node or by the test: nothing more to send
+                }
+            }), pause, pause, java.util.concurrent.TimeUnit.MILLISECONDS);
+
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                HttpResponse<byte[]> refused = ccas.send(ccas.anonymous("/login")
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("username=officer&password=wrong")));
+                assertProblem(refused, "GW-API-014");
+                assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+            });
+            // The institution's software is still served meanwhile.
+            assertThat(get(ccas, "/api/v1/inbox").statusCode()).isEqualTo(200);
+        } finally {
+            trickler.shutdownNow();
+            for (Socket socket : slow) {
+                socket.close();
+            }
+        }
+        // Their reads end with their connections: forms are read again.
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(ccas.send(ccas.anonymous("/login")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=officer&password=wrong"))).statusCode()).isNotEqualTo(503));
+    }
+
     // --- One case ------------------------------------------------------------------------------------
 
     private void run(HostileCase c) throws Exception {
@@ -409,6 +454,7 @@ class HostileInputIT {
                     "GET /exchange/v1/envelopes HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             case "declared-size", "chunked" -> oversizedBody(c);
             case "slow" -> slowClient(c);
+            case "trickle" -> trickle(c);
             default -> throw new IllegalArgumentException("unknown transport recipe " + c.recipe());
         }
         assertHealthy();
@@ -674,6 +720,55 @@ class HostileInputIT {
                 : exchange ? tlsSocket(SENDER) : plainSocket(ccas.localApi.getPort());
         assertThat(c.expected()).isEqualTo(HostileCase.CONNECTION_CLOSED);
         assertClosedWithoutSuccess(socket, sent);
+    }
+
+    /**
+     * A body that keeps coming, a byte at a time and well within the listener's timeout, after an answer
+     * that did not need it: the listener must end the connection with its answer rather than wait for
+     * the rest of the body on one of its threads (which, before, a client could make last for ever).
+     */
+    private void trickle(HostileCase c) throws Exception {
+        boolean exchange = c.argument(0).equals("exchange");
+        boolean unauthenticated = c.argument(1).equals("unauthenticated");
+        String head = "POST " + (exchange ? "/exchange/v1/envelopes" : "/api/v1/messages") + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: " + (exchange ? "application/cms" : "application/xml") + "\r\n"
+                + (exchange || unauthenticated ? "" : "Authorization: Bearer " + ccas.token + "\r\n")
+                + "Content-Length: " + (unauthenticated ? 100_000 : 1L << 30) + "\r\n\r\n<";
+        Duration trickleFor = SLOW_CLIENT_TIMEOUT.multipliedBy(3);
+        Duration pause = SLOW_CLIENT_TIMEOUT.dividedBy(4);
+        assertThat(c.expected()).isEqualTo(HostileCase.CONNECTION_CLOSED);
+        try (Socket socket = exchange ? tlsSocket(SENDER) : plainSocket(ccas.localApi.getPort())) {
+            socket.setSoTimeout((int) pause.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            byte[] buffer = new byte[4096];
+            long end = System.nanoTime() + trickleFor.toNanos();
+            boolean closed = false;
+            while (!closed && System.nanoTime() < end) {
+                try {
+                    int n = socket.getInputStream().read(buffer);
+                    if (n < 0) {
+                        closed = true;
+                    } else {
+                        received.write(buffer, 0, n);
+                    }
+                } catch (SocketTimeoutException e) {
+                    try {
+                        out.write('<'); // one more byte, well within the listener's timeout
+                        out.flush();
+                    } catch (IOException reset) {
+                        closed = true;
+                    }
+                } catch (IOException reset) {
+                    closed = true;
+                }
+            }
+            String answer = received.toString(StandardCharsets.ISO_8859_1);
+            assertThat(closed).as("the connection ended while the client still sent its body, after: " + answer).isTrue();
+            assertThat(answer).as("an answer before the end").startsWith("HTTP/1.1 4");
+        }
     }
 
     /** Sends, then waits: the server must close the connection within its timeout, never answering 2xx. */
