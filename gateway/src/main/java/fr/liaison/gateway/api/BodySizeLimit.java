@@ -9,18 +9,11 @@ import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
-import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
@@ -87,7 +80,7 @@ class BodySizeLimit {
                     refuse(request, response, exchange, "more than " + limit + " bytes sent");
                     return;
                 }
-                chain.doFilter(new ReadBody(request, body), response);
+                chain.doFilter(new BufferedBody(request, body), response);
                 return;
             }
             chain.doFilter(request, response);
@@ -120,70 +113,6 @@ class BodySizeLimit {
             } catch (IllegalArgumentException e) {
                 return MediaType.APPLICATION_XML;
             }
-        }
-    }
-
-    /** A chunked body already read, within the limit, served again to the rest of the chain. */
-    private static final class ReadBody extends HttpServletRequestWrapper {
-
-        private final byte[] body;
-
-        ReadBody(HttpServletRequest request, byte[] body) {
-            super(request);
-            this.body = body;
-        }
-
-        @Override
-        public ServletInputStream getInputStream() {
-            ByteArrayInputStream in = new ByteArrayInputStream(body);
-            return new ServletInputStream() {
-                @Override
-                public int read() throws IOException {
-                    return in.read();
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    return in.read(b, off, len);
-                }
-
-                @Override
-                public boolean isFinished() {
-                    return in.available() == 0;
-                }
-
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public void setReadListener(ReadListener listener) {
-                    // The body is already in memory: all of it is available now.
-                    try {
-                        listener.onDataAvailable();
-                        listener.onAllDataRead();
-                    } catch (IOException e) {
-                        listener.onError(e);
-                    }
-                }
-            };
-        }
-
-        @Override
-        public BufferedReader getReader() {
-            String encoding = getCharacterEncoding() == null ? StandardCharsets.UTF_8.name() : getCharacterEncoding();
-            return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), java.nio.charset.Charset.forName(encoding)));
-        }
-
-        @Override
-        public int getContentLength() {
-            return body.length;
-        }
-
-        @Override
-        public long getContentLengthLong() {
-            return body.length;
         }
     }
 }

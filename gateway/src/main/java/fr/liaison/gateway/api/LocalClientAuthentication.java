@@ -31,15 +31,12 @@ class LocalClientAuthentication extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String header = request.getHeader("Authorization");
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            clients.authenticate(header.substring(7).strip()).ifPresent(client -> {
-                var authentication = UsernamePasswordAuthenticationToken.authenticated(client, null,
-                        List.of(new SimpleGrantedAuthority("ROLE_" + SecurityConfiguration.LOCAL_CLIENT)));
-                SecurityContextHolder.getContext().setAuthentication(authentication);
-                request.setAttribute(CLIENT_ATTRIBUTE, client);
-            });
-        }
+        clients.fromBearer(request.getHeader("Authorization")).ifPresent(client -> {
+            var authentication = UsernamePasswordAuthenticationToken.authenticated(client, null,
+                    List.of(new SimpleGrantedAuthority("ROLE_" + SecurityConfiguration.LOCAL_CLIENT)));
+            SecurityContextHolder.getContext().setAuthentication(authentication);
+            request.setAttribute(CLIENT_ATTRIBUTE, client);
+        });
         chain.doFilter(request, response);
     }
 }

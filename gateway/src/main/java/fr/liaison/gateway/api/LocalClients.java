@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -52,6 +53,37 @@ public class LocalClients {
             }
         }
         return Optional.ofNullable(match);
+    }
+
+    /**
+     * The client named by an {@code Authorization: Basic} header, as many SOAP toolkits send it: the
+     * client's name and its token, as in a UsernameToken. Empty for any other header.
+     */
+    public Optional<String> fromBasic(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return Optional.empty();
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 0) {
+            return Optional.empty();
+        }
+        String name = decoded.substring(0, colon);
+        return authenticate(decoded.substring(colon + 1))
+                .filter(client -> MessageDigest.isEqual(client.getBytes(StandardCharsets.UTF_8), name.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The client named by an {@code Authorization: Bearer} header; empty for any other header. */
+    public Optional<String> fromBearer(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.empty();
+        }
+        return authenticate(header.substring(7).strip());
     }
 
     private static byte[] sha256(String token) {

@@ -86,7 +86,7 @@ public final class Problems {
             case API_IDEMPOTENCY_CONFLICT, CONSENT_DUPLICATE, API_NOT_RESUBMITTABLE -> HttpStatus.CONFLICT;
             case API_UNSUPPORTED_MEDIA_TYPE -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
             case API_INTERNAL, KEYS_UNAVAILABLE, ENVELOPE_SEAL_FAILED, IO_FAILED -> HttpStatus.INTERNAL_SERVER_ERROR;
-            case NODE_DISK_FULL, EXCHANGE_INCOMPLETE, API_FORMS_BUSY -> HttpStatus.SERVICE_UNAVAILABLE;
+            case NODE_DISK_FULL, EXCHANGE_INCOMPLETE, API_UNAUTHENTICATED_READS_BUSY -> HttpStatus.SERVICE_UNAVAILABLE;
             case API_LOGIN_THROTTLED -> HttpStatus.TOO_MANY_REQUESTS;
             default -> name.startsWith("XML_") || name.startsWith("JSON_") ? HttpStatus.BAD_REQUEST
                     : name.startsWith("CONSENT_") ? HttpStatus.FORBIDDEN : HttpStatus.UNPROCESSABLE_CONTENT;

@@ -106,13 +106,13 @@ public record LiaisonProperties(String participantId, Path workDir, Keys keys, D
      *     1 MiB message limit with room for its SOAP wrapping
      * @param connectionTimeout how long the listener waits for each part of a request (its headers,
      *     each piece of its body) before closing the connection, so slow clients cannot hold it
-     * @param maxFormReads how many form bodies (the officers' login and pages) are read at once; one
-     *     more is refused at once with {@code GW-API-014}. Such a body is read before the sender is
-     *     known (its anti-forgery token is in it), so without this cap clients sending forms slowly
-     *     could hold every thread of the listener
+     * @param maxUnauthenticatedBodyReads how many bodies that must be read before their sender is
+     *     known (forms: the officers' login and pages; SOAP calls without a bearer token, whose
+     *     UsernameToken is in the envelope) are read at once; one more is refused at once with
+     *     {@code GW-API-014}, so that such bodies sent slowly cannot hold every thread of the listener
      */
     public record LocalApi(@DefaultValue("127.0.0.1") String address, int port, @DefaultValue("2097152") int maxBodyBytes,
-            @DefaultValue("PT20S") Duration connectionTimeout, @DefaultValue("16") int maxFormReads) {
+            @DefaultValue("PT20S") Duration connectionTimeout, @DefaultValue("16") int maxUnauthenticatedBodyReads) {
     }
 
     /**

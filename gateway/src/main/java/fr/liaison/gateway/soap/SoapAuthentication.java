@@ -25,8 +25,10 @@ import org.w3c.dom.Node;
 /**
  * The SOAP service's authentication, the same credential as REST: the local client's token, either
  * as {@code Authorization: Bearer <token>}, or as HTTP Basic or a WS-Security UsernameToken whose
- * user name is the client's name and whose password (PasswordText) is its token. Runs before the body is read; a
- * request without a valid credential ends here with a fault GW-API-001 (HTTP 401).
+ * user name is the client's name and whose password (PasswordText) is its token. Runs once CXF has read
+ * the envelope's header, before the body is bound to an operation (a call without a bearer token or
+ * Basic credentials is read under {@code UnauthenticatedBodyReads}' cap); a request without a valid
+ * credential ends here with a fault GW-API-001 (HTTP 401).
  */
 final class SoapAuthentication extends AbstractSoapInterceptor {
 
@@ -73,23 +75,7 @@ final class SoapAuthentication extends AbstractSoapInterceptor {
     /** HTTP Basic, as many SOAP toolkits send it: the client's name and its token, as in a UsernameToken. */
     private Optional<String> basic(SoapMessage message) {
         HttpServletRequest request = (HttpServletRequest) message.get(AbstractHTTPDestination.HTTP_REQUEST);
-        String header = request == null ? null : request.getHeader("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return Optional.empty();
-        }
-        String decoded;
-        try {
-            decoded = new String(java.util.Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        int colon = decoded.indexOf(':');
-        if (colon < 0) {
-            return Optional.empty();
-        }
-        String name = decoded.substring(0, colon);
-        return clients.authenticate(decoded.substring(colon + 1))
-                .filter(client -> MessageDigest.isEqual(client.getBytes(StandardCharsets.UTF_8), name.getBytes(StandardCharsets.UTF_8)));
+        return request == null ? Optional.empty() : clients.fromBasic(request.getHeader("Authorization"));
     }
 
     /** wsse:Security/wsse:UsernameToken with a PasswordText password; digests cannot be checked (only token digests are kept). */

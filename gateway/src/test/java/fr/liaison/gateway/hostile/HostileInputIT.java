@@ -113,6 +113,7 @@ class HostileInputIT {
     private static final int SENDER_EXCHANGE_PORT = 8447;
     private static final String WEBHOOK_PATH = "/local-software";
     private static final String CANARY_PATH = "/canary";
+    private static final String SOAP_SERVICE = "/soap/v1/gateway";
     /** Short, so that the slow-client cases take seconds; production default is 20 s. */
     private static final Duration SLOW_CLIENT_TIMEOUT = Duration.ofSeconds(2);
     /** Room for the largest message (1 MiB) sealed, and small enough to pass it quickly. */
@@ -345,19 +346,27 @@ class HostileInputIT {
 
     @Test
     @Order(7)
-    void slowFormsHoldNoMoreThanTheirShareOfTheLocalListener() throws Exception {
-        int maxFormReads = 16; // liaison.local-api.max-form-reads, by default
+    void bodiesReadBeforeTheirSenderIsKnownHoldNoMoreThanTheirShareOfTheLocalListener() throws Exception {
+        int maxReads = 16; // liaison.local-api.max-unauthenticated-body-reads, by default
+        int perAddress = 4; // UnauthenticatedBodyReads.MAX_READS_PER_ADDRESS
+        String form = "POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded%s\r\n"
+                + "Content-Length: 1000\r\n\r\nusername=";
+        String soap = "POST " + SOAP_SERVICE + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml; charset=UTF-8\r\n"
+                + "SOAPAction: \"\"\r\nContent-Length: 100000\r\n\r\n<soap:Envelope";
         List<Socket> slow = new java.util.ArrayList<>();
         java.util.concurrent.ScheduledExecutorService trickler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         try {
-            for (int i = 0; i < maxFormReads; i++) {
-                Socket socket = plainSocket(ccas.localApi.getPort());
-                socket.getOutputStream().write(("POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                        + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nusername=")
-                        .getBytes(StandardCharsets.US_ASCII));
+            // From four other loopback addresses, four bodies each: forms (the officers' login, one with a
+            // charset the container ignores) and SOAP calls whose credentials would be in the envelope.
+            for (int i = 0; i < maxReads; i++) {
+                Socket socket = new Socket();
+                socket.bind(new InetSocketAddress("127.0.0." + (2 + i / perAddress), 0));
+                socket.connect(new InetSocketAddress("127.0.0.1", ccas.localApi.getPort()), 5_000);
+                String head = i % 2 == 1 ? soap : String.format(form, i == 0 ? "; charset=x-unknown" : "");
+                socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
                 slow.add(socket);
             }
-            // A byte to each, well within the listener's timeout: these forms keep arriving.
+            // A byte to each, well within the listener's timeout: these bodies keep arriving.
             long pause = SLOW_CLIENT_TIMEOUT.dividedBy(4).toMillis();
             trickler.scheduleWithFixedDelay(() -> slow.forEach(socket -> {
                 try {
@@ -367,6 +376,8 @@ class HostileInputIT {
                 }
             }), pause, pause, java.util.concurrent.TimeUnit.MILLISECONDS);
 
+            // The probes come from 127.0.0.1, an address with none under way: the listener's cap refuses them.
+            // (They would fail the anti-forgery check anyway: no officer's login is counted.)
             await().atMost(PATIENCE).untilAsserted(() -> {
                 HttpResponse<byte[]> refused = ccas.send(ccas.anonymous("/login")
                         .header("Content-Type", "application/x-www-form-urlencoded")
@@ -374,6 +385,10 @@ class HostileInputIT {
                 assertProblem(refused, "GW-API-014");
                 assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
             });
+            HttpResponse<byte[]> soapRefused = ccas.send(ccas.anonymous(SOAP_SERVICE).header("Content-Type", "text/xml; charset=UTF-8")
+                    .header("SOAPAction", "\"\"").POST(HttpRequest.BodyPublishers.ofString("<soap:Envelope/>")));
+            assertThat(soapRefused.statusCode()).isEqualTo(503);
+            assertThat(text(soapRefused)).contains("Fault").contains("GW-API-014");
             // The institution's software is still served meanwhile.
             assertThat(get(ccas, "/api/v1/inbox").statusCode()).isEqualTo(200);
         } finally {
@@ -382,10 +397,34 @@ class HostileInputIT {
                 socket.close();
             }
         }
-        // Their reads end with their connections: forms are read again.
+        // Their reads end with their connections: such bodies are read again.
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(ccas.send(ccas.anonymous("/login")
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("username=officer&password=wrong"))).statusCode()).isNotEqualTo(503));
+
+        // One address alone gets its share only.
+        List<Socket> fromOne = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < perAddress; i++) {
+                Socket socket = new Socket();
+                socket.bind(new InetSocketAddress("127.0.0.9", 0));
+                socket.connect(new InetSocketAddress("127.0.0.1", ccas.localApi.getPort()), 5_000);
+                socket.getOutputStream().write(String.format(form, "").getBytes(StandardCharsets.US_ASCII));
+                fromOne.add(socket);
+            }
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                Socket socket = new Socket();
+                socket.bind(new InetSocketAddress("127.0.0.9", 0));
+                socket.connect(new InetSocketAddress("127.0.0.1", ccas.localApi.getPort()), 5_000);
+                RawAnswer answer = exchange(socket, "POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5\r\nConnection: close\r\n\r\nx=abc"
+                        .getBytes(StandardCharsets.US_ASCII));
+                assertThat(answer.status()).as(answer.text()).isEqualTo(503);
+            });
+        } finally {
+            for (Socket socket : fromOne) {
+                socket.close();
+            }
+        }
     }
 
     // --- One case ------------------------------------------------------------------------------------
@@ -729,9 +768,10 @@ class HostileInputIT {
      */
     private void trickle(HostileCase c) throws Exception {
         boolean exchange = c.argument(0).equals("exchange");
-        boolean unauthenticated = c.argument(1).equals("unauthenticated");
-        String head = "POST " + (exchange ? "/exchange/v1/envelopes" : "/api/v1/messages") + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                + "Content-Type: " + (exchange ? "application/cms" : "application/xml") + "\r\n"
+        boolean putForm = c.argument(1).equals("put-form");
+        boolean unauthenticated = putForm || c.argument(1).equals("unauthenticated");
+        String head = (putForm ? "PUT " : "POST ") + (exchange ? "/exchange/v1/envelopes" : "/api/v1/messages") + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: " + (exchange ? "application/cms" : putForm ? "application/x-www-form-urlencoded" : "application/xml") + "\r\n"
                 + (exchange || unauthenticated ? "" : "Authorization: Bearer " + ccas.token + "\r\n")
                 + "Content-Length: " + (unauthenticated ? 100_000 : 1L << 30) + "\r\n\r\n<";
         Duration trickleFor = SLOW_CLIENT_TIMEOUT.multipliedBy(3);
