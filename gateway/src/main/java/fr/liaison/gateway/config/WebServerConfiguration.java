@@ -43,9 +43,11 @@ class WebServerConfiguration {
             connector.setProperty("address", properties.localApi().address());
             // Slow clients: a request whose headers or body stall this long is dropped.
             connector.setProperty("connectionTimeout", String.valueOf(properties.localApi().connectionTimeout().toMillis()));
+            UnreadBodyAdapter.install(connector);
             factory.addAdditionalConnectors(connector);
             // The main (inter-node) connector only: additional connectors are not customised.
             factory.addConnectorCustomizers(main -> {
+                UnreadBodyAdapter.install(main);
                 main.setProperty("connectionTimeout", String.valueOf(properties.exchangeConnectionTimeout().toMillis()));
                 // TLS 1.3, and TLS 1.2 with forward secrecy and an AEAD cipher only (no CBC, no SHA-1 MAC, no RSA key exchange).
                 for (SSLHostConfig tls : main.findSslHostConfigs()) {
@@ -53,8 +55,6 @@ class WebServerConfiguration {
                     tls.setCiphers(EXCHANGE_TLS_CIPHERS);
                 }
             });
-            // An answer given before the body was read ends the connection rather than wait for the rest (slow clients).
-            factory.addEngineValves(new UnreadBodyValve());
             // Requests Tomcat refuses itself are answered as problems too (the host adds this valve at start).
             factory.addContextCustomizers(context -> ((StandardHost) context.getParent())
                     .setErrorReportValveClass(ProblemErrorReportValve.class.getName()));

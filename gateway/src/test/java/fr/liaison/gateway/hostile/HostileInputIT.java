@@ -769,8 +769,10 @@ class HostileInputIT {
     private void trickle(HostileCase c) throws Exception {
         boolean exchange = c.argument(0).equals("exchange");
         boolean putForm = c.argument(1).equals("put-form");
-        boolean unauthenticated = putForm || c.argument(1).equals("unauthenticated");
-        String head = (putForm ? "PUT " : "POST ") + (exchange ? "/exchange/v1/envelopes" : "/api/v1/messages") + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        boolean optionsStar = c.argument(1).equals("options-star"); // answered by Tomcat itself, never reaching the node's code
+        boolean unauthenticated = putForm || optionsStar || c.argument(1).equals("unauthenticated");
+        String head = (optionsStar ? "OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n" : (putForm ? "PUT " : "POST ")
+                + (exchange ? "/exchange/v1/envelopes" : "/api/v1/messages") + " HTTP/1.1\r\nHost: 127.0.0.1\r\n")
                 + "Content-Type: " + (exchange ? "application/cms" : putForm ? "application/x-www-form-urlencoded" : "application/xml") + "\r\n"
                 + (exchange || unauthenticated ? "" : "Authorization: Bearer " + ccas.token + "\r\n")
                 + "Content-Length: " + (unauthenticated ? 100_000 : 1L << 30) + "\r\n\r\n<";
@@ -807,7 +809,7 @@ class HostileInputIT {
             }
             String answer = received.toString(StandardCharsets.ISO_8859_1);
             assertThat(closed).as("the connection ended while the client still sent its body, after: " + answer).isTrue();
-            assertThat(answer).as("an answer before the end").startsWith("HTTP/1.1 4");
+            assertThat(answer).as("an answer before the end").startsWith(optionsStar ? "HTTP/1.1 200" : "HTTP/1.1 4");
         }
     }
 
