@@ -37,6 +37,7 @@ class BodySizeLimit {
 
     private static final String EXCHANGE_PATH = "/exchange/";
     private static final String SOAP_PATH = "/soap/";
+    private static final String API_PATH = "/api/";
 
     @Bean
     FilterRegistrationBean<OncePerRequestFilter> bodySizeLimitFilter(LiaisonProperties properties, AuditTrail audit, Clock clock) {
@@ -74,7 +75,10 @@ class BodySizeLimit {
             }
             // Any body of unknown length, whatever the spelling of its Transfer-Encoding ("chunked,"
             // is chunked to the container too). The inter-node endpoint bounds its own, once it knows the peer.
-            if (declared < 0 && !exchange && hasBody(request)) {
+            // Only where a body is taken (the API, whose clients are authenticated by now, and SOAP, whose
+            // calls without credentials were read under UnauthenticatedBodyReads' cap): a body sent
+            // anywhere else is never read, and its connection ends with the answer.
+            if (declared < 0 && !exchange && takesBody(request) && hasBody(request)) {
                 byte[] body = request.getInputStream().readNBytes(limit + 1);
                 if (body.length > limit) {
                     refuse(request, response, exchange, "more than " + limit + " bytes sent");
@@ -84,6 +88,11 @@ class BodySizeLimit {
                 return;
             }
             chain.doFilter(request, response);
+        }
+
+        private static boolean takesBody(HttpServletRequest request) {
+            String path = request.getRequestURI();
+            return path.startsWith(API_PATH) || path.startsWith(SOAP_PATH);
         }
 
         private static boolean hasBody(HttpServletRequest request) {

@@ -46,6 +46,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class UnauthenticatedBodyReads {
 
     private static final String SOAP_PATH = "/soap/";
+    private static final String API_PATH = "/api/";
 
     /** At most this many of the reads come from one address, so that one client cannot take them all. */
     static final int MAX_READS_PER_ADDRESS = 4;
@@ -137,10 +138,13 @@ class UnauthenticatedBodyReads {
         /**
          * A POST whose body the container parses into parameters: Tomcat does for POST only, and
          * compares the media type before any parameter, trimmed, in any case, whatever the charset.
+         * Not on the API, where nothing reads a form before its client is authenticated (the audit
+         * search's form is read once the officer's Basic credentials are checked).
          */
         private static boolean formBody(HttpServletRequest request) {
             String type = request.getContentType();
-            if (!"POST".equals(request.getMethod()) || type == null || request.getContentLengthLong() == 0) {
+            if (!"POST".equals(request.getMethod()) || type == null || request.getContentLengthLong() == 0
+                    || request.getRequestURI().startsWith(API_PATH)) {
                 return false;
             }
             int parameters = type.indexOf(';');

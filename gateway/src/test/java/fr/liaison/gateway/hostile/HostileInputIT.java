@@ -770,12 +770,15 @@ class HostileInputIT {
         boolean exchange = c.argument(0).equals("exchange");
         boolean putForm = c.argument(1).equals("put-form");
         boolean optionsStar = c.argument(1).equals("options-star"); // answered by Tomcat itself, never reaching the node's code
-        boolean unauthenticated = putForm || optionsStar || c.argument(1).equals("unauthenticated");
-        String head = (optionsStar ? "OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n" : (putForm ? "PUT " : "POST ")
-                + (exchange ? "/exchange/v1/envelopes" : "/api/v1/messages") + " HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        boolean chunkedHealth = c.argument(1).equals("chunked-health"); // an open path that takes no body
+        boolean unauthenticated = putForm || optionsStar || chunkedHealth || c.argument(1).equals("unauthenticated");
+        String head = (optionsStar ? "OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                : chunkedHealth ? "GET /actuator/health HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                : (putForm ? "PUT " : "POST ") + (exchange ? "/exchange/v1/envelopes" : "/api/v1/messages") + " HTTP/1.1\r\nHost: 127.0.0.1\r\n")
                 + "Content-Type: " + (exchange ? "application/cms" : putForm ? "application/x-www-form-urlencoded" : "application/xml") + "\r\n"
                 + (exchange || unauthenticated ? "" : "Authorization: Bearer " + ccas.token + "\r\n")
-                + "Content-Length: " + (unauthenticated ? 100_000 : 1L << 30) + "\r\n\r\n<";
+                + (chunkedHealth ? "Transfer-Encoding: chunked\r\n\r\n186a0\r\n<"
+                        : "Content-Length: " + (unauthenticated ? 100_000 : 1L << 30) + "\r\n\r\n<");
         Duration trickleFor = SLOW_CLIENT_TIMEOUT.multipliedBy(3);
         Duration pause = SLOW_CLIENT_TIMEOUT.dividedBy(4);
         assertThat(c.expected()).isEqualTo(HostileCase.CONNECTION_CLOSED);
@@ -809,7 +812,7 @@ class HostileInputIT {
             }
             String answer = received.toString(StandardCharsets.ISO_8859_1);
             assertThat(closed).as("the connection ended while the client still sent its body, after: " + answer).isTrue();
-            assertThat(answer).as("an answer before the end").startsWith(optionsStar ? "HTTP/1.1 200" : "HTTP/1.1 4");
+            assertThat(answer).as("an answer before the end").startsWith(optionsStar || chunkedHealth ? "HTTP/1.1 200" : "HTTP/1.1 4");
         }
     }
 
