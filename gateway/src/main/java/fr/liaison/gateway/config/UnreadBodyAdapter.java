@@ -87,6 +87,9 @@ final class UnreadBodyAdapter implements Adapter {
                 if (read < 0) {
                     return true;
                 }
+                if (read == 0) {
+                    return false; // no progress: never spin here, close instead
+                }
                 discarded += read;
             }
         } catch (IOException e) {
