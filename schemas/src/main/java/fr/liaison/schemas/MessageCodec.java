@@ -68,6 +68,14 @@ public final class MessageCodec {
     }
 
     /**
+     * Whether the v1 schema declares an element of this local name: a location naming any other
+     * element quotes the input, and is not for logs.
+     */
+    public static boolean declaresElement(String localName) {
+        return ModelV1.get().declaresElement(localName);
+    }
+
+    /**
      * Reads and fully validates a message.
      *
      * @throws LiaisonException with the code of the violations (parsing, XSD or rule codes) and

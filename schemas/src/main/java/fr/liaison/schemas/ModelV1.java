@@ -36,6 +36,8 @@ final class ModelV1 {
     final JAXBContext context;
     /** "wrapper/item" pairs, e.g. "barriers/barrier": an item becomes an array index in JSON. */
     private final Set<String> listItems;
+    /** Every element name the model declares, roots included. */
+    private final Set<String> elementNames;
 
     private ModelV1() {
         this.schema = compileSchema();
@@ -44,7 +46,13 @@ final class ModelV1 {
         } catch (JAXBException e) {
             throw new IllegalStateException("JAXB context of the v1 model cannot be built", e);
         }
-        this.listItems = findListItems();
+        Set<String> names = new HashSet<>();
+        this.listItems = findListItems(names);
+        this.elementNames = Set.copyOf(names);
+    }
+
+    boolean declaresElement(String localName) {
+        return elementNames.contains(localName);
     }
 
     static ModelV1 get() {
@@ -74,8 +82,8 @@ final class ModelV1 {
         }
     }
 
-    /** Walks the model from the root classes and collects every wrapper/item pair made by xew. */
-    private static Set<String> findListItems() {
+    /** Walks the model from the root classes and collects every wrapper/item pair made by xew, and every element name. */
+    private static Set<String> findListItems(Set<String> elementNames) {
         Set<String> pairs = new HashSet<>();
         Set<Class<?>> seen = new HashSet<>();
         Deque<Class<?>> todo = new ArrayDeque<>();
@@ -90,12 +98,20 @@ final class ModelV1 {
             if (cls.getSuperclass() != null) {
                 todo.add(cls.getSuperclass());
             }
+            jakarta.xml.bind.annotation.XmlRootElement root = cls.getAnnotation(jakarta.xml.bind.annotation.XmlRootElement.class);
+            if (root != null) {
+                elementNames.add(root.name());
+            }
             for (Field field : cls.getDeclaredFields()) {
                 XmlElementWrapper wrapper = field.getAnnotation(XmlElementWrapper.class);
                 XmlElement element = field.getAnnotation(XmlElement.class);
                 if (wrapper != null && element != null) {
                     String wrapperName = "##default".equals(wrapper.name()) ? field.getName() : wrapper.name();
                     pairs.add(wrapperName + "/" + element.name());
+                    elementNames.add(wrapperName);
+                }
+                if (element != null) {
+                    elementNames.add("##default".equals(element.name()) ? field.getName() : element.name());
                 }
                 Class<?> type = field.getType();
                 if (field.getGenericType() instanceof ParameterizedType p

@@ -1,5 +1,6 @@
 package fr.liaison.gateway.api;
 
+import fr.liaison.gateway.config.BrokerDisk;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
@@ -9,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 
 import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -22,14 +24,26 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class ProblemErrorController implements ErrorController {
 
+    private static final String EXCHANGE_PATH = "/exchange/";
+
     @RequestMapping("${server.error.path:/error}")
     ResponseEntity<Map<String, Object>> error(HttpServletRequest request) {
         Object value = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = value instanceof Integer given && given >= 400 ? given : 500;
-        ErrorCode code = Problems.code(status);
         Object path = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        ErrorCode code = Problems.code(status);
+        if (status == 408 && path != null && path.toString().startsWith(EXCHANGE_PATH)) {
+            // An envelope whose body stalled (Tomcat's read timeout): a transfer that failed, which the
+            // sending node must try again, as the endpoint itself says when it sees the stall.
+            status = 503;
+            code = ErrorCode.EXCHANGE_INCOMPLETE;
+        }
         Map<String, Object> body = Problems.body(new LiaisonException(code, (String) null), path == null ? null : path.toString());
         body.put("status", status); // the status decided, which the code's own may not be (a 503, a 414)
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (status == 503) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(BrokerDisk.RETRY_AFTER.toSeconds()));
+        }
+        return response.body(body);
     }
 }

@@ -18,11 +18,13 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /** Every error of the local API as {@code application/problem+json} with its catalogue code. */
@@ -92,6 +94,19 @@ class ProblemHandler {
         ResponseEntity<Map<String, Object>> problem = refused(new LiaisonException(ErrorCode.API_METHOD_NOT_ALLOWED,
                 "allowed: " + String.join(", ", e.getSupportedMethods() == null ? new String[0] : e.getSupportedMethods())), request);
         return ResponseEntity.status(problem.getStatusCode()).headers(problem.getHeaders()).headers(e.getHeaders()).body(problem.getBody());
+    }
+
+    /** A header value Spring Security's firewall refuses when it is read (control or non-ASCII characters): bad input. */
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<Map<String, Object>> rejectedByFirewall(RequestRejectedException e, HttpServletRequest request) {
+        return refused(refusals.refused(new LiaisonException(ErrorCode.API_BAD_REQUEST,
+                "a header holds characters HTTP does not allow there"), request), request);
+    }
+
+    /** The client went away while its answer was written: nobody to answer, and nothing the node did wrong. */
+    @ExceptionHandler(AsyncRequestNotUsableException.class)
+    void clientGone(AsyncRequestNotUsableException e, HttpServletRequest request) {
+        LOG.debug("the client of {} went away before its answer", request.getRequestURI());
     }
 
     @ExceptionHandler(Exception.class)

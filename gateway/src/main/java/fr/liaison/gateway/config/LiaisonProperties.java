@@ -110,9 +110,31 @@ public record LiaisonProperties(String participantId, Path workDir, Keys keys, D
      *     known (forms: the officers' login and pages; SOAP calls without a bearer token, whose
      *     UsernameToken is in the envelope) are read at once; one more is refused at once with
      *     {@code GW-API-014}, so that such bodies sent slowly cannot hold every thread of the listener
+     * @param publicUrl the listener's address as the institution's software reaches it, when that is
+     *     not the address it connects to: behind a reverse proxy that terminates TLS, e.g.
+     *     {@code https://liaison.cd29.example/}. The WSDL served at {@code /soap/v1/gateway?wsdl} then
+     *     names the SOAP service and its schema under it. Absent: the scheme, host and port the request
+     *     came with (forwarding headers are never trusted)
      */
     public record LocalApi(@DefaultValue("127.0.0.1") String address, int port, @DefaultValue("2097152") int maxBodyBytes,
-            @DefaultValue("PT20S") Duration connectionTimeout, @DefaultValue("16") int maxUnauthenticatedBodyReads) {
+            @DefaultValue("PT20S") Duration connectionTimeout, @DefaultValue("16") int maxUnauthenticatedBodyReads, URI publicUrl) {
+
+        public LocalApi {
+            if (publicUrl != null && (!publicUrl.isAbsolute() || publicUrl.getHost() == null
+                    || !"http".equals(publicUrl.getScheme()) && !"https".equals(publicUrl.getScheme())
+                    || publicUrl.getQuery() != null || publicUrl.getFragment() != null)) {
+                throw new IllegalArgumentException("liaison.local-api.public-url must be an http or https URL without query: " + publicUrl);
+            }
+        }
+
+        /** Where the SOAP service is published under {@link #publicUrl()}, or null without one. */
+        public String publishedSoapUrl(String servicePath) {
+            if (publicUrl == null) {
+                return null;
+            }
+            String base = publicUrl.toString();
+            return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + servicePath;
+        }
     }
 
     /**

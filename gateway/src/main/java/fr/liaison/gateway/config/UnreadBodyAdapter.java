@@ -55,11 +55,16 @@ final class UnreadBodyAdapter implements Adapter {
     @Override
     public void service(Request request, Response response) throws Exception {
         tomcat.service(request, response);
-        if (isAsync(request) || bodyFullyRead(request)) {
-            return; // an asynchronous request ends later; a body read in full leaves nothing to wait for
-        }
-        if (request.getContentLengthLong() < 0 || !discardWhatHasArrived(request)) {
-            // Tomcat's own way to refuse an upload it will not read: the connection closes after the answer.
+        try {
+            if (isAsync(request) || bodyFullyRead(request)) {
+                return; // an asynchronous request ends later; a body read in full leaves nothing to wait for
+            }
+            if (request.getContentLengthLong() < 0 || !discardWhatHasArrived(request)) {
+                // Tomcat's own way to refuse an upload it will not read: the connection closes after the answer.
+                request.action(ActionCode.DISABLE_SWALLOW_INPUT, null);
+            }
+        } catch (RuntimeException unreadable) {
+            // A request Tomcat could not parse (headers over its limit) has no body to speak of: close.
             request.action(ActionCode.DISABLE_SWALLOW_INPUT, null);
         }
     }

@@ -9,28 +9,25 @@ import fr.liaison.routes.exchange.InboundMessage;
 import fr.liaison.routes.camel.ExchangeHeaders;
 import fr.liaison.routes.directory.Directory;
 import fr.liaison.routes.directory.Participant;
-import fr.liaison.routes.receipt.Receipts;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
 import jakarta.servlet.http.HttpServletRequest;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -43,6 +40,7 @@ class ExchangeController {
 
     static final MediaType CMS = MediaType.parseMediaType("application/cms");
     static final String MESSAGE_ID_HEADER = "Liaison-Message-Id";
+    static final int ENVELOPES_IN_FLIGHT = 4;
 
     private final ProducerTemplate producer;
     private final DirectoryHolder directory;
@@ -50,6 +48,13 @@ class ExchangeController {
     private final Clock clock;
     private final String participantId;
     private final int maxEnvelopeBytes;
+    /**
+     * The bytes of envelopes being received at once, at most four of the largest size: each is held
+     * in memory, with its decrypted copies, until its receipt is given. One more is answered 503
+     * {@code GW-EXCHANGE-012}, and its sender tries again later.
+     */
+    private final int maxEnvelopeBytesInFlight;
+    private final Semaphore inFlight;
     private final BrokerDisk disk;
 
     ExchangeController(ProducerTemplate producer, DirectoryHolder directory, AuditTrail audit, Clock clock,
@@ -60,19 +65,55 @@ class ExchangeController {
         this.clock = clock;
         this.participantId = properties.participantId();
         this.maxEnvelopeBytes = properties.maxEnvelopeBytes();
+        this.maxEnvelopeBytesInFlight = (int) Math.min(Integer.MAX_VALUE, ENVELOPES_IN_FLIGHT * (long) maxEnvelopeBytes);
+        this.inFlight = new Semaphore(maxEnvelopeBytesInFlight);
         this.disk = disk;
     }
 
     @PostMapping(path = "/exchange/v1/envelopes")
-    ResponseEntity<byte[]> receive(@RequestHeader(name = MESSAGE_ID_HEADER, required = false) String messageId, HttpServletRequest request) {
+    ResponseEntity<byte[]> receive(HttpServletRequest request) {
+        String messageId = claimedMessageId(request);
         // The peer is known before the body is read: an outsider never makes the node hold an envelope.
         Participant peer = peer(request, messageId);
         if (!isCms(request.getContentType())) {
             throw rejected(request, messageId, peer.id(), null,
                     new LiaisonException(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE, "send the envelope as application/cms"));
         }
+        String coding = request.getHeader("Content-Encoding");
+        if (coding != null && !coding.isBlank() && !"identity".equalsIgnoreCase(coding.strip())) {
+            throw rejected(request, messageId, peer.id(), null, new LiaisonException(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE,
+                    "send the envelope without a content coding (Content-Encoding)"));
+        }
         // A 503, not a signed refusal: the sender's node keeps the envelope and sends it again later.
         disk.requireRoom(peer.id());
+        long held = bytesToHold(request);
+        if (!inFlight.tryAcquire((int) held)) {
+            throw rejected(request, messageId, peer.id(), null, new LiaisonException(ErrorCode.EXCHANGE_BUSY,
+                    "envelopes of " + (maxEnvelopeBytesInFlight - inFlight.availablePermits()) + " bytes are being received"));
+        }
+        try {
+            return receive(request, messageId, peer);
+        } finally {
+            inFlight.release((int) held);
+        }
+    }
+
+    /** What the body may hold in memory while it is read and opened: its declared length, or the limit when chunked. */
+    private long bytesToHold(HttpServletRequest request) {
+        long declared = request.getContentLengthLong();
+        return declared >= 0 ? Math.min(declared, maxEnvelopeBytes) : maxEnvelopeBytes;
+    }
+
+    /** The header is only the sender's claim, for the audit before the envelope is opened; a value the firewall refuses counts as none. */
+    private static String claimedMessageId(HttpServletRequest request) {
+        try {
+            return request.getHeader(MESSAGE_ID_HEADER);
+        } catch (RequestRejectedException unreadable) {
+            return null;
+        }
+    }
+
+    private ResponseEntity<byte[]> receive(HttpServletRequest request, String messageId, Participant peer) {
         // An empty body is an envelope like any other: refused by the route, with a signed receipt.
         byte[] envelope = envelope(request, peer, messageId);
         Map<String, Object> headers = new HashMap<>();
@@ -134,30 +175,8 @@ class ExchangeController {
         } catch (LiaisonException e) {
             LiaisonException refusal = e.code() == ErrorCode.EXCHANGE_PEER_CERTIFICATE ? e
                     : new LiaisonException(ErrorCode.EXCHANGE_PEER_CERTIFICATE, e.code().code());
-            throw rejected(request, messageId, null, digestOfRefused(request), refusal);
+            // Its body is never read: the connection ends with the answer (UnreadBodyAdapter).
+            throw rejected(request, messageId, null, null, refusal);
         }
-    }
-
-    /**
-     * The SHA-256 of a refused peer's envelope, as evidence, computed as it streams by and never
-     * held; none when it passes the size limit or does not arrive whole.
-     */
-    private String digestOfRefused(HttpServletRequest request) {
-        MessageDigest sha256 = Receipts.sha256();
-        byte[] buffer = new byte[8192];
-        long total = 0;
-        try {
-            InputStream in = request.getInputStream();
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                total += n;
-                if (total > maxEnvelopeBytes) {
-                    return null;
-                }
-                sha256.update(buffer, 0, n);
-            }
-        } catch (IOException e) {
-            return null;
-        }
-        return HexFormat.of().formatHex(sha256.digest());
     }
 }

@@ -1,5 +1,6 @@
 package fr.liaison.gateway.ops;
 
+import fr.liaison.schemas.MessageCodec;
 import fr.liaison.schemas.error.LiaisonException;
 
 import io.micrometer.core.instrument.Counter;
@@ -108,13 +109,28 @@ class RouteOutcomes extends EventNotifierSupport {
             if (!path.find()) {
                 continue;
             }
-            where.append(where.isEmpty() ? " at " : ", ").append(path.group(2));
+            where.append(where.isEmpty() ? " at " : ", ").append(declaredOnly(path.group(2)));
             java.util.regex.Matcher rule = RULE.matcher(detail.substring(path.end()));
             if (rule.find()) {
                 where.append(" (").append(rule.group(1)).append(')');
             }
         }
         return where.toString();
+    }
+
+    /**
+     * The path with every name the schema does not declare replaced by {@code *}: the sender chose
+     * those names, and one could hold personal data ({@code /Referral/person/Nom_Dupont}).
+     */
+    static String declaredOnly(String path) {
+        StringBuilder kept = new StringBuilder();
+        for (String segment : path.substring(1).split("/")) {
+            int index = segment.indexOf('[');
+            String name = index < 0 ? segment : segment.substring(0, index);
+            boolean keep = name.chars().allMatch(Character::isDigit) || MessageCodec.declaresElement(name);
+            kept.append('/').append(keep ? segment : "*" + (index < 0 ? "" : segment.substring(index)));
+        }
+        return kept.toString();
     }
 
     private static LiaisonException refusal(Throwable failure) {

@@ -34,6 +34,8 @@ import org.w3c.dom.Node;
 final class CatalogueFaults extends AbstractSoapInterceptor {
 
     private static final Logger LOG = LoggerFactory.getLogger(CatalogueFaults.class);
+    /** CXF's switch to write each value of a response header on its own line rather than joined. */
+    private static final String ADD_HEADERS = "org.apache.cxf.http.add-headers";
     /** Woodstox: "Maximum Element Depth limit (100) Exceeded". */
     private static final Pattern DEPTH_LIMIT = Pattern.compile("Maximum Element Depth limit \\(\\d+\\)");
     /** Woodstox: "Attribute limit (500) exceeded", "Maximum Text Length limit (...) Exceeded"... */
@@ -89,9 +91,27 @@ final class CatalogueFaults extends AbstractSoapInterceptor {
         SoapFault replacement = new SoapFault(SoapFaults.faultString(code),
                 protocolFault(fault) ? protocolFaultCode((SoapFault) fault, message)
                 : code == ErrorCode.API_INTERNAL ? message.getVersion().getReceiver() : message.getVersion().getSender());
-        replacement.setDetail(SoapFaults.detail(code, null));
+        replacement.setDetail(SoapFaults.detail(code, code == ErrorCode.API_SOAP_REQUEST && undispatched ? undispatchedDetail(fault) : null));
         replacement.setStatusCode(status(code, fault, message));
         message.setContent(Exception.class, replacement);
+    }
+
+    /**
+     * What CXF found wrong when it could not dispatch the request, said without quoting the request:
+     * its own messages name the SOAPAction or element received.
+     */
+    private static String undispatchedDetail(Fault fault) {
+        String reason = String.valueOf(fault.getMessage());
+        if (reason.startsWith("The given SOAPAction")) {
+            return "the SOAPAction names no operation of this service, or another one than the Body's element";
+        }
+        if (reason.contains("was not recognized")) {
+            return "the Body's element is no operation of this service (see the WSDL)";
+        }
+        if (reason.startsWith("Unexpected wrapper element")) {
+            return "the Body's element is not the operation the SOAPAction names";
+        }
+        return "the Body's element, or the SOAPAction, names no operation of this service (see the WSDL)";
     }
 
     /** The catalogue code of the fault's FaultDetail, if it has one. */
@@ -174,5 +194,7 @@ final class CatalogueFaults extends AbstractSoapInterceptor {
         }
         // Basic too, with its own realm: a toolkit that sends credentials only when challenged waits for it.
         headers.put("WWW-Authenticate", new ArrayList<>(List.of("Bearer realm=\"liaison\"", "Basic realm=\"liaison-soap\"")));
+        // One challenge per header line: some clients (Perl's LWP) read only the first of a joined list.
+        message.put(ADD_HEADERS, Boolean.TRUE);
     }
 }

@@ -5,8 +5,15 @@ import fr.liaison.schemas.error.ErrorCode;
 
 import jakarta.servlet.http.HttpServletRequest;
 
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.Set;
 
@@ -28,7 +35,10 @@ import org.w3c.dom.Node;
  * user name is the client's name and whose password (PasswordText) is its token. Runs once CXF has read
  * the envelope's header, before the body is bound to an operation (a call without a bearer token or
  * Basic credentials is read under {@code UnauthenticatedBodyReads}' cap); a request without a valid
- * credential ends here with a fault GW-API-001 (HTTP 401).
+ * credential ends here with a fault GW-API-001 (HTTP 401). The Security header is understood, so its
+ * {@code wsu:Timestamp}, when there is one, is honoured whatever the credential: a request that has
+ * expired, or was created in the future, beyond five minutes of clock skew, is refused (GW-API-012)
+ * as WS-Security 1.1 (10) asks.
  */
 final class SoapAuthentication extends AbstractSoapInterceptor {
 
@@ -37,13 +47,18 @@ final class SoapAuthentication extends AbstractSoapInterceptor {
 
     static final String WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
     static final String PASSWORD_TEXT = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText";
+    static final String WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
     private static final QName SECURITY = new QName(WSSE, "Security");
+    /** The clock skew allowed between the client and the node, as WSS4J allows by default. */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
     private final LocalClients clients;
+    private final Clock clock;
 
-    SoapAuthentication(LocalClients clients) {
+    SoapAuthentication(LocalClients clients, Clock clock) {
         super(Phase.PRE_PROTOCOL);
         this.clients = clients;
+        this.clock = clock;
     }
 
     @Override
@@ -53,6 +68,12 @@ final class SoapAuthentication extends AbstractSoapInterceptor {
 
     @Override
     public void handleMessage(SoapMessage message) throws Fault {
+        String stale = staleTimestamp(message);
+        if (stale != null) {
+            SoapFault fault = new SoapFault(SoapFaults.faultString(ErrorCode.API_SOAP_REQUEST), message.getVersion().getSender());
+            fault.setDetail(SoapFaults.detail(ErrorCode.API_SOAP_REQUEST, stale));
+            throw fault;
+        }
         Optional<String> client = bearer(message).or(() -> basic(message)).or(() -> usernameToken(message));
         if (client.isEmpty()) {
             SoapFault fault = new SoapFault(SoapFaults.faultString(ErrorCode.API_UNAUTHENTICATED), message.getVersion().getSender());
@@ -99,9 +120,54 @@ final class SoapAuthentication extends AbstractSoapInterceptor {
                 .filter(client -> MessageDigest.isEqual(client.getBytes(StandardCharsets.UTF_8), name.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** Why the Security header's Timestamp refuses the request, or null when it has none or it holds. */
+    private String staleTimestamp(SoapMessage message) {
+        Header security = message.getHeader(SECURITY);
+        if (security == null || !(security.getObject() instanceof Element element)) {
+            return null;
+        }
+        Element timestamp = child(element, WSU, "Timestamp");
+        if (timestamp == null) {
+            return null;
+        }
+        Instant now = clock.instant();
+        Element created = child(timestamp, WSU, "Created");
+        Element expires = child(timestamp, WSU, "Expires");
+        Instant createdAt = created == null ? null : time(created);
+        Instant expiresAt = expires == null ? null : time(expires);
+        if (created != null && createdAt == null || expires != null && expiresAt == null) {
+            return "the Security header's Timestamp holds a time that is not an xs:dateTime";
+        }
+        if (expiresAt != null && expiresAt.plus(CLOCK_SKEW).isBefore(now)) {
+            return "the Security header's Timestamp has expired (wsu:Expires is past, beyond " + CLOCK_SKEW.toMinutes() + " minutes of clock skew)";
+        }
+        if (createdAt != null && createdAt.minus(CLOCK_SKEW).isAfter(now)) {
+            return "the Security header's Timestamp is created in the future (beyond " + CLOCK_SKEW.toMinutes() + " minutes of clock skew)";
+        }
+        return null;
+    }
+
+    /** An xs:dateTime; one without an offset is taken as UTC, as WS-Security recommends UTC times. */
+    private static Instant time(Element element) {
+        String text = element.getTextContent().strip();
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException withoutOffset) {
+            try {
+                return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e) {
+                return null;
+            }
+        }
+    }
+
     private static Element child(Element parent, String localName) {
+        return child(parent, WSSE, localName);
+    }
+
+    private static Element child(Element parent, String namespace, String localName) {
         for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
-            if (node instanceof Element child && WSSE.equals(child.getNamespaceURI()) && localName.equals(child.getLocalName())) {
+            if (node instanceof Element child && namespace.equals(child.getNamespaceURI()) && localName.equals(child.getLocalName())) {
                 return child;
             }
         }

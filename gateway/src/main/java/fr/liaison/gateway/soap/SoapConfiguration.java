@@ -4,10 +4,13 @@ import fr.liaison.gateway.api.LocalClients;
 import fr.liaison.gateway.api.LocalRefusals;
 import fr.liaison.gateway.config.BrokerDisk;
 import fr.liaison.gateway.config.EndpointProperties;
+import fr.liaison.gateway.config.LiaisonProperties;
 import fr.liaison.routes.exchange.ConsentSteps;
 import fr.liaison.routes.exchange.LocalDeliverySteps;
 import fr.liaison.routes.exchange.MessageStore;
 import fr.liaison.schemas.MessageCodec;
+
+import java.time.Clock;
 
 import javax.xml.namespace.QName;
 
@@ -29,6 +32,8 @@ import org.springframework.context.annotation.Configuration;
 class SoapConfiguration {
 
     static final String ADDRESS = "/v1/gateway";
+    /** {@code cxf.path} in application.properties. */
+    static final String CXF_PATH = "/soap";
 
     @Bean
     GatewaySoapService gatewaySoapService(ProducerTemplate producer, MessageStore messages, ConsentSteps consents,
@@ -37,7 +42,8 @@ class SoapConfiguration {
     }
 
     @Bean
-    EndpointImpl gatewaySoapEndpoint(Bus bus, GatewaySoapService service, LocalClients clients, LocalRefusals refusals) {
+    EndpointImpl gatewaySoapEndpoint(Bus bus, GatewaySoapService service, LocalClients clients, LocalRefusals refusals, Clock clock,
+            LiaisonProperties properties) {
         EndpointImpl endpoint = new EndpointImpl(bus, service);
         endpoint.setProperties(new java.util.HashMap<>());
         endpoint.setWsdlLocation("classpath:wsdl/liaison-gateway-v1.wsdl");
@@ -47,8 +53,14 @@ class SoapConfiguration {
         endpoint.getProperties().put("set-jaxb-validation-event-handler", Boolean.FALSE);
         // One endpoint answers both bindings: ?wsdl gives the node's own address to the SOAP 1.1 port too.
         endpoint.getProperties().put(WSDLGetUtils.AUTO_REWRITE_ADDRESS_ALL, Boolean.TRUE);
+        // Behind a TLS proxy the request's own scheme and host are not what clients must call.
+        String published = properties.localApi().publishedSoapUrl(CXF_PATH + ADDRESS);
+        if (published != null) {
+            endpoint.setPublishedEndpointUrl(published);
+        }
         endpoint.getInInterceptors().add(new SoapVersionFromContentType());
-        endpoint.getInInterceptors().add(new SoapAuthentication(clients));
+        endpoint.getInInterceptors().add(new EnvelopeWithBody());
+        endpoint.getInInterceptors().add(new SoapAuthentication(clients, clock));
         endpoint.getInInterceptors().add(new RawBodyCapture(new OperationShapes(), refusals));
         endpoint.getOutInterceptors().add(new Utf8Answers());
         endpoint.getOutFaultInterceptors().add(new Utf8Answers());

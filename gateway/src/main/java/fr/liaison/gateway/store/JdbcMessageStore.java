@@ -81,9 +81,16 @@ class JdbcMessageStore implements MessageStore {
     @Override
     @Transactional
     public void updateStatus(String messageId, Direction direction, MessageStatus status, String step, String errorCode, Instant at) {
+        updateStatus(messageId, direction, status, step, errorCode, errorCode, at);
+    }
+
+    @Override
+    @Transactional
+    public void updateStatus(String messageId, Direction direction, MessageStatus status, String step, String errorCode,
+            String stepErrorCode, Instant at) {
         jdbc.sql("UPDATE message SET status = ?, error_code = ?, updated_at = ? WHERE message_id = ? AND direction = ?")
                 .params(status.name(), errorCode, time(at), messageId, direction.name()).update();
-        addStep(messageId, direction, step, errorCode, at);
+        addStep(messageId, direction, step, stepErrorCode, at);
     }
 
     @Override

@@ -220,6 +220,18 @@ final class EnvelopeForge {
         return changed;
     }
 
+    /** The same SignedData, signature untouched, its eContent a SEQUENCE around the OCTET STRING CMS requires. */
+    static byte[] withContentAsSequence(byte[] signedData) throws Exception {
+        org.bouncycastle.asn1.cms.SignedData signed = org.bouncycastle.asn1.cms.SignedData.getInstance(
+                org.bouncycastle.asn1.cms.ContentInfo.getInstance(signedData).getContent());
+        org.bouncycastle.asn1.cms.ContentInfo encapsulated = signed.getEncapContentInfo();
+        org.bouncycastle.asn1.cms.ContentInfo rewrapped = new org.bouncycastle.asn1.cms.ContentInfo(encapsulated.getContentType(),
+                new org.bouncycastle.asn1.DERSequence(encapsulated.getContent()));
+        return new org.bouncycastle.asn1.cms.ContentInfo(org.bouncycastle.asn1.cms.CMSObjectIdentifiers.signedData,
+                new org.bouncycastle.asn1.cms.SignedData(signed.getDigestAlgorithms(), rewrapped, signed.getCertificates(),
+                        signed.getCRLs(), signed.getSignerInfos())).getEncoded(ASN1Encoding.DER);
+    }
+
     static int indexOf(byte[] haystack, byte[] needle) {
         outer:
         for (int i = 0; i <= haystack.length - needle.length; i++) {

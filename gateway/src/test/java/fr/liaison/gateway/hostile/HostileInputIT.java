@@ -494,6 +494,7 @@ class HostileInputIT {
             case "declared-size", "chunked" -> oversizedBody(c);
             case "slow" -> slowClient(c);
             case "trickle" -> trickle(c);
+            case "stall" -> stalledEnvelope(c);
             default -> throw new IllegalArgumentException("unknown transport recipe " + c.recipe());
         }
         assertHealthy();
@@ -539,6 +540,8 @@ class HostileInputIT {
                     recipientCertificate);
             case "unsigned" -> EnvelopeForge.authEnveloped(content, recipientCertificate);
             case "detached" -> EnvelopeForge.authEnveloped(signed(content, proof, SignedShape.DETACHED), recipientCertificate);
+            case "content-sequence" -> EnvelopeForge.authEnveloped(EnvelopeForge.withContentAsSequence(signed(content, proof,
+                    SignedShape.NORMAL)), recipientCertificate);
             case "two-signers" -> EnvelopeForge.authEnveloped(signed(content, proof, SignedShape.TWO_SIGNERS), recipientCertificate);
             case "no-signed-attributes" -> EnvelopeForge.authEnveloped(signed(content, proof, SignedShape.NO_SIGNED_ATTRIBUTES),
                     recipientCertificate);
@@ -771,7 +774,8 @@ class HostileInputIT {
         boolean putForm = c.argument(1).equals("put-form");
         boolean optionsStar = c.argument(1).equals("options-star"); // answered by Tomcat itself, never reaching the node's code
         boolean chunkedHealth = c.argument(1).equals("chunked-health"); // an open path that takes no body
-        boolean unauthenticated = putForm || optionsStar || chunkedHealth || c.argument(1).equals("unauthenticated");
+        boolean unlisted = c.argument(1).equals("unlisted"); // a certificate of the network CA, absent from the directory
+        boolean unauthenticated = putForm || optionsStar || chunkedHealth || unlisted || c.argument(1).equals("unauthenticated");
         String head = (optionsStar ? "OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 : chunkedHealth ? "GET /actuator/health HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 : (putForm ? "PUT " : "POST ") + (exchange ? "/exchange/v1/envelopes" : "/api/v1/messages") + " HTTP/1.1\r\nHost: 127.0.0.1\r\n")
@@ -782,7 +786,7 @@ class HostileInputIT {
         Duration trickleFor = SLOW_CLIENT_TIMEOUT.multipliedBy(3);
         Duration pause = SLOW_CLIENT_TIMEOUT.dividedBy(4);
         assertThat(c.expected()).isEqualTo(HostileCase.CONNECTION_CLOSED);
-        try (Socket socket = exchange ? tlsSocket(SENDER) : plainSocket(ccas.localApi.getPort())) {
+        try (Socket socket = exchange ? tlsSocket(unlisted ? "TEST-UNLISTED" : SENDER) : plainSocket(ccas.localApi.getPort())) {
             socket.setSoTimeout((int) pause.toMillis());
             OutputStream out = socket.getOutputStream();
             out.write(head.getBytes(StandardCharsets.US_ASCII));
@@ -813,6 +817,33 @@ class HostileInputIT {
             String answer = received.toString(StandardCharsets.ISO_8859_1);
             assertThat(closed).as("the connection ended while the client still sent its body, after: " + answer).isTrue();
             assertThat(answer).as("an answer before the end").startsWith(optionsStar || chunkedHealth ? "HTTP/1.1 200" : "HTTP/1.1 4");
+        }
+    }
+
+    /**
+     * An envelope whose body stops coming half-way, from a genuine peer: a transfer that failed, so the
+     * answer, once the listener's timeout has passed, is the 503 that makes the sending node try again.
+     */
+    private void stalledEnvelope(HostileCase c) throws Exception {
+        String head = "POST /exchange/v1/envelopes HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/cms\r\n"
+                + "Content-Length: 100000\r\n\r\n";
+        try (Socket socket = tlsSocket(SENDER)) {
+            socket.setSoTimeout((int) SLOW_CLIENT_TIMEOUT.multipliedBy(5).toMillis());
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(new byte[5000]);
+            socket.getOutputStream().flush();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            byte[] buffer = new byte[4096];
+            try {
+                for (int n; (n = socket.getInputStream().read(buffer)) >= 0; ) {
+                    received.write(buffer, 0, n);
+                }
+            } catch (IOException closed) {
+                // the answer, if any, is in what was received
+            }
+            String answer = received.toString(StandardCharsets.ISO_8859_1);
+            assertThat(answer).as("the answer to a stalled envelope").startsWith("HTTP/1.1 503").contains(c.expected())
+                    .containsIgnoringCase("Retry-After:");
         }
     }
 

@@ -25,4 +25,16 @@ class RouteOutcomesTest {
         assertThat(RouteOutcomes.where(new LiaisonException(ErrorCode.CONSENT_CATEGORY_NOT_COVERED, "consent x does not cover HEALTH_DETAIL")))
                 .isEmpty();
     }
+
+    @Test
+    void namesTheSchemaDoesNotDeclareAreNotLogged() {
+        // The sender chose the element's name: it could hold a person's name or number.
+        LiaisonException unknown = new LiaisonException(ErrorCode.SCHEMA_INVALID, List.of(
+                "9:7 /Referral/person/Nom_Dupont_NIR_1870314123456: cvc-complex-type.2.4.a: Invalid content",
+                "/Referral/barriers/barrier[2]/Dupont[3]: cvc-complex-type.2.4.a: Invalid content"), null);
+
+        assertThat(RouteOutcomes.where(unknown))
+                .isEqualTo(" at /Referral/person/* (cvc-complex-type.2.4.a), /Referral/barriers/barrier[2]/*[3] (cvc-complex-type.2.4.a)")
+                .doesNotContain("Dupont").doesNotContain("187");
+    }
 }

@@ -60,6 +60,7 @@ class SoapGatewayIT {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final String SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/";
     private static final String SOAP12 = "http://www.w3.org/2003/05/soap-envelope";
+    private static final String PUBLIC_URL = "https://liaison.cd17.example/";
 
     private final SampleMessages samples = new SampleMessages(TestNode.SAMPLES, Clock.systemUTC());
 
@@ -70,7 +71,8 @@ class SoapGatewayIT {
     void startNodes() {
         TestNode.requireFreePorts(8443, 8444);
         ft = TestNode.start("FT-17", "soap", 11, Map.of());
-        cd = TestNode.start("CD-17", "soap", 12, Map.of());
+        // CD-17 as behind a reverse proxy that terminates TLS under another name.
+        cd = TestNode.start("CD-17", "soap", 12, Map.of("liaison.local-api.public-url", PUBLIC_URL));
     }
 
     @AfterAll
@@ -249,6 +251,19 @@ class SoapGatewayIT {
         String unqualified = "<s:Envelope xmlns:s=\"" + SOAP11 + "\"><s:Body><g:GetMessageStatus xmlns:g=\"urn:liaison:gateway:v1\">"
                 + "<messageId>" + UUID.randomUUID() + "</messageId></g:GetMessageStatus></s:Body></s:Envelope>";
         assertSoap11Fault(soap11(unqualified, "\"urn:liaison:gateway:v1:GetMessageStatus\""), "Client", "GW-API-009");
+        // What the client sent wrong is said, without quoting it.
+        assertThat(detailOf(soap11(unknownOperation, "\"urn:liaison:gateway:v1:ListInbox\""))).isNotBlank().doesNotContain("Nope");
+        // An Envelope without a Body, with or without a Header or a credential, in either version.
+        String noBody = "<s:Envelope xmlns:s=\"" + SOAP11 + "\"></s:Envelope>";
+        assertSoap11Fault(soap11(noBody, ""), "Client", "GW-API-012");
+        assertThat(detailOf(soap11(noBody, ""))).contains("no Body");
+        assertSoap11Fault(soap11("<s:Envelope xmlns:s=\"" + SOAP11 + "\"><s:Header/></s:Envelope>", ""), "Client", "GW-API-012");
+        assertSoap11Fault(cd.send(cd.anonymous("/soap/v1/gateway").header("Content-Type", "text/xml; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString(noBody))), "Client", "GW-API-012");
+        HttpResponse<byte[]> noBody12 = cd.send(cd.authorized("/soap/v1/gateway").header("Content-Type", "application/soap+xml; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString("<e:Envelope xmlns:e=\"" + SOAP12 + "\"><e:Header/></e:Envelope>")));
+        assertThat(noBody12.statusCode()).isEqualTo(400);
+        assertThat(element(noBody12.body()).getElementsByTagNameNS(SOAP12, "Value").item(0).getTextContent()).endsWith(":Sender");
         // Refused before the envelope is read: answered in the version the Content-Type declares.
         String doctype = "<!DOCTYPE s:Envelope [<!ENTITY x \"y\">]>" + emptyBody;
         assertSoap11Fault(soap11(doctype, ""), "Client", "GW-XML-002");
@@ -338,6 +353,47 @@ class SoapGatewayIT {
         assertSoap11Fault(answer, "Client", "GW-XML-003");
     }
 
+    /** WS-Security 1.1 (10): an expired request is refused, whatever its credential; a fresh one passes. */
+    @Test
+    void aSecurityHeaderTimestampIsHonoured() throws Exception {
+        String template = """
+                <s:Envelope xmlns:s="%s"><s:Header><wsse:Security s:mustUnderstand="1" xmlns:wsse="%s" xmlns:wsu="%s">
+                <wsu:Timestamp><wsu:Created>%s</wsu:Created><wsu:Expires>%s</wsu:Expires></wsu:Timestamp>
+                <wsse:UsernameToken><wsse:Username>%s</wsse:Username><wsse:Password Type="%s">%s</wsse:Password></wsse:UsernameToken>
+                </wsse:Security></s:Header><s:Body><g:ListInbox xmlns:g="urn:liaison:gateway:v1"/></s:Body></s:Envelope>
+                """;
+        java.time.Instant now = java.time.Instant.now();
+        java.util.function.BiFunction<java.time.Instant, java.time.Instant, String> envelope = (created, expires) -> template.formatted(
+                SOAP11, SoapAuthentication.WSSE, SoapAuthentication.WSU, created, expires, cd.clientName, SoapAuthentication.PASSWORD_TEXT, cd.token);
+        java.util.function.Function<String, HttpResponse<byte[]>> send = body -> {
+            try {
+                return cd.send(cd.anonymous("/soap/v1/gateway").header("Content-Type", "text/xml; charset=UTF-8")
+                        .header("SOAPAction", "\"urn:liaison:gateway:v1:ListInbox\"").POST(HttpRequest.BodyPublishers.ofString(body)));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        assertThat(send.apply(envelope.apply(now, now.plusSeconds(300))).statusCode()).isEqualTo(200);
+        // Within the clock skew allowed, either way.
+        assertThat(send.apply(envelope.apply(now.minusSeconds(600), now.minusSeconds(120))).statusCode()).isEqualTo(200);
+        HttpResponse<byte[]> expired = send.apply(envelope.apply(now.minusSeconds(3600), now.minusSeconds(1800)));
+        assertSoap11Fault(expired, "Client", "GW-API-012");
+        assertThat(detailOf(expired)).contains("expired");
+        HttpResponse<byte[]> future = send.apply(envelope.apply(now.plusSeconds(3600), now.plusSeconds(3900)));
+        assertSoap11Fault(future, "Client", "GW-API-012");
+        assertThat(detailOf(future)).contains("future");
+        assertSoap11Fault(send.apply(envelope.apply(now, now).replaceFirst("<wsu:Expires>[^<]*", "<wsu:Expires>tomorrow")),
+                "Client", "GW-API-012");
+        // The Security header is the node's to understand with a bearer token too.
+        String expiredWithBearer = envelope.apply(now.minusSeconds(3600), now.minusSeconds(1800));
+        assertSoap11Fault(soap11(expiredWithBearer, "\"urn:liaison:gateway:v1:ListInbox\""), "Client", "GW-API-012");
+    }
+
+    private static String detailOf(HttpResponse<byte[]> answer) throws Exception {
+        org.w3c.dom.NodeList detail = element(answer.body()).getElementsByTagNameNS("urn:liaison:gateway:v1", "detail");
+        return detail.getLength() == 0 ? "" : detail.item(0).getTextContent();
+    }
+
     private HttpResponse<byte[]> soap11(String envelope, String soapAction) throws Exception {
         return cd.send(cd.authorized("/soap/v1/gateway").header("Content-Type", "text/xml; charset=UTF-8").header("SOAPAction", soapAction)
                 .POST(HttpRequest.BodyPublishers.ofString(envelope)));
@@ -362,7 +418,9 @@ class SoapGatewayIT {
                     .POST(HttpRequest.BodyPublishers.ofString(envelope)));
             String body = new String(answer.body(), StandardCharsets.UTF_8);
             assertThat(answer.statusCode()).as(body).isEqualTo(401);
-            assertThat(answer.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(h -> assertThat(h).startsWith("Bearer"));
+            // One challenge per line: a client that reads only the first line (Perl's LWP) still finds Basic.
+            assertThat(answer.headers().allValues("WWW-Authenticate"))
+                    .containsExactly("Bearer realm=\"liaison\"", "Basic realm=\"liaison-soap\"");
             assertThat(body).contains("Fault").contains("<g:code>GW-API-001</g:code>").doesNotContain("Exception");
         }
         // A UsernameToken naming another client than the token's owner is refused too.
@@ -400,6 +458,16 @@ class SoapGatewayIT {
         HttpResponse<byte[]> schema = ft.send(ft.anonymous(xsd.substring(xsd.indexOf("/soap/"))).GET());
         assertThat(schema.statusCode()).isEqualTo(200);
         assertThat(new String(schema.body(), StandardCharsets.UTF_8)).contains("targetNamespace=\"urn:liaison:messages:v1\"");
+
+        // A node given its public address names it, for the service and its schema alike, whatever the request's Host.
+        String published = new String(cd.send(cd.anonymous("/soap/v1/gateway?wsdl").GET()).body(), StandardCharsets.UTF_8);
+        java.util.regex.Matcher publishedAddresses = java.util.regex.Pattern.compile("address location=\"([^\"]+)\"").matcher(published);
+        List<String> publishedLocations = new java.util.ArrayList<>();
+        while (publishedAddresses.find()) {
+            publishedLocations.add(publishedAddresses.group(1));
+        }
+        assertThat(publishedLocations).hasSize(2).allMatch(location -> location.equals(PUBLIC_URL + "soap/v1/gateway"));
+        assertThat(published.replaceAll("(?s).*schemaLocation=\"([^\"]+)\".*", "$1")).startsWith(PUBLIC_URL + "soap/v1/gateway?xsd=");
     }
 
     // ---------------------------------------------------------------------------------------------

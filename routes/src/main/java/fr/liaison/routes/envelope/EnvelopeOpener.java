@@ -234,11 +234,21 @@ public final class EnvelopeOpener {
         if (data.getOriginatorInfo() != null || data.getUnauthAttrs() != null) {
             throw new LiaisonException(ErrorCode.ENVELOPE_MALFORMED, "unexpected originator info or unauthenticated attributes");
         }
+        // A message goes to one node: an envelope also readable by others would carry the person's
+        // data beyond what the consent covers, and its other keys would escape the algorithm checks.
+        if (data.getRecipientInfos().size() != 1) {
+            throw new LiaisonException(ErrorCode.ENVELOPE_MALFORMED,
+                    data.getRecipientInfos().size() + " RecipientInfos: exactly one, for this node, is accepted");
+        }
         for (ASN1Encodable element : data.getRecipientInfos()) {
             ASN1Encodable info = RecipientInfo.getInstance(element).getInfo();
             if (info instanceof KeyAgreeRecipientInfo agreement) {
                 if (agreement.getVersion().intValueExact() != 3) {
                     throw new LiaisonException(ErrorCode.ENVELOPE_MALFORMED, "KeyAgreeRecipientInfo version must be 3");
+                }
+                if (agreement.getRecipientEncryptedKeys().size() != 1) {
+                    throw new LiaisonException(ErrorCode.ENVELOPE_MALFORMED,
+                            agreement.getRecipientEncryptedKeys().size() + " recipient keys: exactly one, for this node, is accepted");
                 }
                 OriginatorPublicKey originator = agreement.getOriginator().getOriginatorKey();
                 if (originator == null) {
@@ -409,6 +419,10 @@ public final class EnvelopeOpener {
             signed = new CMSSignedData(signedBytes);
             if (signed.getSignedContent() == null) {
                 throw new LiaisonException(ErrorCode.SIGNATURE_MALFORMED, "detached signature: content required");
+            }
+            if (!(signed.getSignedContent().getContent() instanceof byte[])) {
+                // eContent is an OCTET STRING (RFC 5652, 5.2); anything else would be read as no content.
+                throw new LiaisonException(ErrorCode.SIGNATURE_MALFORMED, "the signed content is not an OCTET STRING");
             }
             if (signed.getSignerInfos().size() != 1) {
                 throw new LiaisonException(ErrorCode.SIGNATURE_MALFORMED, signed.getSignerInfos().size() + " signers, one required");

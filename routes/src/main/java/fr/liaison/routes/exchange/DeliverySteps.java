@@ -103,7 +103,8 @@ public final class DeliverySteps {
         }
         audit(stored, AuditStep.SENT, null);
         PeerTransport.PeerReply reply = transport.post(sealed.recipient(), sealed.stored().messageId(), sealed.envelope());
-        if (reply.status() >= 500) {
+        // 408 and 429 say "not now" as a 5xx does (RFC 9110 15.5.9, RFC 6585 4): tried again, never failed for good.
+        if (reply.status() >= 500 || reply.status() == 408 || reply.status() == 429) {
             throw new LiaisonException(ErrorCode.EXCHANGE_PEER_UNREACHABLE, "recipient node answered " + reply.status());
         }
         sealed.reply(reply);
@@ -115,7 +116,7 @@ public final class DeliverySteps {
         Receipt receipt = Receipts.verify(sealed.reply().body(), node.directory().get(), sealed.recipient().id(),
                 sealed.stored().messageId(), sealed.envelope());
         if (receipt.outcome() == Receipt.Outcome.REJECTED) {
-            throw new LiaisonException(ErrorCode.EXCHANGE_PEER_REFUSED, "recipient node answered " + receipt.errorCode());
+            throw new PeerRefusal(receipt.errorCode());
         }
         audit(sealed.stored(), AuditStep.RECEIPT_VERIFIED, null);
         // Delivered: the envelope will not be sent again, forgotten in the same transaction.
@@ -133,7 +134,12 @@ public final class DeliverySteps {
         if (stored.isEmpty()) {
             return;
         }
-        record(stored.get(), MessageStatus.FAILED, step, failure.code().code());
+        String recipientCode = failure instanceof PeerRefusal refusal ? refusal.recipientCode() : null;
+        Instant now = node.clock().instant();
+        // The step shows the recipient's own code, when there is one, under the message's GW-EXCHANGE-006.
+        node.messages().updateStatus(stored.get().messageId(), Direction.OUTBOUND, MessageStatus.FAILED, step.name(),
+                failure.code().code(), recipientCode != null ? recipientCode : failure.code().code(), now);
+        audit(stored.get(), step, failure.code().code());
         if (software.pushes()) {
             notifyFailure(stored.get(), failure, step);
         }
@@ -143,7 +149,8 @@ public final class DeliverySteps {
         // Ids, participant ids and codes only: nothing to escape, nothing personal.
         String event = "{\"event\":\"MESSAGE_FAILED\",\"messageId\":\"" + stored.messageId() + "\",\"recipient\":\""
                 + stored.recipient() + "\",\"status\":\"FAILED\",\"step\":\"" + step.name() + "\",\"errorCode\":\""
-                + failure.code().code() + "\"}";
+                + failure.code().code() + "\""
+                + (failure instanceof PeerRefusal refusal ? ",\"recipientErrorCode\":\"" + refusal.recipientCode() + "\"" : "") + "}";
         try {
             software.push(stored.messageId(), "MESSAGE_FAILED", event.getBytes(StandardCharsets.UTF_8));
         } catch (LiaisonException unreachable) {
@@ -168,12 +175,6 @@ public final class DeliverySteps {
         }
         audit(stored.get(), AuditStep.RETRIED, cause.code().code());
         return Optional.of(schedule.delayAfter(triesMade, jitter));
-    }
-
-    private void record(StoredMessage stored, MessageStatus status, AuditStep step, String code) {
-        Instant now = node.clock().instant();
-        node.messages().updateStatus(stored.messageId(), Direction.OUTBOUND, status, step.name(), code, now);
-        audit(stored, step, code);
     }
 
     private void audit(StoredMessage stored, AuditStep step, String code) {

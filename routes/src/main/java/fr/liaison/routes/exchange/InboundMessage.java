@@ -2,9 +2,12 @@ package fr.liaison.routes.exchange;
 
 import fr.liaison.routes.envelope.OpenedEnvelope;
 import fr.liaison.schemas.v1.LiaisonMessage;
+import java.util.regex.Pattern;
 
 /** An envelope received from another node, as it moves through the inbound steps. */
 public final class InboundMessage {
+
+    private static final Pattern UUID_SHAPE = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final byte[] envelope;
     private final String transportSender;
@@ -50,7 +53,8 @@ public final class InboundMessage {
      * shape of one: anything else could not be recorded or logged as an id.
      */
     public static String plausibleMessageId(String claimed) {
-        return claimed != null && claimed.matches("[0-9a-f-]{36}") ? claimed : null;
+        // The schema's Uuid: 8-4-4-4-12 lower-case hex digits.
+        return claimed != null && UUID_SHAPE.matcher(claimed).matches() ? claimed : null;
     }
 
     public OpenedEnvelope opened() {

@@ -135,6 +135,10 @@ public final class InboundSteps {
         }
         ConsentRecord proven = node.consentProofs().verify(proof, node.directory().get());
         Optional<ConsentRecord> known = node.consents().find(proven.consentId());
+        if (known.isPresent() && !known.get().sameTermsAs(proven)) {
+            // A consent id names one consent: another under a known id is not judged on its own terms.
+            throw new LiaisonException(ErrorCode.CONSENT_DUPLICATE, "consent " + proven.consentId() + " is recorded here with other terms");
+        }
         ConsentRecord effective = known.map(k -> proven.withRevokedAt(k.revokedAt())).orElse(proven);
         node.consentGate().check(message, inbound.personHash(), Optional.of(effective));
         if (known.isEmpty()) {

@@ -28,7 +28,13 @@ public interface MessageStore {
         return inserted;
     }
 
-    void updateStatus(String messageId, Direction direction, MessageStatus status, String step, String errorCode, Instant at);
+    default void updateStatus(String messageId, Direction direction, MessageStatus status, String step, String errorCode, Instant at) {
+        updateStatus(messageId, direction, status, step, errorCode, errorCode, at);
+    }
+
+    /** As above, the step recorded with its own code: a recipient's rejection code under the message's {@code GW-EXCHANGE-006}. */
+    void updateStatus(String messageId, Direction direction, MessageStatus status, String step, String errorCode, String stepErrorCode,
+            Instant at);
 
     Optional<StoredMessage> find(String messageId, Direction direction);
 

@@ -136,6 +136,10 @@ public final class SignedContent {
             if (signed.getSignedContent() == null) {
                 throw new LiaisonException(failure, "detached signature: content required");
             }
+            if (!(signed.getSignedContent().getContent() instanceof byte[])) {
+                // eContent is an OCTET STRING (RFC 5652, 5.2); anything else would be read as no content.
+                throw new LiaisonException(failure, "the signed content is not an OCTET STRING");
+            }
             if (signed.getSignerInfos().size() != 1) {
                 throw new LiaisonException(failure, signed.getSignerInfos().size() + " signers, one required");
             }

@@ -348,6 +348,21 @@ class InboundReceiveRouteTest {
     }
 
     @Test
+    void aProofOfOtherTermsUnderAConsentIdKnownHereIsRejected() {
+        // The recorder signed another consent under an id this node already holds (here: a longer one).
+        ft.consents.save(new ConsentRecord(consent.consentId(), consent.personHash(), consent.purpose(), consent.allowedRecipients(),
+                consent.allowedCategories(), consent.grantedAt(), consent.expiresAt().minusSeconds(86_400), consent.recordedBy(), null,
+                consent.proof()));
+        byte[] xml = referral();
+        String messageId = Messages.messageId(xml);
+        byte[] envelope = sealForFt(xml);
+
+        assertRejected(ft.receive(envelope, "CCAS-29232", messageId), envelope, messageId, "GW-CONSENT-010");
+        assertThat(enqueued.getReceivedCounter()).isZero();
+        assertThat(ft.consents.find(consent.consentId()).orElseThrow().expiresAt()).isEqualTo(consent.expiresAt().minusSeconds(86_400));
+    }
+
+    @Test
     void messageUnderAConsentRevokedHereIsRejected() {
         ft.consents.save(consent);
         ft.consents.markRevoked(consent.consentId(), java.time.Instant.now().minusSeconds(1));

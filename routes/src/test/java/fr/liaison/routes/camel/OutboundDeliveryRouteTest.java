@@ -247,6 +247,9 @@ class OutboundDeliveryRouteTest {
         assertThat(ccas.stored(messageId, Direction.OUTBOUND).status()).isEqualTo(MessageStatus.FAILED);
         assertThat(ccas.stored(messageId, Direction.OUTBOUND).errorCode()).isEqualTo("GW-EXCHANGE-006");
         assertThat(ft.entries(AuditStep.REJECTED)).extracting(AuditEntry::errorCode).containsExactly("GW-SIGNATURE-008");
+        // The sender's history says why, with the recipient's own code on the step that ended it.
+        assertThat(ccas.stored(messageId, Direction.OUTBOUND).history()).last()
+                .satisfies(step -> assertThat(step.errorCode()).isEqualTo("GW-SIGNATURE-008"));
         assertThat(deadLetter.getReceivedCounter()).isZero();
     }
 

@@ -158,6 +158,12 @@ class ConsentProofsTest {
     }
 
     @Test
+    void refusesAProofWhoseContentIsNotAnOctetString() throws Exception {
+        byte[] rewrapped = fr.liaison.routes.testing.ContentRewrap.eContentAsSequence(SignedContent.sign(consent.canonicalXml(), ccas));
+        assertThat(codeOf(() -> proofs.verify(rewrapped, directory))).isEqualTo(ErrorCode.CONSENT_PROOF_INVALID);
+    }
+
+    @Test
     void refusesAProofOfAnotherMessageType() {
         byte[] referral = SignedContent.sign(Samples.read("referral.xml").canonicalXml(), ccas);
         assertThat(codeOf(() -> proofs.verify(referral, directory))).isEqualTo(ErrorCode.CONSENT_PROOF_INVALID);

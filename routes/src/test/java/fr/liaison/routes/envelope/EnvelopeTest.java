@@ -186,6 +186,21 @@ class EnvelopeTest {
     }
 
     /** The inner layer is exactly what the sealer makes: nothing a verifier would silently ignore. */
+    /** An envelope readable by another participant too is refused, whichever way it names the others. */
+    @Test
+    void refusesAnEnvelopeEncryptedForOthersToo() throws Exception {
+        byte[] signed = Forge.signedDataWith(ccas, CONTENT, org.bouncycastle.asn1.cms.CMSObjectIdentifiers.data, null, null);
+        java.security.cert.X509Certificate other = DevNetwork.directory().require("CD-29").encryptionCertificate();
+        byte[] twoInfos = Forge.authEnvelopedFor(signed,
+                Forge.keyAgreement(other, CMSAlgorithm.ECDH_SHA256KDF),
+                Forge.keyAgreement(ft29.encryptionCertificate(), CMSAlgorithm.ECDH_SHA256KDF));
+        assertThat(codeOf(() -> openerOf(ft29).open(twoInfos))).isEqualTo(ErrorCode.ENVELOPE_MALFORMED);
+        byte[] twoKeys = Forge.authEnvelopedFor(signed, Forge.keyAgreementFor(ft29.encryptionCertificate(), other));
+        assertThat(codeOf(() -> openerOf(ft29).open(twoKeys))).isEqualTo(ErrorCode.ENVELOPE_MALFORMED);
+        byte[] one = Forge.authEnvelopedFor(signed, Forge.keyAgreementFor(ft29.encryptionCertificate()));
+        assertThat(openerOf(ft29).open(one, "CCAS-29232").content()).as("the same for this node alone").isEqualTo(CONTENT);
+    }
+
     @Test
     void refusesSignedDataWithUnknownOrUnsignedAttributesOrAnotherContentType() throws Exception {
         org.bouncycastle.asn1.cms.Attribute unknown = new org.bouncycastle.asn1.cms.Attribute(
@@ -202,6 +217,11 @@ class EnvelopeTest {
                     Forge.keyAgreement(ft29.encryptionCertificate(), CMSAlgorithm.ECDH_SHA256KDF), CMSAlgorithm.AES256_GCM);
             assertThat(codeOf(() -> openerOf(ft29).open(envelope))).isEqualTo(ErrorCode.SIGNATURE_MALFORMED);
         }
+        // eContent in another type than OCTET STRING: refused as malformed, never a failure of the node.
+        byte[] rewrapped = Forge.authEnveloped(fr.liaison.routes.testing.ContentRewrap.eContentAsSequence(
+                Forge.signedDataWith(ccas, CONTENT, data, null, null)),
+                Forge.keyAgreement(ft29.encryptionCertificate(), CMSAlgorithm.ECDH_SHA256KDF), CMSAlgorithm.AES256_GCM);
+        assertThat(codeOf(() -> openerOf(ft29).open(rewrapped))).isEqualTo(ErrorCode.SIGNATURE_MALFORMED);
         byte[] plain = Forge.authEnveloped(Forge.signedDataWith(ccas, CONTENT, data, null, null),
                 Forge.keyAgreement(ft29.encryptionCertificate(), CMSAlgorithm.ECDH_SHA256KDF), CMSAlgorithm.AES256_GCM);
         assertThat(openerOf(ft29).open(plain, "CCAS-29232").content()).as("the same, without them").isEqualTo(CONTENT);

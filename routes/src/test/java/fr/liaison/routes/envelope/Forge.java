@@ -81,6 +81,30 @@ final class Forge {
         return generator.generate(new CMSProcessableByteArray(inner), encryptor).getEncoded();
     }
 
+    /** The same content encrypted for several recipients at once, one RecipientInfo each. */
+    static byte[] authEnvelopedFor(byte[] inner, RecipientInfoGenerator... recipients) throws Exception {
+        CMSAuthEnvelopedDataGenerator generator = new CMSAuthEnvelopedDataGenerator();
+        for (RecipientInfoGenerator recipient : recipients) {
+            generator.addRecipientInfoGenerator(recipient);
+        }
+        OutputAEADEncryptor encryptor = (OutputAEADEncryptor) new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_GCM)
+                .setProvider(Providers.bouncyCastle()).build();
+        return generator.generate(new CMSProcessableByteArray(inner), encryptor).getEncoded();
+    }
+
+    /** One key agreement (one ephemeral key) for several recipients: one RecipientInfo, several recipient keys. */
+    static RecipientInfoGenerator keyAgreementFor(X509Certificate... recipients) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", Providers.bouncyCastle());
+        generator.initialize(((ECPublicKey) recipients[0].getPublicKey()).getParams());
+        KeyPair ephemeral = generator.generateKeyPair();
+        JceKeyAgreeRecipientInfoGenerator info = new JceKeyAgreeRecipientInfoGenerator(CMSAlgorithm.ECDH_SHA256KDF,
+                ephemeral.getPrivate(), ephemeral.getPublic(), CMSAlgorithm.AES256_WRAP).setProvider(Providers.bouncyCastle());
+        for (X509Certificate recipient : recipients) {
+            info.addRecipient(recipient);
+        }
+        return info;
+    }
+
     static byte[] cbcEnveloped(byte[] inner, X509Certificate recipient) throws Exception {
         CMSEnvelopedDataGenerator generator = new CMSEnvelopedDataGenerator();
         generator.addRecipientInfoGenerator(keyAgreement(recipient, CMSAlgorithm.ECDH_SHA256KDF));

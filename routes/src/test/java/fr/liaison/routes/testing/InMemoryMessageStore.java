@@ -44,7 +44,7 @@ public final class InMemoryMessageStore implements MessageStore {
 
     @Override
     public synchronized void updateStatus(String messageId, Direction direction, MessageStatus status, String step, String errorCode,
-            Instant at) {
+            String stepErrorCode, Instant at) {
         Key key = new Key(messageId, direction);
         Row row = rows.get(key);
         if (row == null) {
@@ -52,7 +52,7 @@ public final class InMemoryMessageStore implements MessageStore {
         }
         StoredMessage m = row.message();
         List<StoredMessage.Step> history = new ArrayList<>(m.history());
-        history.add(new StoredMessage.Step(at, step, errorCode));
+        history.add(new StoredMessage.Step(at, step, stepErrorCode));
         rows.put(key, new Row(new StoredMessage(m.messageId(), m.direction(), m.messageType(), m.sender(), m.recipient(),
                 m.correlationId(), m.purpose(), m.dataCategories(), m.consentId(), m.personHash(), status, errorCode, m.createdAt(), at,
                 m.payload(), List.copyOf(history)), row.acknowledgedAt()));
