@@ -110,8 +110,13 @@ final class ModelV1 {
                     pairs.add(wrapperName + "/" + element.name());
                     elementNames.add(wrapperName);
                 }
-                if (element != null) {
-                    elementNames.add("##default".equals(element.name()) ? field.getName() : element.name());
+                // xjc annotates an element only when it must: any other field is an element of its own name.
+                boolean notElement = java.lang.reflect.Modifier.isStatic(field.getModifiers())
+                        || field.isAnnotationPresent(jakarta.xml.bind.annotation.XmlAttribute.class)
+                        || field.isAnnotationPresent(jakarta.xml.bind.annotation.XmlTransient.class)
+                        || field.isAnnotationPresent(jakarta.xml.bind.annotation.XmlValue.class);
+                if (!notElement) {
+                    elementNames.add(element == null || "##default".equals(element.name()) ? field.getName() : element.name());
                 }
                 Class<?> type = field.getType();
                 if (field.getGenericType() instanceof ParameterizedType p

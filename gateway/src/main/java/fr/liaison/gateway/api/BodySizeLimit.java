@@ -4,7 +4,6 @@ import fr.liaison.gateway.config.LiaisonProperties;
 import fr.liaison.routes.audit.AuditEntry;
 import fr.liaison.routes.audit.AuditStep;
 import fr.liaison.routes.audit.AuditTrail;
-import fr.liaison.routes.exchange.InboundMessage;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
@@ -24,13 +23,12 @@ import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses a request body above its listener's limit before it is read: one declaring a larger
- * {@code Content-Length} at once, one of unknown length (chunked) as soon as it passes the limit
- * (only that much is ever held; on the inter-node endpoint, {@code ExchangeController} reads it so,
- * after checking the peer). Without it a body is read whole into memory before any check. The
- * refusal is audited like any other.
- * The code is the one the message or envelope check would give: {@code GW-XML-003} or
- * {@code GW-JSON-002} on the local API, {@code GW-ENVELOPE-006} on the inter-node endpoint.
+ * Refuses a local API request body above its listener's limit before it is read: one declaring a
+ * larger {@code Content-Length} at once, one of unknown length (chunked) as soon as it passes the
+ * limit (only that much is ever held). Without it a body is read whole into memory before any
+ * check. The refusal is audited like any other, with the code the message check would give:
+ * {@code GW-XML-003} or {@code GW-JSON-002}. The inter-node endpoint does the same itself
+ * ({@code ExchangeController}, {@code GW-ENVELOPE-006}), once it knows the peer.
  */
 @Configuration(proxyBeanMethods = false)
 class BodySizeLimit {
@@ -69,8 +67,10 @@ class BodySizeLimit {
             boolean exchange = request.getRequestURI().startsWith(EXCHANGE_PATH);
             int limit = exchange ? exchangeLimit : localLimit;
             long declared = request.getContentLengthLong();
-            if (declared > limit) {
-                refuse(request, response, exchange, declared + " bytes declared, limit " + limit);
+            // The inter-node endpoint refuses a declared size itself, once it knows the peer (an
+            // outsider gets 403 without its length being looked at; a peer's refusal names it).
+            if (declared > limit && !exchange) {
+                refuse(request, response, declared + " bytes declared, limit " + limit);
                 return;
             }
             // Any body of unknown length, whatever the spelling of its Transfer-Encoding ("chunked,"
@@ -81,7 +81,7 @@ class BodySizeLimit {
             if (declared < 0 && !exchange && takesBody(request) && hasBody(request)) {
                 byte[] body = request.getInputStream().readNBytes(limit + 1);
                 if (body.length > limit) {
-                    refuse(request, response, exchange, "more than " + limit + " bytes sent");
+                    refuse(request, response, "more than " + limit + " bytes sent");
                     return;
                 }
                 chain.doFilter(new BufferedBody(request, body), response);
@@ -100,16 +100,12 @@ class BodySizeLimit {
                     || !("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()) || "OPTIONS".equals(request.getMethod()));
         }
 
-        private void refuse(HttpServletRequest request, HttpServletResponse response, boolean exchange, String detail)
-                throws IOException {
-            ErrorCode code = exchange ? ErrorCode.ENVELOPE_TOO_LARGE
-                    : MediaType.APPLICATION_JSON.isCompatibleWith(contentType(request)) ? ErrorCode.JSON_TOO_LARGE : ErrorCode.XML_TOO_LARGE;
+        private void refuse(HttpServletRequest request, HttpServletResponse response, String detail) throws IOException {
+            ErrorCode code = MediaType.APPLICATION_JSON.isCompatibleWith(contentType(request)) ? ErrorCode.JSON_TOO_LARGE : ErrorCode.XML_TOO_LARGE;
             Object client = request.getAttribute(LocalClientAuthentication.CLIENT_ATTRIBUTE);
-            String actor = exchange || client == null ? "tls:" + request.getRemoteAddr() : client.toString();
-            audit.append(new AuditEntry(clock.instant(), exchange ? AuditStep.REJECTED : AuditStep.REFUSED,
-                    InboundMessage.plausibleMessageId(request.getHeader("Liaison-Message-Id")), null, null, null, participantId, null,
-                    null, null, null, code.code(),
-                    actor, null));
+            String actor = client == null ? "tls:" + request.getRemoteAddr() : client.toString();
+            audit.append(new AuditEntry(clock.instant(), AuditStep.REFUSED, null, null, null, null, participantId, null,
+                    null, null, null, code.code(), actor, null));
             // The rest of the body is never read: the connection ends with this answer.
             response.setHeader("Connection", "close");
             RefusalAnswers.write(request, response, new LiaisonException(code, detail), Problems.status(code).value(),

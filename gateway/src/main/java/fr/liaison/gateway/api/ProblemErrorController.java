@@ -26,15 +26,17 @@ class ProblemErrorController implements ErrorController {
 
     private static final String EXCHANGE_PATH = "/exchange/";
 
+
     @RequestMapping("${server.error.path:/error}")
     ResponseEntity<Map<String, Object>> error(HttpServletRequest request) {
         Object value = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = value instanceof Integer given && given >= 400 ? given : 500;
         Object path = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         ErrorCode code = Problems.code(status);
-        if (status == 408 && path != null && path.toString().startsWith(EXCHANGE_PATH)) {
-            // An envelope whose body stalled (Tomcat's read timeout): a transfer that failed, which the
-            // sending node must try again, as the endpoint itself says when it sees the stall.
+        boolean incomplete = Boolean.TRUE.equals(request.getAttribute(Problems.INCOMPLETE_ENVELOPE));
+        if ((incomplete || status == 408) && path != null && path.toString().startsWith(EXCHANGE_PATH)) {
+            // An envelope whose body stalled or broke off (Tomcat then answers 408 or 400 itself): a
+            // transfer that failed, which the sending node must try again, as the endpoint says.
             status = 503;
             code = ErrorCode.EXCHANGE_INCOMPLETE;
         }

@@ -13,6 +13,9 @@ import org.springframework.http.ProblemDetail;
 /** RFC 9457 problem details carrying the catalogue code; the one mapping from codes to HTTP statuses. */
 public final class Problems {
 
+    /** Request attribute the inter-node endpoint sets when an envelope did not arrive whole: the error page answers 503. */
+    public static final String INCOMPLETE_ENVELOPE = "liaison.exchange.incomplete";
+
     private Problems() {
     }
 

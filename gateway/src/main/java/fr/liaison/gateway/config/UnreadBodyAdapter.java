@@ -31,6 +31,8 @@ import org.apache.tomcat.util.net.SocketEvent;
  */
 final class UnreadBodyAdapter implements Adapter {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UnreadBodyAdapter.class);
+
     /** At most this much of an unread body is read and discarded before the connection is closed instead. */
     static final int MAX_DISCARDED_BYTES = 2 * 1024 * 1024;
 
@@ -65,6 +67,7 @@ final class UnreadBodyAdapter implements Adapter {
             }
         } catch (RuntimeException unreadable) {
             // A request Tomcat could not parse (headers over its limit) has no body to speak of: close.
+            LOG.debug("request not inspected after its answer: {}", unreadable.getClass().getName());
             request.action(ActionCode.DISABLE_SWALLOW_INPUT, null);
         }
     }

@@ -1,5 +1,6 @@
 package fr.liaison.gateway.exchange;
 
+import fr.liaison.gateway.api.Problems;
 import fr.liaison.gateway.config.BrokerDisk;
 import fr.liaison.gateway.config.DirectoryHolder;
 import fr.liaison.routes.audit.AuditEntry;
@@ -19,6 +20,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
 import org.apache.camel.Exchange;
@@ -49,12 +51,15 @@ class ExchangeController {
     private final String participantId;
     private final int maxEnvelopeBytes;
     /**
-     * The bytes of envelopes being received at once, at most four of the largest size: each is held
-     * in memory, with its decrypted copies, until its receipt is given. One more is answered 503
-     * {@code GW-EXCHANGE-012}, and its sender tries again later.
+     * The bytes of envelopes being received at once, at most four of the largest size (two from one
+     * peer): each is held in memory, with its decrypted copies, until its receipt is given. One more
+     * is answered 503 {@code GW-EXCHANGE-012}, and its sender tries again later.
      */
     private final int maxEnvelopeBytesInFlight;
     private final Semaphore inFlight;
+    /** Half of it for one peer, so that one peer sending slowly cannot keep the others out. */
+    private final int maxEnvelopeBytesPerPeer;
+    private final Map<String, Semaphore> inFlightByPeer = new ConcurrentHashMap<>();
     private final BrokerDisk disk;
 
     ExchangeController(ProducerTemplate producer, DirectoryHolder directory, AuditTrail audit, Clock clock,
@@ -67,6 +72,7 @@ class ExchangeController {
         this.maxEnvelopeBytes = properties.maxEnvelopeBytes();
         this.maxEnvelopeBytesInFlight = (int) Math.min(Integer.MAX_VALUE, ENVELOPES_IN_FLIGHT * (long) maxEnvelopeBytes);
         this.inFlight = new Semaphore(maxEnvelopeBytesInFlight);
+        this.maxEnvelopeBytesPerPeer = Math.max(maxEnvelopeBytes, maxEnvelopeBytesInFlight / 2);
         this.disk = disk;
     }
 
@@ -79,22 +85,52 @@ class ExchangeController {
             throw rejected(request, messageId, peer.id(), null,
                     new LiaisonException(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE, "send the envelope as application/cms"));
         }
-        String coding = request.getHeader("Content-Encoding");
-        if (coding != null && !coding.isBlank() && !"identity".equalsIgnoreCase(coding.strip())) {
+        if (contentCoded(request)) {
             throw rejected(request, messageId, peer.id(), null, new LiaisonException(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE,
                     "send the envelope without a content coding (Content-Encoding)"));
         }
+        long declared = request.getContentLengthLong();
+        if (declared > maxEnvelopeBytes) {
+            // Not read: the connection ends with the answer (UnreadBodyAdapter).
+            throw rejected(request, messageId, peer.id(), null, new LiaisonException(ErrorCode.ENVELOPE_TOO_LARGE,
+                    declared + " bytes declared, limit " + maxEnvelopeBytes));
+        }
         // A 503, not a signed refusal: the sender's node keeps the envelope and sends it again later.
         disk.requireRoom(peer.id());
-        long held = bytesToHold(request);
-        if (!inFlight.tryAcquire((int) held)) {
+        int held = (int) bytesToHold(request);
+        Semaphore peerShare = inFlightByPeer.computeIfAbsent(peer.id(), id -> new Semaphore(maxEnvelopeBytesPerPeer));
+        if (!peerShare.tryAcquire(held)) {
             throw rejected(request, messageId, peer.id(), null, new LiaisonException(ErrorCode.EXCHANGE_BUSY,
-                    "envelopes of " + (maxEnvelopeBytesInFlight - inFlight.availablePermits()) + " bytes are being received"));
+                    "this peer's envelopes being received hold " + (maxEnvelopeBytesPerPeer - peerShare.availablePermits()) + " bytes"));
         }
         try {
-            return receive(request, messageId, peer);
+            if (!inFlight.tryAcquire(held)) {
+                throw rejected(request, messageId, peer.id(), null, new LiaisonException(ErrorCode.EXCHANGE_BUSY,
+                        "envelopes of " + (maxEnvelopeBytesInFlight - inFlight.availablePermits()) + " bytes are being received"));
+            }
+            try {
+                return receive(request, messageId, peer);
+            } finally {
+                inFlight.release(held);
+            }
         } finally {
-            inFlight.release((int) held);
+            peerShare.release(held);
+        }
+    }
+
+    /** Any Content-Encoding line other than identity (a value the firewall refuses counts as one). */
+    private static boolean contentCoded(HttpServletRequest request) {
+        try {
+            for (String coding : java.util.Collections.list(request.getHeaders("Content-Encoding"))) {
+                for (String each : coding.split(",")) {
+                    if (!each.isBlank() && !"identity".equalsIgnoreCase(each.strip())) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } catch (RequestRejectedException unreadable) {
+            return true;
         }
     }
 
@@ -130,7 +166,7 @@ class ExchangeController {
         return ResponseEntity.status(rejected ? 422 : 200).contentType(CMS).body(result.getMessage().getBody(byte[].class));
     }
 
-    /** The body, up to the size limit (BodySizeLimit refused a larger declared length; a chunked one is cut here). */
+    /** The body, up to the size limit (a larger declared length was refused above; a chunked one is cut here). */
     private byte[] envelope(HttpServletRequest request, Participant peer, String messageId) {
         LiaisonException refusal;
         try {
@@ -140,7 +176,9 @@ class ExchangeController {
             }
             refusal = new LiaisonException(ErrorCode.ENVELOPE_TOO_LARGE, "more than " + maxEnvelopeBytes + " bytes sent");
         } catch (IOException e) {
-            // A transfer that failed, not an envelope that did: a 5xx, so that the sender sends it again.
+            // A transfer that failed, not an envelope that did: a 5xx, so that the sender sends it again
+            // (Tomcat answers the broken body itself, through the error page, which reads this mark).
+            request.setAttribute(Problems.INCOMPLETE_ENVELOPE, Boolean.TRUE);
             refusal = new LiaisonException(ErrorCode.EXCHANGE_INCOMPLETE, "the body ended or stalled before it was complete");
         }
         throw rejected(request, messageId, peer.id(), null, refusal);

@@ -495,6 +495,7 @@ class HostileInputIT {
             case "slow" -> slowClient(c);
             case "trickle" -> trickle(c);
             case "stall" -> stalledEnvelope(c);
+            case "busy" -> busyPeer(c);
             default -> throw new IllegalArgumentException("unknown transport recipe " + c.recipe());
         }
         assertHealthy();
@@ -737,7 +738,7 @@ class HostileInputIT {
         }
         long before = knownAuditCount(node, c.expected());
 
-        RawAnswer answer = exchange(exchange ? tlsSocket(SENDER) : plainSocket(ccas.localApi.getPort()), request.toByteArray());
+        RawAnswer answer = exchange(exchange ? tlsSocket(c.option("tls", SENDER)) : plainSocket(ccas.localApi.getPort()), request.toByteArray());
 
         assertThat(answer.status()).as(answer.text()).isEqualTo(Problems.status(code(c.expected())).value());
         assertThat(JSON.readTree(answer.body()).path("code").asString()).isEqualTo(c.expected());
@@ -818,6 +819,57 @@ class HostileInputIT {
             assertThat(closed).as("the connection ended while the client still sent its body, after: " + answer).isTrue();
             assertThat(answer).as("an answer before the end").startsWith(optionsStar || chunkedHealth ? "HTTP/1.1 200" : "HTTP/1.1 4");
         }
+    }
+
+    /**
+     * A peer holding two envelopes of the largest size, both still arriving: its share of the memory
+     * for envelopes is taken, so a third envelope of its own is answered 503 at once (its node sends
+     * it again later) rather than read.
+     */
+    private void busyPeer(HostileCase c) throws Exception {
+        String head = "POST /exchange/v1/envelopes HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/cms\r\n"
+                + "Content-Length: " + MAX_ENVELOPE_BYTES + "\r\n\r\n";
+        List<Socket> held = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread trickle = new Thread(() -> {
+            while (!done.get()) {
+                for (Socket socket : held) {
+                    try {
+                        socket.getOutputStream().write('0'); // a byte well within the listener's timeout
+                        socket.getOutputStream().flush();
+                    } catch (IOException closed) {
+                        // ended by the server: the assertion below says so
+                    }
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(SLOW_CLIENT_TIMEOUT.toNanos() / 4);
+            }
+        });
+        try {
+            for (int i = 0; i < 2; i++) {
+                Socket socket = tlsSocket(SENDER);
+                socket.getOutputStream().write((head + "0").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                held.add(socket);
+            }
+            trickle.start();
+            byte[] small = ("POST /exchange/v1/envelopes HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/cms\r\n"
+                    + "Content-Length: 4\r\nConnection: close\r\n\r\n0000").getBytes(StandardCharsets.US_ASCII);
+            // The two are in once the node has taken them; until then the third may still get through (and be refused as garbage).
+            RawAnswer busy = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> exchange(tlsSocket(SENDER), small), answer -> answer.status() == 503);
+            assertThat(JSON.readTree(busy.body()).path("code").asString()).isEqualTo(c.expected());
+            assertThat(busy.text()).containsIgnoringCase("Retry-After:");
+        } finally {
+            done.set(true);
+            trickle.join(5_000);
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+        // Once they are gone, the peer's envelopes are read again.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(exchange(tlsSocket(SENDER),
+                ("POST /exchange/v1/envelopes HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/cms\r\n"
+                        + "Content-Length: 4\r\nConnection: close\r\n\r\n0000").getBytes(StandardCharsets.US_ASCII)).status()).isEqualTo(422));
     }
 
     /**

@@ -31,10 +31,12 @@ class RouteOutcomesTest {
         // The sender chose the element's name: it could hold a person's name or number.
         LiaisonException unknown = new LiaisonException(ErrorCode.SCHEMA_INVALID, List.of(
                 "9:7 /Referral/person/Nom_Dupont_NIR_1870314123456: cvc-complex-type.2.4.a: Invalid content",
-                "/Referral/barriers/barrier[2]/Dupont[3]: cvc-complex-type.2.4.a: Invalid content"), null);
+                "/Referral/barriers/barrier[2]/Dupont[3]: cvc-complex-type.2.4.a: Invalid content",
+                "/SharedDiagnosis/healthDetail: cvc-maxLength-valid: too long"), null);
 
         assertThat(RouteOutcomes.where(unknown))
-                .isEqualTo(" at /Referral/person/* (cvc-complex-type.2.4.a), /Referral/barriers/barrier[2]/*[3] (cvc-complex-type.2.4.a)")
+                .isEqualTo(" at /Referral/person/* (cvc-complex-type.2.4.a), /Referral/barriers/barrier[2]/*[3] (cvc-complex-type.2.4.a),"
+                        + " /SharedDiagnosis/healthDetail (cvc-maxLength-valid)")
                 .doesNotContain("Dupont").doesNotContain("187");
     }
 }

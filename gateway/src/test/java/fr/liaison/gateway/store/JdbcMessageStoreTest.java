@@ -92,6 +92,19 @@ class JdbcMessageStoreTest {
     }
 
     @Test
+    void aStepKeepsItsOwnCodeUnderTheMessagesCode() {
+        // A recipient's refusal: the message fails with GW-EXCHANGE-006, its step says why.
+        store.updateStatus("m", Direction.INBOUND, MessageStatus.FAILED, "FAILED", "GW-EXCHANGE-006", "GW-CONSENT-004", AT.plusSeconds(1));
+
+        StoredMessage stored = store.find("m", Direction.INBOUND).orElseThrow();
+        assertThat(stored.errorCode()).isEqualTo("GW-EXCHANGE-006");
+        assertThat(stored.history()).singleElement().satisfies(step -> {
+            assertThat(step.step()).isEqualTo("FAILED");
+            assertThat(step.errorCode()).isEqualTo("GW-CONSENT-004");
+        });
+    }
+
+    @Test
     void anUnknownMessageIsGivenToTheWorkAsEmpty() {
         Boolean empty = transaction.execute(status -> store.exclusively("unknown", Direction.INBOUND, found -> found.isEmpty()));
         assertThat(empty).isTrue();

@@ -50,8 +50,13 @@ public record ConsentRecord(String consentId, String personHash, String purpose,
     public boolean sameTermsAs(ConsentRecord other) {
         return consentId.equals(other.consentId) && personHash.equals(other.personHash) && purpose.equals(other.purpose)
                 && allowedRecipients.equals(other.allowedRecipients) && allowedCategories.equals(other.allowedCategories)
-                && grantedAt.equals(other.grantedAt) && expiresAt.equals(other.expiresAt)
+                && micros(grantedAt).equals(micros(other.grantedAt)) && micros(expiresAt).equals(micros(other.expiresAt))
                 && recordedBy.equals(other.recordedBy);
+    }
+
+    /** Times as a database keeps them (H2 and PostgreSQL: microseconds); a proof may give nanoseconds. */
+    private static java.time.Instant micros(java.time.Instant at) {
+        return at.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
     @Override
@@ -62,7 +67,7 @@ public record ConsentRecord(String consentId, String personHash, String purpose,
 
     @Override
     public int hashCode() {
-        return Objects.hash(consentId, personHash, purpose, allowedRecipients, allowedCategories, grantedAt, expiresAt,
+        return Objects.hash(consentId, personHash, purpose, allowedRecipients, allowedCategories, micros(grantedAt), micros(expiresAt),
                 recordedBy, revokedAt, Arrays.hashCode(proof));
     }
 

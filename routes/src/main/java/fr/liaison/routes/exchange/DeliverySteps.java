@@ -150,7 +150,8 @@ public final class DeliverySteps {
         String event = "{\"event\":\"MESSAGE_FAILED\",\"messageId\":\"" + stored.messageId() + "\",\"recipient\":\""
                 + stored.recipient() + "\",\"status\":\"FAILED\",\"step\":\"" + step.name() + "\",\"errorCode\":\""
                 + failure.code().code() + "\""
-                + (failure instanceof PeerRefusal refusal ? ",\"recipientErrorCode\":\"" + refusal.recipientCode() + "\"" : "") + "}";
+                + (failure instanceof PeerRefusal refusal && refusal.recipientCode() != null
+                        ? ",\"recipientErrorCode\":\"" + refusal.recipientCode() + "\"" : "") + "}";
         try {
             software.push(stored.messageId(), "MESSAGE_FAILED", event.getBytes(StandardCharsets.UTF_8));
         } catch (LiaisonException unreachable) {

@@ -13,12 +13,28 @@ public final class PeerRefusal extends LiaisonException {
     private final String recipientCode;
 
     public PeerRefusal(String recipientCode) {
-        super(ErrorCode.EXCHANGE_PEER_REFUSED, "recipient node answered " + recipientCode);
-        this.recipientCode = recipientCode;
+        this(catalogued(recipientCode));
     }
 
-    /** The catalogue code of the recipient's rejection receipt. */
+    private PeerRefusal(ErrorCode recipientCode) {
+        super(ErrorCode.EXCHANGE_PEER_REFUSED, "recipient node answered " + (recipientCode == null ? "an unknown code" : recipientCode.code()));
+        this.recipientCode = recipientCode == null ? null : recipientCode.code();
+    }
+
+    /**
+     * The catalogue code of the recipient's rejection receipt; null when the receipt named no code of
+     * the catalogue (another node's text is never stored, logged or passed on as it came).
+     */
     public String recipientCode() {
         return recipientCode;
+    }
+
+    private static ErrorCode catalogued(String code) {
+        for (ErrorCode each : ErrorCode.values()) {
+            if (each.code().equals(code)) {
+                return each;
+            }
+        }
+        return null;
     }
 }
