@@ -829,6 +829,8 @@ class HostileInputIT {
     private void busyPeer(HostileCase c) throws Exception {
         String head = "POST /exchange/v1/envelopes HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/cms\r\n"
                 + "Content-Length: " + MAX_ENVELOPE_BYTES + "\r\n\r\n";
+        byte[] small = ("POST /exchange/v1/envelopes HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/cms\r\n"
+                + "Content-Length: 4\r\nConnection: close\r\n\r\n0000").getBytes(StandardCharsets.US_ASCII);
         List<Socket> held = new java.util.ArrayList<>();
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         Thread trickle = new Thread(() -> {
@@ -852,8 +854,6 @@ class HostileInputIT {
                 held.add(socket);
             }
             trickle.start();
-            byte[] small = ("POST /exchange/v1/envelopes HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/cms\r\n"
-                    + "Content-Length: 4\r\nConnection: close\r\n\r\n0000").getBytes(StandardCharsets.US_ASCII);
             // The two are in once the node has taken them; until then the third may still get through (and be refused as garbage).
             RawAnswer busy = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                     .until(() -> exchange(tlsSocket(SENDER), small), answer -> answer.status() == 503);
@@ -867,9 +867,7 @@ class HostileInputIT {
             }
         }
         // Once they are gone, the peer's envelopes are read again.
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(exchange(tlsSocket(SENDER),
-                ("POST /exchange/v1/envelopes HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/cms\r\n"
-                        + "Content-Length: 4\r\nConnection: close\r\n\r\n0000").getBytes(StandardCharsets.US_ASCII)).status()).isEqualTo(422));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(exchange(tlsSocket(SENDER), small).status()).isEqualTo(422));
     }
 
     /**

@@ -499,11 +499,18 @@ public final class EnvelopeOpener {
             return null;
         }
         ASN1Encodable value = attribute.getAttrValues().getObjectAt(0);
+        Instant at;
         try {
-            return Time.getInstance(value).getDate().toInstant();
+            at = Time.getInstance(value).getDate().toInstant();
         } catch (RuntimeException e) {
             throw new LiaisonException(ErrorCode.SIGNATURE_MALFORMED, "unreadable signing time");
         }
+        // RFC 5652 11.3: a date from 1950 to 2049 MUST be a UTCTime; the same instant written otherwise is another encoding.
+        int year = at.atZone(java.time.ZoneOffset.UTC).getYear();
+        if (year >= 1950 && year <= 2049 && !(value.toASN1Primitive() instanceof org.bouncycastle.asn1.ASN1UTCTime)) {
+            throw new LiaisonException(ErrorCode.SIGNATURE_MALFORMED, "signing time before 2050 must be a UTCTime");
+        }
+        return at;
     }
 
     /** Holds the content key that BC's recipient machinery unwrapped; decryption is ours. */

@@ -186,6 +186,20 @@ class EnvelopeTest {
     }
 
     /** The inner layer is exactly what the sealer makes: nothing a verifier would silently ignore. */
+    /** RFC 5652 11.3: a signing time before 2050 is a UTCTime; the same instant as a GeneralizedTime is refused. */
+    @Test
+    void refusesASigningTimeBefore2050WrittenAsAGeneralizedTime() throws Exception {
+        org.bouncycastle.asn1.ASN1ObjectIdentifier data = org.bouncycastle.asn1.cms.CMSObjectIdentifiers.data;
+        java.util.Date now = new java.util.Date();
+        byte[] generalized = Forge.authEnveloped(Forge.signedDataWith(ccas, CONTENT, data,
+                new org.bouncycastle.asn1.DERGeneralizedTime(now), null, null),
+                Forge.keyAgreement(ft29.encryptionCertificate(), CMSAlgorithm.ECDH_SHA256KDF), CMSAlgorithm.AES256_GCM);
+        assertThat(codeOf(() -> openerOf(ft29).open(generalized))).isEqualTo(ErrorCode.SIGNATURE_MALFORMED);
+        byte[] utc = Forge.authEnveloped(Forge.signedDataWith(ccas, CONTENT, data, new org.bouncycastle.asn1.DERUTCTime(now), null, null),
+                Forge.keyAgreement(ft29.encryptionCertificate(), CMSAlgorithm.ECDH_SHA256KDF), CMSAlgorithm.AES256_GCM);
+        assertThat(openerOf(ft29).open(utc, "CCAS-29232").content()).isEqualTo(CONTENT);
+    }
+
     /** An envelope readable by another participant too is refused, whichever way it names the others. */
     @Test
     void refusesAnEnvelopeEncryptedForOthersToo() throws Exception {

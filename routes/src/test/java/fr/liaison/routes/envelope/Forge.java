@@ -51,11 +51,18 @@ final class Forge {
      */
     static byte[] signedDataWith(ParticipantKeys signer, byte[] content, ASN1ObjectIdentifier contentType,
             org.bouncycastle.asn1.cms.Attribute extraSigned, org.bouncycastle.asn1.cms.Attribute unsigned) throws Exception {
+        return signedDataWith(signer, content, contentType, new org.bouncycastle.asn1.cms.Time(new java.util.Date()), extraSigned, unsigned);
+    }
+
+    /** The same, with the signing time given as it is to be encoded (a UTCTime, a GeneralizedTime...). */
+    static byte[] signedDataWith(ParticipantKeys signer, byte[] content, ASN1ObjectIdentifier contentType,
+            org.bouncycastle.asn1.ASN1Encodable signingTime, org.bouncycastle.asn1.cms.Attribute extraSigned,
+            org.bouncycastle.asn1.cms.Attribute unsigned) throws Exception {
         CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
         var certificate = new JcaX509CertificateHolder(signer.signingCertificate());
         org.bouncycastle.asn1.ASN1EncodableVector signedAttributes = new org.bouncycastle.asn1.ASN1EncodableVector();
         signedAttributes.add(new org.bouncycastle.asn1.cms.Attribute(org.bouncycastle.asn1.cms.CMSAttributes.signingTime,
-                new org.bouncycastle.asn1.DERSet(new org.bouncycastle.asn1.cms.Time(new java.util.Date()))));
+                new org.bouncycastle.asn1.DERSet(signingTime)));
         if (extraSigned != null) {
             signedAttributes.add(extraSigned);
         }
