@@ -50,35 +50,35 @@ class BodySizeLimit {
         private final AuditTrail audit;
         private final Clock clock;
         private final String participantId;
-        private final int localLimit;
-        private final int exchangeLimit;
+        private final int limit;
 
         Filter(LiaisonProperties properties, AuditTrail audit, Clock clock) {
             this.audit = audit;
             this.clock = clock;
             this.participantId = properties.participantId();
-            this.localLimit = properties.localApi().maxBodyBytes();
-            this.exchangeLimit = properties.maxEnvelopeBytes();
+            this.limit = properties.localApi().maxBodyBytes();
+        }
+
+        /** The inter-node endpoint bounds its envelopes itself, once it knows the peer (an outsider gets 403 unread). */
+        @Override
+        protected boolean shouldNotFilter(HttpServletRequest request) {
+            return request.getRequestURI().startsWith(EXCHANGE_PATH);
         }
 
         @Override
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
-            boolean exchange = request.getRequestURI().startsWith(EXCHANGE_PATH);
-            int limit = exchange ? exchangeLimit : localLimit;
             long declared = request.getContentLengthLong();
-            // The inter-node endpoint refuses a declared size itself, once it knows the peer (an
-            // outsider gets 403 without its length being looked at; a peer's refusal names it).
-            if (declared > limit && !exchange) {
+            if (declared > limit) {
                 refuse(request, response, declared + " bytes declared, limit " + limit);
                 return;
             }
             // Any body of unknown length, whatever the spelling of its Transfer-Encoding ("chunked,"
-            // is chunked to the container too). The inter-node endpoint bounds its own, once it knows the peer.
+            // is chunked to the container too).
             // Only where a body is taken (the API, whose clients are authenticated by now, and SOAP, whose
             // calls without credentials were read under UnauthenticatedBodyReads' cap): a body sent
             // anywhere else is never read, and its connection ends with the answer.
-            if (declared < 0 && !exchange && takesBody(request) && hasBody(request)) {
+            if (declared < 0 && takesBody(request) && hasBody(request)) {
                 byte[] body = request.getInputStream().readNBytes(limit + 1);
                 if (body.length > limit) {
                     refuse(request, response, "more than " + limit + " bytes sent");
