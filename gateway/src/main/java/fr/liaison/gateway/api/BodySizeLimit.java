@@ -34,8 +34,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class BodySizeLimit {
 
     private static final String EXCHANGE_PATH = "/exchange/";
-    private static final String SOAP_PATH = "/soap/";
-    private static final String API_PATH = "/api/";
 
     @Bean
     FilterRegistrationBean<OncePerRequestFilter> bodySizeLimitFilter(LiaisonProperties properties, AuditTrail audit, Clock clock) {
@@ -92,7 +90,7 @@ class BodySizeLimit {
 
         private static boolean takesBody(HttpServletRequest request) {
             String path = request.getRequestURI();
-            return path.startsWith(API_PATH) || path.startsWith(SOAP_PATH);
+            return LocalApiPaths.rest(path) || LocalApiPaths.soap(path);
         }
 
         private static boolean hasBody(HttpServletRequest request) {
@@ -109,7 +107,7 @@ class BodySizeLimit {
             // The rest of the body is never read: the connection ends with this answer.
             response.setHeader("Connection", "close");
             RefusalAnswers.write(request, response, new LiaisonException(code, detail), Problems.status(code).value(),
-                    request.getRequestURI().startsWith(SOAP_PATH)); // a SOAP client reads a fault, in its own SOAP version
+                    LocalApiPaths.soap(request.getRequestURI())); // a SOAP client reads a fault, in its own SOAP version
         }
 
         private static MediaType contentType(HttpServletRequest request) {

@@ -45,9 +45,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Configuration(proxyBeanMethods = false)
 class UnauthenticatedBodyReads {
 
-    private static final String SOAP_PATH = "/soap/";
-    private static final String API_PATH = "/api/";
-
     /** At most this many of the reads come from one address, so that one client cannot take them all. */
     static final int MAX_READS_PER_ADDRESS = 4;
 
@@ -144,7 +141,7 @@ class UnauthenticatedBodyReads {
         private static boolean formBody(HttpServletRequest request) {
             String type = request.getContentType();
             if (!"POST".equals(request.getMethod()) || type == null || request.getContentLengthLong() == 0
-                    || request.getRequestURI().startsWith(API_PATH)) {
+                    || LocalApiPaths.rest(request.getRequestURI())) {
                 return false;
             }
             int parameters = type.indexOf(';');
@@ -154,7 +151,7 @@ class UnauthenticatedBodyReads {
 
         /** A SOAP call whose credentials, if any, are inside its envelope. */
         private boolean soapBodyWithoutCredentials(HttpServletRequest request) {
-            if (!"POST".equals(request.getMethod()) || !request.getRequestURI().startsWith(SOAP_PATH) || request.getContentLengthLong() == 0) {
+            if (!"POST".equals(request.getMethod()) || !LocalApiPaths.soap(request.getRequestURI()) || request.getContentLengthLong() == 0) {
                 return false;
             }
             String header = request.getHeader(HttpHeaders.AUTHORIZATION);

@@ -194,6 +194,38 @@ final class EnvelopeForge {
                 .getEncryptedKey().getOctets();
     }
 
+    /**
+     * The sender's ephemeral key replaced: {@code off-curve} (its last coordinate byte changed),
+     * {@code infinity} (the point at infinity's one-byte encoding) or {@code compressed-garbage}
+     * (a compressed encoding whose x has no point). The RecipientInfo is outside the GCM tag.
+     */
+    static byte[] withEphemeralKey(byte[] envelope, String kind) throws Exception {
+        AuthEnvelopedData data = authEnvelopedData(envelope);
+        var agreement = org.bouncycastle.asn1.cms.KeyAgreeRecipientInfo.getInstance(
+                org.bouncycastle.asn1.cms.RecipientInfo.getInstance(data.getRecipientInfos().getObjectAt(0)).getInfo());
+        var originator = agreement.getOriginator().getOriginatorKey();
+        byte[] point = originator.getPublicKey().getOctets();
+        byte[] forged = switch (kind) {
+            case "off-curve" -> {
+                byte[] changed = point.clone();
+                changed[changed.length - 1] ^= 0x01;
+                yield changed;
+            }
+            case "infinity" -> new byte[] {0x00};
+            case "compressed-garbage" -> {
+                byte[] changed = new byte[33];
+                Arrays.fill(changed, (byte) 0xff);
+                changed[0] = 0x02;
+                yield changed;
+            }
+            default -> throw new IllegalArgumentException("unknown ephemeral key " + kind);
+        };
+        var changedInfo = new org.bouncycastle.asn1.cms.KeyAgreeRecipientInfo(new org.bouncycastle.asn1.cms.OriginatorIdentifierOrKey(
+                new org.bouncycastle.asn1.cms.OriginatorPublicKey(originator.getAlgorithm(), forged)),
+                agreement.getUserKeyingMaterial(), agreement.getKeyEncryptionAlgorithm(), agreement.getRecipientEncryptedKeys());
+        return replaceField(envelope, 1, new DERSet(new org.bouncycastle.asn1.cms.RecipientInfo(changedInfo)));
+    }
+
     // --- Changes to a SignedData before it is encrypted ---------------------------------------------
 
     static SignerInformation signerOf(byte[] signedData) throws Exception {

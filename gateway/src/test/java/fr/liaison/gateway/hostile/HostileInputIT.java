@@ -537,6 +537,7 @@ class HostileInputIT {
             case "gcm-icv" -> EnvelopeForge.withGcmParameters(seal(content, proof), 12, Integer.parseInt(c.argument(0)));
             case "gcm-nonce" -> EnvelopeForge.withGcmParameters(seal(content, proof), Integer.parseInt(c.argument(0)), 16);
             case "flip" -> flip(seal(content, proof), c.argument(0));
+            case "ephemeral" -> EnvelopeForge.withEphemeralKey(seal(content, proof), c.argument(0));
             case "tamper" -> EnvelopeForge.authEnveloped(tamper(signed(content, proof, SignedShape.NORMAL), c.argument(0), proof),
                     recipientCertificate);
             case "unsigned" -> EnvelopeForge.authEnveloped(content, recipientCertificate);

@@ -225,7 +225,7 @@ public final class EnvelopeOpener {
 
     /**
      * Fields that take no part in decryption are still checked, so that no byte of an envelope can
-     * change unnoticed: the versions RFC 5083 and RFC 5652 fix, and the originator key's algorithm.
+     * change unnoticed: the versions RFC 5083 and RFC 5652 fix, and the originator key's algorithm and point.
      */
     private void checkStructure(AuthEnvelopedData data) {
         if (data.getVersion().intValueExact() != 0) {
@@ -262,6 +262,9 @@ public final class EnvelopeOpener {
                 if (!X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm.getAlgorithm()) || !onRecipientCurve(parameters)) {
                     throw new LiaisonException(ErrorCode.ENVELOPE_ALGORITHM_REFUSED, "originator key must be EC on the recipient's curve");
                 }
+                if (!aPointOfTheCurve(parameters, originator.getPublicKey().getOctets())) {
+                    throw new LiaisonException(ErrorCode.ENVELOPE_MALFORMED, "originator key is not a point of the recipient's curve");
+                }
             } else if (info instanceof KeyTransRecipientInfo transport) {
                 int expected = transport.getRecipientIdentifier().getId() instanceof ASN1OctetString ? 2 : 0;
                 if (transport.getVersion().intValueExact() != expected) {
@@ -284,6 +287,33 @@ public final class EnvelopeOpener {
                         && expected.getN().equals(explicit.getN())) {
                     return true;
                 }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the sender's ephemeral key is a point of the curve other than the point at infinity,
+     * checked here whatever the provider doing the agreement checks: a point off the curve, chosen
+     * by an attacker, would otherwise be multiplied by this node's private key (the invalid-curve
+     * attack, which recovers that key from the results).
+     */
+    private boolean aPointOfTheCurve(ASN1Encodable parameters, byte[] encoded) {
+        java.util.List<ASN1Encodable> candidates = parameters instanceof ASN1ObjectIdentifier
+                ? java.util.List.of(parameters) : java.util.List.copyOf(recipientCurves);
+        for (ASN1Encodable curve : candidates) {
+            try {
+                X9ECParameters domain = curve instanceof ASN1ObjectIdentifier oid ? ECNamedCurveTable.getByOID(oid)
+                        : X9ECParameters.getInstance(curve);
+                if (domain == null) {
+                    continue;
+                }
+                org.bouncycastle.math.ec.ECPoint point = domain.getCurve().decodePoint(encoded);
+                if (!point.isInfinity() && point.isValid()) {
+                    return true;
+                }
+            } catch (RuntimeException notAPoint) {
+                // an encoding of the wrong length or kind, coordinates off the curve, or unreadable parameters
             }
         }
         return false;

@@ -215,6 +215,32 @@ class EnvelopeTest {
         assertThat(openerOf(ft29).open(one, "CCAS-29232").content()).as("the same for this node alone").isEqualTo(CONTENT);
     }
 
+    /**
+     * The sender's ephemeral key is the one input of the key agreement an attacker chooses freely. A
+     * point off the curve (the invalid-curve attack on the recipient's static key), the point at
+     * infinity, coordinates beyond the field or a truncated encoding must all be refused before any
+     * multiplication by the node's private key, as refusals, never as failures of the node.
+     */
+    @Test
+    void refusesAnEphemeralKeyThatIsNotAPointOfTheCurve() throws Exception {
+        byte[] genuine = sealFor(ccas, "FT-29", CONTENT);
+        byte[] point = Forge.originatorPoint(genuine);
+        assertThat(point).hasSize(65).startsWith((byte) 0x04);
+        byte[] offCurve = point.clone();
+        offCurve[64] ^= 0x01;
+        byte[] beyondTheField = new byte[65];
+        Arrays.fill(beyondTheField, (byte) 0xff);
+        beyondTheField[0] = 0x04;
+        byte[][] forged = {offCurve, {0x00}, beyondTheField, Arrays.copyOf(point, 33), {0x04}, {0x05}, new byte[0]};
+        for (byte[] key : forged) {
+            byte[] envelope = Forge.withOriginatorPoint(genuine, key);
+            assertThat(codeOf(() -> openerOf(ft29).open(envelope))).as("ephemeral key %s", java.util.HexFormat.of().formatHex(key))
+                    .isEqualTo(ErrorCode.ENVELOPE_MALFORMED);
+        }
+        assertThat(openerOf(ft29).open(Forge.withOriginatorPoint(genuine, point), "CCAS-29232").content())
+                .as("the same envelope rebuilt with its own key").isEqualTo(CONTENT);
+    }
+
     @Test
     void refusesSignedDataWithUnknownOrUnsignedAttributesOrAnotherContentType() throws Exception {
         org.bouncycastle.asn1.cms.Attribute unknown = new org.bouncycastle.asn1.cms.Attribute(

@@ -136,4 +136,34 @@ final class Forge {
     static RecipientInfoGenerator rsaPkcs1(X509Certificate recipient) throws Exception {
         return new JceKeyTransRecipientInfoGenerator(recipient).setProvider(Providers.bouncyCastle());
     }
+
+    /**
+     * A sealed envelope whose ephemeral originator key is replaced by {@code point} (the BIT STRING's
+     * bytes), the rest unchanged: the RecipientInfo is outside what the GCM tag authenticates.
+     */
+    static byte[] withOriginatorPoint(byte[] envelope, byte[] point) throws Exception {
+        org.bouncycastle.asn1.cms.ContentInfo info = org.bouncycastle.asn1.cms.ContentInfo.getInstance(
+                org.bouncycastle.asn1.ASN1Primitive.fromByteArray(envelope));
+        org.bouncycastle.asn1.cms.AuthEnvelopedData data = org.bouncycastle.asn1.cms.AuthEnvelopedData.getInstance(info.getContent());
+        org.bouncycastle.asn1.cms.KeyAgreeRecipientInfo agreement = org.bouncycastle.asn1.cms.KeyAgreeRecipientInfo.getInstance(
+                org.bouncycastle.asn1.cms.RecipientInfo.getInstance(data.getRecipientInfos().getObjectAt(0)).getInfo());
+        org.bouncycastle.asn1.cms.OriginatorPublicKey originator = new org.bouncycastle.asn1.cms.OriginatorPublicKey(
+                agreement.getOriginator().getOriginatorKey().getAlgorithm(), point);
+        org.bouncycastle.asn1.cms.KeyAgreeRecipientInfo changed = new org.bouncycastle.asn1.cms.KeyAgreeRecipientInfo(
+                new org.bouncycastle.asn1.cms.OriginatorIdentifierOrKey(originator), agreement.getUserKeyingMaterial(),
+                agreement.getKeyEncryptionAlgorithm(), agreement.getRecipientEncryptedKeys());
+        org.bouncycastle.asn1.cms.AuthEnvelopedData forged = new org.bouncycastle.asn1.cms.AuthEnvelopedData(data.getOriginatorInfo(),
+                new org.bouncycastle.asn1.DERSet(new org.bouncycastle.asn1.cms.RecipientInfo(changed)), data.getAuthEncryptedContentInfo(),
+                data.getAuthAttrs(), data.getMac(), data.getUnauthAttrs());
+        return new org.bouncycastle.asn1.cms.ContentInfo(org.bouncycastle.asn1.cms.CMSObjectIdentifiers.authEnvelopedData, forged)
+                .getEncoded(ASN1Encoding.DER);
+    }
+
+    /** The ephemeral originator key of a sealed envelope, as its BIT STRING's bytes. */
+    static byte[] originatorPoint(byte[] envelope) throws Exception {
+        org.bouncycastle.asn1.cms.AuthEnvelopedData data = org.bouncycastle.asn1.cms.AuthEnvelopedData.getInstance(
+                org.bouncycastle.asn1.cms.ContentInfo.getInstance(org.bouncycastle.asn1.ASN1Primitive.fromByteArray(envelope)).getContent());
+        return org.bouncycastle.asn1.cms.KeyAgreeRecipientInfo.getInstance(org.bouncycastle.asn1.cms.RecipientInfo.getInstance(
+                data.getRecipientInfos().getObjectAt(0)).getInfo()).getOriginator().getOriginatorKey().getPublicKey().getOctets();
+    }
 }

@@ -104,7 +104,7 @@ public enum ErrorCode {
     API_FORBIDDEN("GW-API-002", "This credential may not use this operation."),
     API_NOT_FOUND("GW-API-003", "No such resource."),
     API_UNSUPPORTED_MEDIA_TYPE("GW-API-004", "The request's media type or charset is not one this endpoint takes."),
-    API_IDEMPOTENCY_CONFLICT("GW-API-005", "This Idempotency-Key was used with a different request."),
+    API_IDEMPOTENCY_CONFLICT("GW-API-005", "This Idempotency-Key or message id was already used for a different request."),
     API_SENDER_MISMATCH("GW-API-006", "The message must name this node's participant as sender."),
     API_INTERNAL("GW-API-007", "The node could not complete the request; nothing was accepted."),
     API_NOT_RESUBMITTABLE("GW-API-008", "This message cannot be re-submitted."),
