@@ -314,7 +314,10 @@ class DirectoryOperationsIT {
         JsonNode audited = node("FT-25").officerJson("/api/v1/audit?code=GW-EXCHANGE-004");
         assertThat(audited.path("entries")).as("the refusal is in FT-25's audit trail").anySatisfy(e -> {
             assertThat(e.path("step").asString()).isEqualTo("REJECTED");
-            assertThat(e.path("messageId").asString()).isEqualTo(after.messageId());
+            // A caller no longer trusted attaches nothing to the message id it claims; the entry names the certificate it showed.
+            assertThat(e.path("messageId").isString()).as("no message id: " + e).isFalse();
+            assertThat(e.path("actor").asString()).endsWith(" certificate:"
+                    + fr.liaison.routes.keys.Fingerprints.sha256(Pem.certificate(certs.resolve("CD-25").resolve("tls.crt.pem"))));
             // An unlisted or revoked peer's body is never read: nothing of it is held, not even its digest.
             assertThat(e.path("payloadDigest").isString()).as("no digest: " + e).isFalse();
         });

@@ -1,6 +1,9 @@
 package fr.liaison.gateway.api;
 
 import fr.liaison.gateway.config.LiaisonProperties;
+import fr.liaison.routes.audit.AuditEntry;
+import fr.liaison.routes.audit.AuditStep;
+import fr.liaison.routes.audit.AuditTrail;
 import fr.liaison.schemas.error.ErrorCode;
 
 import java.nio.ByteBuffer;
@@ -56,13 +59,17 @@ public class OfficerLogins {
     private final byte[] slotKey = new byte[32];
     private final OfficerLoginProperties settings;
     private final Clock clock;
+    private final AuditTrail audit;
+    private final String participantId;
 
-    OfficerLogins(LiaisonProperties properties, OfficerLoginProperties settings, Clock clock) {
+    OfficerLogins(LiaisonProperties properties, OfficerLoginProperties settings, Clock clock, AuditTrail audit) {
         if (properties.officers() != null) {
             properties.officers().forEach(officer -> officers.add(normalised(officer.username())));
         }
         this.settings = settings;
         this.clock = clock;
+        this.audit = audit;
+        this.participantId = properties.participantId();
         new SecureRandom().nextBytes(slotKey);
     }
 
@@ -105,20 +112,31 @@ public class OfficerLogins {
             @Override
             public void failed() {
                 Instant at = clock.instant();
+                boolean[] locked = {false};
                 byName.computeIfPresent(key, (k, attempts) -> {
-                    if (attempts.failed(at, settings)) {
-                        // An officer's name is no one's personal data in the exchanges' sense; another name may be
-                        // a password typed in the wrong field, so it is never logged.
-                        if (officer) {
-                            LOG.warn("{} logins of officer {} refused for {} after {} failures", ErrorCode.API_LOGIN_THROTTLED.code(),
-                                    name, settings.lock(), settings.maxFailures());
-                        } else {
-                            LOG.info("{} logins of a name that is no officer's refused for {} after {} failures",
-                                    ErrorCode.API_LOGIN_THROTTLED.code(), settings.lock(), settings.maxFailures());
-                        }
-                    }
+                    locked[0] = attempts.failed(at, settings);
                     return attempts;
                 });
+                if (!locked[0]) {
+                    return;
+                }
+                // An officer's name is no one's personal data in the exchanges' sense; another name may be
+                // a password typed in the wrong field, so it is never logged.
+                if (officer) {
+                    LOG.warn("{} logins of officer {} refused for {} after {} failures", ErrorCode.API_LOGIN_THROTTLED.code(),
+                            name, settings.lock(), settings.maxFailures());
+                    // In the tamper-evident log too, for the security officers: at most once per officer and period.
+                    try {
+                        audit.append(new AuditEntry(at, AuditStep.REFUSED, null, null, null, participantId, null, null, null, null,
+                                null, ErrorCode.API_LOGIN_THROTTLED.code(), "officer login " + name, null));
+                    } catch (RuntimeException e) {
+                        LOG.warn("{} the lock of officer {} could not be audited: {}", ErrorCode.API_LOGIN_THROTTLED.code(), name,
+                                e.getClass().getSimpleName());
+                    }
+                } else {
+                    LOG.info("{} logins of a name that is no officer's refused for {} after {} failures",
+                            ErrorCode.API_LOGIN_THROTTLED.code(), settings.lock(), settings.maxFailures());
+                }
             }
 
             @Override

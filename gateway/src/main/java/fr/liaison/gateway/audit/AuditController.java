@@ -96,6 +96,10 @@ class AuditController {
         if (person == null || person.isBlank()) {
             throw new LiaisonException(ErrorCode.SCHEMA_INVALID, "/franceTravailId: required");
         }
-        return reads.personReport(officer.getName(), person);
+        try {
+            return reads.personReport(officer.getName(), person);
+        } catch (LiaisonException notAnIdentifier) {
+            throw new LiaisonException(ErrorCode.SCHEMA_INVALID, "/franceTravailId: " + notAnIdentifier.getMessage());
+        }
     }
 }

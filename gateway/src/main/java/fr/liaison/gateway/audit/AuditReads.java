@@ -60,9 +60,22 @@ public class AuditReads {
     public record Page(long total, int page, int size, List<Map<String, Object>> entries) {
     }
 
-    /** The keyed hash of a person identifier, as stored in the log. */
+    /** A France Travail identifier as the message schema has it (FranceTravailId). */
+    private static final java.util.regex.Pattern FRANCE_TRAVAIL_ID = java.util.regex.Pattern.compile("[0-9]{7}[0-9A-Z]([0-9]{3})?");
+
+    /**
+     * The keyed hash of a person identifier, as stored in the log. The identifier is read as the
+     * schema writes it (surrounding spaces and letter case aside); anything else is refused rather
+     * than hashed, since a mistyped identifier would otherwise answer "nobody received this
+     * person's data".
+     */
     public String personHash(String person) {
-        return pseudonymiser.personHash(person.strip());
+        String id = person.strip().toUpperCase(java.util.Locale.ROOT);
+        if (!FRANCE_TRAVAIL_ID.matcher(id).matches()) {
+            throw new LiaisonException(ErrorCode.API_BAD_REQUEST,
+                    "not a France Travail identifier: 7 digits, then a digit or a letter, then optionally 3 digits");
+        }
+        return pseudonymiser.personHash(id);
     }
 
     public String participantId() {

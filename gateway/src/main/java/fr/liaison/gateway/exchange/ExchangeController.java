@@ -184,11 +184,30 @@ class ExchangeController {
         throw rejected(request, messageId, peer.id(), null, refusal);
     }
 
-    /** Audits a refusal decided here, before the inbound route, and returns it, to be thrown. */
+    /**
+     * Audits a refusal decided here, before the inbound route, and returns it, to be thrown. The
+     * message id a listed peer claims is kept, since that peer is named beside it; a caller that is
+     * no participant attaches nothing to any message, and its entry names the certificate it showed.
+     */
     private LiaisonException rejected(HttpServletRequest request, String messageId, String peerId, String digest, LiaisonException refusal) {
-        audit.append(new AuditEntry(clock.instant(), AuditStep.REJECTED, InboundMessage.plausibleMessageId(messageId), null, null,
-                peerId, participantId, null, null, null, digest, refusal.code().code(), "tls:" + request.getRemoteAddr(), null));
+        String claimedId = peerId == null ? null : InboundMessage.plausibleMessageId(messageId);
+        audit.append(new AuditEntry(clock.instant(), AuditStep.REJECTED, claimedId, null, null,
+                peerId, participantId, null, null, null, digest, refusal.code().code(), actor(request, peerId), null));
         return refusal;
+    }
+
+    /** The connection's address, and for a caller that is no participant the SHA-256 of the certificate it showed, if any. */
+    private static String actor(HttpServletRequest request, String peerId) {
+        String actor = "tls:" + request.getRemoteAddr();
+        if (peerId == null && request.getAttribute("jakarta.servlet.request.X509Certificate") instanceof X509Certificate[] chain
+                && chain.length > 0) {
+            try {
+                actor += " certificate:" + fr.liaison.routes.keys.Fingerprints.sha256(chain[0]);
+            } catch (RuntimeException unreadable) {
+                actor += " certificate:unreadable";
+            }
+        }
+        return actor;
     }
 
     private static boolean isCms(String contentType) {

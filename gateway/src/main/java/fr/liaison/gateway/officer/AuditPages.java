@@ -3,13 +3,18 @@ package fr.liaison.gateway.officer;
 import fr.liaison.gateway.audit.AuditReads;
 import fr.liaison.gateway.store.SqlTimes;
 import fr.liaison.routes.audit.AuditStep;
+import fr.liaison.schemas.error.LiaisonException;
+
+import jakarta.servlet.http.HttpSession;
 
 import java.security.Principal;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +37,15 @@ import org.springframework.web.util.UriComponentsBuilder;
  * The audit log for security officers: search, one entry, one exchange, the chain's status and
  * verification, the export, and "who received my data". Every read goes through
  * {@link AuditReads}, so each is itself audited (LOG_READ). A person's identifier is only ever
- * posted, hashed at once, and never put in a URL.
+ * posted and hashed at once; neither it nor its hash is put in a URL.
  */
 @Controller
 class AuditPages {
 
     private static final int PAGE_SIZE = 25;
+    /** Session attribute prefix of a person search: the reference in the URL names the hash kept here. */
+    private static final String PERSON_SEARCH = "liaison.officer.person-search.";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final AuditReads reads;
     private final JdbcClient jdbc;
@@ -58,8 +66,8 @@ class AuditPages {
     String audit(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
             @RequestParam(required = false) String step, @RequestParam(required = false) String outcome,
             @RequestParam(required = false) String code, @RequestParam(required = false) String participant,
-            @RequestParam(required = false) String messageId, @RequestParam(required = false) String personHash,
-            @RequestParam(defaultValue = "0") int page, Principal officer, Model model) {
+            @RequestParam(required = false) String messageId, @RequestParam(required = false) String personRef,
+            @RequestParam(defaultValue = "0") int page, Principal officer, HttpSession session, Model model) {
         Map<String, String> filter = new LinkedHashMap<>();
         filter.put("from", from);
         filter.put("to", to);
@@ -68,23 +76,63 @@ class AuditPages {
         filter.put("code", code);
         filter.put("participant", participant);
         filter.put("messageId", messageId);
-        filter.put("personHash", personHash);
-        model.addAttribute("filter", filter);
-        model.addAttribute("steps", Arrays.stream(AuditStep.values()).map(Enum::name).toList());
+        filter.put("personRef", personRef);
+        String personHash = blank(personRef) ? null : (String) session.getAttribute(PERSON_SEARCH + personRef);
+        if (!blank(personRef) && personHash == null) {
+            return refused(filter, "This person search is no longer known (it lasts as long as your session): search for the person again.", model);
+        }
+        return render(filter, personHash, page, officer, model);
+    }
+
+    /**
+     * The filter form posts (a person's identifier never goes in a URL): hashed at once and kept in
+     * the officer's session under a random reference, which is all the page's URL carries, so not
+     * even the person's stable pseudonym reaches browser histories or proxy logs.
+     */
+    @PostMapping("/officer/audit")
+    String search(@RequestParam Map<String, String> form, Principal officer, HttpSession session, Model model) {
+        Map<String, String> filter = new LinkedHashMap<>();
+        for (String name : List.of("from", "to", "step", "outcome", "code", "participant", "messageId", "personRef")) {
+            filter.put(name, form.get(name));
+        }
+        String person = form.get("person");
+        if (!blank(person)) {
+            String hash;
+            try {
+                hash = reads.personHash(person);
+            } catch (LiaisonException notAnIdentifier) {
+                filter.put("personRef", null);
+                return refused(filter, "The person's France Travail identifier is 7 digits, then a digit or a letter, then optionally 3 digits.",
+                        model);
+            }
+            String ref = HexFormat.of().formatHex(randomBytes());
+            session.setAttribute(PERSON_SEARCH + ref, hash);
+            filter.put("personRef", ref);
+        }
+        return "redirect:" + pageUrl(filter, 0);
+    }
+
+    private String render(Map<String, String> filter, String personHash, int page, Principal officer, Model model) {
         Instant fromInstant;
         Instant toInstant;
         try {
-            fromInstant = instant(from);
-            toInstant = instant(to);
+            fromInstant = instant(filter.get("from"));
+            toInstant = instant(filter.get("to"));
         } catch (DateTimeParseException e) {
-            model.addAttribute("filterError", "Dates are written 2026-11-23T14:30 (UTC).");
-            model.addAttribute("result", new AuditReads.Page(0, 0, PAGE_SIZE, List.of()));
-            return "officer/audit";
+            return refused(filter, "Dates are written 2026-11-23T14:30 (UTC).", model);
         }
-        String knownStep = step != null && Arrays.stream(AuditStep.values()).anyMatch(s -> s.name().equals(step)) ? step : null;
-        String knownOutcome = "OK".equals(outcome) || "ERROR".equals(outcome) ? outcome : null;
-        AuditReads.Page result = reads.search(officer.getName(), new AuditReads.Filter(fromInstant, toInstant, knownStep, knownOutcome, code,
-                participant, messageId, null, null, personHash, page, PAGE_SIZE));
+        String step = filter.get("step");
+        if (!blank(step) && Arrays.stream(AuditStep.values()).noneMatch(s -> s.name().equals(step))) {
+            return refused(filter, "Choose the step from the list.", model);
+        }
+        String outcome = filter.get("outcome");
+        if (!blank(outcome) && !"OK".equals(outcome) && !"ERROR".equals(outcome)) {
+            return refused(filter, "The outcome is OK or ERROR.", model);
+        }
+        prepare(filter, personHash, model);
+        AuditReads.Page result = reads.search(officer.getName(), new AuditReads.Filter(fromInstant, toInstant, blankToNull(step),
+                blankToNull(outcome), filter.get("code"), filter.get("participant"), filter.get("messageId"), null, null, personHash,
+                page, PAGE_SIZE));
         model.addAttribute("result", result);
         long pages = Math.max(1, (result.total() + PAGE_SIZE - 1) / PAGE_SIZE);
         model.addAttribute("pages", pages);
@@ -93,18 +141,32 @@ class AuditPages {
         return "officer/audit";
     }
 
-    /** The filter form posts (a person's identifier never goes in a URL): hashed, then shown by GET. */
-    @PostMapping("/officer/audit")
-    String search(@RequestParam Map<String, String> form) {
-        Map<String, String> filter = new LinkedHashMap<>();
-        for (String name : List.of("from", "to", "step", "outcome", "code", "participant", "messageId", "personHash")) {
-            filter.put(name, form.get(name));
-        }
-        String person = form.get("person");
-        if (person != null && !person.isBlank()) {
-            filter.put("personHash", reads.personHash(person));
-        }
-        return "redirect:" + pageUrl(filter, 0);
+    /** The page with the filter as given and no entries: nothing was searched, so nothing is logged as read. */
+    private String refused(Map<String, String> filter, String why, Model model) {
+        prepare(filter, null, model);
+        model.addAttribute("filterError", why);
+        model.addAttribute("result", new AuditReads.Page(0, 0, PAGE_SIZE, List.of()));
+        return "officer/audit";
+    }
+
+    private static void prepare(Map<String, String> filter, String personHash, Model model) {
+        model.addAttribute("filter", filter);
+        model.addAttribute("personHashPrefix", personHash == null ? null : personHash.substring(0, 12));
+        model.addAttribute("steps", Arrays.stream(AuditStep.values()).map(Enum::name).toList());
+    }
+
+    private static byte[] randomBytes() {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    private static String blankToNull(String value) {
+        return blank(value) ? null : value;
     }
 
     private static String pageUrl(Map<String, String> filter, int page) {
@@ -195,7 +257,11 @@ class AuditPages {
             model.addAttribute("formError", "Enter the person's France Travail identifier.");
             return "officer/person-report";
         }
-        model.addAttribute("report", reads.personReport(officer.getName(), franceTravailId));
+        try {
+            model.addAttribute("report", reads.personReport(officer.getName(), franceTravailId));
+        } catch (LiaisonException notAnIdentifier) {
+            model.addAttribute("formError", "A France Travail identifier is 7 digits, then a digit or a letter, then optionally 3 digits.");
+        }
         return "officer/person-report";
     }
 

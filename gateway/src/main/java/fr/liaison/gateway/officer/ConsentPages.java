@@ -2,6 +2,7 @@ package fr.liaison.gateway.officer;
 
 import fr.liaison.gateway.audit.AuditReads;
 import fr.liaison.gateway.store.SqlTimes;
+import fr.liaison.schemas.error.LiaisonException;
 
 import java.security.Principal;
 import java.sql.ResultSet;
@@ -62,7 +63,14 @@ class ConsentPages {
             model.addAttribute("consents", List.of());
             return "officer/consents";
         }
-        String hash = reads.personHash(franceTravailId);
+        String hash;
+        try {
+            hash = reads.personHash(franceTravailId);
+        } catch (LiaisonException notAnIdentifier) {
+            model.addAttribute("formError", "A France Travail identifier is 7 digits, then a digit or a letter, then optionally 3 digits.");
+            model.addAttribute("consents", List.of());
+            return "officer/consents";
+        }
         reads.recordRead(officer.getName(), "consents person=" + hash.substring(0, 12));
         model.addAttribute("searchedHash", hash);
         model.addAttribute("consents", jdbc.sql("SELECT * FROM consent WHERE person_hash = ? ORDER BY granted_at DESC").param(hash)

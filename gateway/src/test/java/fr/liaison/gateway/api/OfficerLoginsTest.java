@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import fr.liaison.gateway.MovableClock;
 import fr.liaison.gateway.config.LiaisonProperties;
+import fr.liaison.routes.audit.AuditStep;
+import fr.liaison.routes.audit.InMemoryAuditTrail;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -16,12 +18,13 @@ import org.junit.jupiter.api.Test;
 class OfficerLoginsTest {
 
     private final MovableClock clock = new MovableClock(Instant.parse("2026-11-25T08:00:00Z"));
+    private final InMemoryAuditTrail audit = new InMemoryAuditTrail();
     private final OfficerLogins logins = new OfficerLogins(
             new LiaisonProperties(null, null, null, null, null, null,
                     List.of(new LiaisonProperties.Officer("alice", null, "a-long-password"),
                             new LiaisonProperties.Officer("bob", null, "another-long-password")),
                     null, null, null, 0, null, null, null),
-            new OfficerLoginProperties(3, Duration.ofMinutes(15)), clock);
+            new OfficerLoginProperties(3, Duration.ofMinutes(15)), clock, audit);
 
     @Test
     void theThirdFailureLocksTheNameForTheLockPeriodTheRightPasswordTooAndOnlyThatName() {
@@ -31,6 +34,11 @@ class OfficerLoginsTest {
         fail("alice");
         assertLockedFor("alice", 900);
         logins.begin("bob").succeeded();
+        assertThat(audit.entries()).as("the lock, once, in the audit log").singleElement().satisfies(entry -> {
+            assertThat(entry.step()).isEqualTo(AuditStep.REFUSED);
+            assertThat(entry.errorCode()).isEqualTo("GW-API-013");
+            assertThat(entry.actor()).isEqualTo("officer login alice");
+        });
 
         clock.advance(Duration.ofMinutes(10));
         assertLockedFor("alice", 300);

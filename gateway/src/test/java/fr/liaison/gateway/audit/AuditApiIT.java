@@ -452,6 +452,17 @@ class AuditApiIT {
                 "application/json");
         assertThat(missing.statusCode()).isBetween(400, 499);
         assertThat(json(missing).path("code").asString()).isEqualTo("GW-SCHEMA-001");
+        // A mistyped identifier is refused, not answered "nobody"; letter case and spaces aside, it is the same person.
+        HttpResponse<byte[]> mistyped = send("POST", "/api/v1/audit/person-report", officer, personReportBody("045182"),
+                "application/json");
+        assertThat(mistyped.statusCode()).isEqualTo(422);
+        assertThat(json(mistyped).path("code").asString()).isEqualTo("GW-SCHEMA-001");
+        JsonNode lowerCase = json(send("POST", "/api/v1/audit/person-report", officer,
+                personReportBody(" " + PERSON_ID.toLowerCase(java.util.Locale.ROOT) + " "), "application/json"));
+        assertThat(lowerCase.path("personHash").asString()).isEqualTo(personHash);
+        HttpResponse<byte[]> searched = send("GET", "/api/v1/audit?person=045182", officer, null, null);
+        assertThat(searched.statusCode()).isEqualTo(400);
+        assertThat(json(searched).path("code").asString()).isEqualTo("GW-API-009");
     }
 
     @Test

@@ -36,7 +36,8 @@ class AuditVerifyCommandTest extends CliTestSupport {
 
         assertThat(status).as(err.toString()).isZero();
         assertThat(out.toString()).matches("OK: 12 entries, last signed checkpoint seq 12 hash "
-                + "1923f5cf9c6402610599d80eb18d5f891ceac4f9764b6784a5d99098b1b377c3 at 2026-11-20T08:\\S+Z by FT-29\\R");
+                + "1923f5cf9c6402610599d80eb18d5f891ceac4f9764b6784a5d99098b1b377c3 at 2026-11-20T08:\\S+Z by FT-29\\R"
+                + "The proof reaches 2026-11-20T08:\\S+Z: an export made later should end with a checkpoint of about its own time.\\R");
         assertThat(err.toString()).isEmpty();
     }
 

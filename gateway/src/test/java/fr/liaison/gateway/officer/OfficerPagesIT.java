@@ -330,18 +330,32 @@ class OfficerPagesIT {
         clickThroughToNextPage(By.cssSelector("a[rel=prev]"));
         assertThat(shownSeqs()).isEqualTo(first);
 
-        // Person: typed in clear, posted, hashed by the node; only that person's entries, and the identifier in no URL.
+        // Person: typed in clear (letter case aside), posted, hashed by the node; only that person's entries,
+        // and neither the identifier nor its hash in any URL.
         browser.get(local.resolve("/officer/audit").toString());
-        browser.findElement(By.id("person")).sendKeys(PERSON);
+        browser.findElement(By.id("person")).sendKeys(PERSON.toLowerCase(java.util.Locale.ROOT));
         clickThroughToNextPage(By.id("apply-filter"));
-        assertThat(browser.getCurrentUrl()).doesNotContain(PERSON).contains("personHash=");
         String personHash = context.getBean(fr.liaison.routes.audit.Pseudonymiser.class).personHash(PERSON);
+        assertThat(browser.getCurrentUrl()).doesNotContainIgnoringCase(PERSON).doesNotContain(personHash.substring(0, 12))
+                .contains("personRef=");
         List<Long> ofPerson = jdbc.sql("SELECT seq FROM audit_entry WHERE person_hash = ? ORDER BY seq DESC").param(personHash)
                 .query(Long.class).list();
         assertThat(ofPerson).isNotEmpty().hasSizeLessThan(25);
         assertThat(shownSeqs()).isEqualTo(ofPerson);
         assertThat(browser.getPageSource()).doesNotContain(PERSON);
         screenshot("03d-audit-person");
+
+        // A mistyped identifier, or a step that does not exist, is said so: never an empty answer that reads as "nobody".
+        browser.get(local.resolve("/officer/audit").toString());
+        browser.findElement(By.id("person")).sendKeys("045182");
+        clickThroughToNextPage(By.id("apply-filter"));
+        assertThat(browser.findElement(By.cssSelector("p.alert-error")).getText()).contains("France Travail identifier is 7 digits");
+        assertThat(shownSeqs()).isEmpty();
+        browser.get(local.resolve("/officer/audit?step=NO_SUCH_STEP").toString());
+        assertThat(browser.findElement(By.cssSelector("p.alert-error")).getText()).contains("step");
+        assertThat(shownSeqs()).isEmpty();
+        browser.get(local.resolve("/officer/audit?personRef=0123456789abcdef01234567").toString());
+        assertThat(browser.findElement(By.cssSelector("p.alert-error")).getText()).contains("search for the person again");
 
         // Keyboard only: Tab goes through the filter's fields in reading order, Enter applies the filter.
         browser.get(local.resolve("/officer/audit").toString());

@@ -38,11 +38,12 @@ public final class OutboundSteps {
         outbound.personHash(Persons.franceTravailId(message).map(node.pseudonymiser()::personHash).orElse(null));
         String sender = message.getHeader().getSender();
         if (!node.participantId().equals(sender)) {
-            throw new LiaisonException(ErrorCode.API_SENDER_MISMATCH, "this node is " + node.participantId() + ", the message names " + sender);
+            throw new ReadButRefused(outbound, ErrorCode.API_SENDER_MISMATCH,
+                    "this node is " + node.participantId() + ", the message names " + sender);
         }
         String recipientId = message.getHeader().getRecipient();
         if (recipientId == null || recipientId.equals(sender)) {
-            throw new LiaisonException(ErrorCode.SCHEMA_RULE, "/header/recipient: another participant must be named");
+            throw new ReadButRefused(outbound, ErrorCode.SCHEMA_RULE, "/header/recipient: another participant must be named");
         }
         outbound.recipient(node.directory().get().require(recipientId));
         return outbound;
@@ -107,9 +108,30 @@ public final class OutboundSteps {
         return outbound.messageId();
     }
 
+    /**
+     * A message read in full whose header names parties this node cannot send between (another
+     * sender, or the sender as recipient): its refusal is audited with the header as written, so
+     * that the officer sees who was claimed, but nothing of it is kept, so that the software can
+     * send it again, corrected, under the same id.
+     */
+    static final class ReadButRefused extends LiaisonException {
+
+        private final transient OutboundMessage outbound;
+
+        ReadButRefused(OutboundMessage outbound, ErrorCode code, String detail) {
+            super(code, detail);
+            this.outbound = outbound;
+        }
+    }
+
     /** Audits a refusal: with the header when the message got that far, with the code in any case. */
     public void refused(LiaisonException refusal, OutboundMessage outbound, String client) {
         Instant now = node.clock().instant();
+        if (outbound == null && refusal instanceof ReadButRefused read) {
+            node.audit().append(AuditEntry.forMessage(AuditStep.REFUSED, read.outbound.message(), read.outbound.personHash(), now)
+                    .withErrorCode(refusal.code().code()).withActor(client));
+            return;
+        }
         AuditEntry entry = outbound == null
                 ? new AuditEntry(now, AuditStep.REFUSED, null, null, null, node.participantId(), null, null, null, null, null,
                         null, client, null)

@@ -84,8 +84,15 @@ class OutboundSubmitRouteTest {
         assertRefused(() -> ccas.submit(referral), "GW-API-006");
 
         assertThat(enqueued.getReceivedCounter()).isZero();
-        assertThat(ccas.store.all()).isEmpty();
-        assertThat(ccas.entries(AuditStep.REFUSED)).extracting(AuditEntry::errorCode).containsExactly("GW-API-006");
+        assertThat(ccas.store.all()).as("nothing kept: the same id can be sent again, corrected").isEmpty();
+        // The officer sees which sender the message claimed, to which recipient, under which id.
+        assertThat(ccas.entries(AuditStep.REFUSED)).singleElement().satisfies(entry -> {
+            assertThat(entry.errorCode()).isEqualTo("GW-API-006");
+            assertThat(entry.messageId()).isEqualTo(Messages.messageId(referral));
+            assertThat(entry.sender()).isEqualTo("CD-29");
+            assertThat(entry.recipient()).isEqualTo("FT-29");
+            assertThat(entry.messageType()).isEqualTo("REFERRAL");
+        });
     }
 
     @Test
