@@ -109,11 +109,29 @@ class ProblemHandler {
         LOG.debug("the client of {} went away before its answer", request.getRequestURI());
     }
 
+    /** A connection to the database could not be had (it is down, or the pool waited in vain), whatever wraps it. */
+    static boolean databaseUnavailable(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof org.springframework.dao.DataAccessResourceFailureException
+                    || cause instanceof org.springframework.transaction.CannotCreateTransactionException
+                    || cause instanceof java.sql.SQLTransientConnectionException
+                    || cause instanceof java.sql.SQLNonTransientConnectionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<Map<String, Object>> unexpected(Exception e, HttpServletRequest request) {
         if (e instanceof ErrorResponse framework && framework.getStatusCode().is4xxClientError()) {
             // Refused by Spring MVC before any of the node's code ran (no such path, Accept, missing parameter...).
             return refused(new LiaisonException(Problems.code(framework.getStatusCode().value()), (String) null), request);
+        }
+        if (databaseUnavailable(e)) {
+            // Not the node's fault nor the client's: said as such, with when to try again, and not an ERROR per request.
+            LOG.warn("{} on {}: the database cannot be reached", ErrorCode.NODE_DATABASE_UNAVAILABLE.code(), request.getRequestURI());
+            return refused(new LiaisonException(ErrorCode.NODE_DATABASE_UNAVAILABLE, (String) null), request);
         }
         // The exception's message may quote input: only its type at ERROR, the trace at DEBUG.
         LOG.error("{} on {} failed: {}", ErrorCode.API_INTERNAL.code(), request.getRequestURI(), e.getClass().getName());

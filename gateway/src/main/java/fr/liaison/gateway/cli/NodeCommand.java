@@ -11,7 +11,10 @@ import org.springframework.boot.SpringApplication;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 @Command(name = "node", mixinStandardHelpOptions = true,
@@ -32,12 +35,36 @@ final class NodeCommand implements Callable<Integer> {
     @Mixin
     NetworkOptions network;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
+        if (network.keystore != null || network.keystorePasswordFile != null || network.directoryFile != null
+                || network.operatorCertificate != null || network.caCertificate != null) {
+            // Silently running on the development keys instead would be the worst answer.
+            throw new ParameterException(spec.commandLine(), "node takes its keys, TLS identity and directory from its properties, "
+                    + "not from --keystore, --keystore-password-file, --directory, --operator-cert or --ca-cert: set "
+                    + "--liaison.keys.keystore=FILE (password in LIAISON_KEYS_KEYSTORE_PASSWORD), --liaison.directory.file=FILE "
+                    + "(or .url), --liaison.directory.operator-certificate=PEM, --liaison.directory.ca-certificate=PEM and "
+                    + "spring.ssl.bundle.pem.exchange.* (see docs/operations.md)");
+        }
         SpringApplication application = new SpringApplication(LiaisonNodeApplication.class);
         application.setDefaultProperties(DevNodeDefaults.of(participant, network.certsDev(),
                 workDir != null ? workDir : Path.of("var", participant)));
-        application.run(springArguments.toArray(String[]::new));
+        try {
+            application.run(springArguments.toArray(String[]::new));
+        } catch (RuntimeException failed) {
+            // Spring has logged the whole story; the operator also gets its first cause in one line.
+            Throwable cause = failed;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            spec.commandLine().getErr().printf("%s could not start: %s: %s%n", participant, cause.getClass().getSimpleName(),
+                    cause.getMessage());
+            spec.commandLine().getErr().flush();
+            return LiaisonCommand.REFUSED;
+        }
         return 0;
     }
 }

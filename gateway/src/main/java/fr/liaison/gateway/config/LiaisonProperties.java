@@ -39,6 +39,25 @@ public record LiaisonProperties(String participantId, Path workDir, Keys keys, D
         @DefaultValue("PT20S") Duration exchangeConnectionTimeout, Map<String, Minimisation> minimisation,
         @DefaultValue Audit audit) {
 
+    /** Values a node cannot run on are refused at start, naming the property, rather than failing every request later. */
+    public LiaisonProperties {
+        atLeast("liaison.max-envelope-bytes", maxEnvelopeBytes, 1024);
+        positive("liaison.replay-window", replayWindow);
+        positive("liaison.exchange-connection-timeout", exchangeConnectionTimeout);
+    }
+
+    static void atLeast(String property, long value, long minimum) {
+        if (value < minimum) {
+            throw new IllegalArgumentException(property + " must be at least " + minimum + ", not " + value);
+        }
+    }
+
+    static void positive(String property, Duration value) {
+        if (value != null && (value.isNegative() || value.isZero())) {
+            throw new IllegalArgumentException(property + " must be a positive duration, not " + value);
+        }
+    }
+
     /**
      * A security officer, who reads the audit log (role OFFICER); never a local client.
      *
@@ -57,6 +76,13 @@ public record LiaisonProperties(String participantId, Path workDir, Keys keys, D
      */
     public record Audit(@DefaultValue("1000") int checkpointEvery, @DefaultValue("PT1M") Duration checkpointInterval,
             @DefaultValue("256") int batchSize, @DefaultValue("P90D") Duration payloadRetention) {
+
+        public Audit {
+            atLeast("liaison.audit.checkpoint-every", checkpointEvery, 1);
+            atLeast("liaison.audit.batch-size", batchSize, 1);
+            positive("liaison.audit.checkpoint-interval", checkpointInterval);
+            positive("liaison.audit.payload-retention", payloadRetention);
+        }
     }
 
     /**
@@ -120,6 +146,12 @@ public record LiaisonProperties(String participantId, Path workDir, Keys keys, D
             @DefaultValue("PT20S") Duration connectionTimeout, @DefaultValue("16") int maxUnauthenticatedBodyReads, URI publicUrl) {
 
         public LocalApi {
+            atLeast("liaison.local-api.max-body-bytes", maxBodyBytes, 1024);
+            atLeast("liaison.local-api.max-unauthenticated-body-reads", maxUnauthenticatedBodyReads, 1);
+            positive("liaison.local-api.connection-timeout", connectionTimeout);
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("liaison.local-api.port must be a TCP port (0 to 65535), not " + port);
+            }
             if (publicUrl != null && (!publicUrl.isAbsolute() || publicUrl.getHost() == null
                     || !"http".equals(publicUrl.getScheme()) && !"https".equals(publicUrl.getScheme())
                     || publicUrl.getQuery() != null || publicUrl.getFragment() != null)) {
@@ -150,6 +182,13 @@ public record LiaisonProperties(String participantId, Path workDir, Keys keys, D
      * @param secret the shared secret of the HMAC-SHA-256 signature header
      */
     public record Webhook(URI url, String secret) {
+
+        public Webhook {
+            if (url != null && (!url.isAbsolute() || url.getHost() == null
+                    || !"http".equals(url.getScheme()) && !"https".equals(url.getScheme()))) {
+                throw new IllegalArgumentException("liaison.webhook.url must be an http or https URL with a host, not " + url);
+            }
+        }
     }
 
     /**
@@ -165,6 +204,8 @@ public record LiaisonProperties(String participantId, Path workDir, Keys keys, D
             @DefaultValue("PT15M") Duration maximumDelay, Map<String, PeerRetry> peers) {
 
         public Retry {
+            positive("liaison.retry.initial-delay", initialDelay);
+            positive("liaison.retry.maximum-delay", maximumDelay);
             peers = peers == null ? Map.of() : Map.copyOf(peers);
         }
     }

@@ -70,6 +70,9 @@ class NodeConfiguration {
             return KeyMaterial.fromPkcs12(keys.keystore(),
                     keys.keystorePassword() == null ? new char[0] : keys.keystorePassword().toCharArray(), properties.participantId());
         }
+        // The development PKI's private keys are committed: a node on them protects nothing.
+        org.slf4j.LoggerFactory.getLogger(NodeConfiguration.class).warn("{} runs on the development keys of {}: never in production "
+                + "(liaison.keys.keystore names real ones, docs/operations.md)", properties.participantId(), keys.certsDev());
         return KeyMaterial.fromCertsDev(keys.certsDev(), properties.participantId());
     }
 

@@ -23,7 +23,7 @@ class OfficerLoginsTest {
             new LiaisonProperties(null, null, null, null, null, null,
                     List.of(new LiaisonProperties.Officer("alice", null, "a-long-password"),
                             new LiaisonProperties.Officer("bob", null, "another-long-password")),
-                    null, null, null, 0, null, null, null),
+                    null, null, null, 16 << 20, null, null, null),
             new OfficerLoginProperties(3, Duration.ofMinutes(15)), clock, audit);
 
     @Test

@@ -31,7 +31,7 @@ final class AuditFixtures {
 
     /** Not started: each append writes what is queued in the caller's thread. */
     static ChainedAuditTrail trail(DataSource source, String participant, int checkpointEvery, Instant now) {
-        LiaisonProperties properties = new LiaisonProperties(null, null, null, null, null, null, null, null, null, null, 0, null, null,
+        LiaisonProperties properties = new LiaisonProperties(null, null, null, null, null, null, null, null, null, null, 16 << 20, null, null,
                 new LiaisonProperties.Audit(checkpointEvery, Duration.ofHours(1), 64, Duration.ofDays(90)));
         return new ChainedAuditTrail(JdbcClient.create(source), new JdbcTemplate(source),
                 new TransactionTemplate(new DataSourceTransactionManager(source)), KeyMaterial.fromCertsDev(CERTS_DEV, participant),

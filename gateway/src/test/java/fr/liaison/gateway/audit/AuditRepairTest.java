@@ -80,7 +80,7 @@ class AuditRepairTest {
     }
 
     private ChainedAuditTrail chain() {
-        LiaisonProperties properties = new LiaisonProperties(null, null, null, null, null, null, null, null, null, null, 0, null, null,
+        LiaisonProperties properties = new LiaisonProperties(null, null, null, null, null, null, null, null, null, null, 16 << 20, null, null,
                 new LiaisonProperties.Audit(1000, Duration.ofHours(1), 64, Duration.ofDays(90)));
         chain = new ChainedAuditTrail(jdbc, new JdbcTemplate(db), new TransactionTemplate(new DataSourceTransactionManager(db)),
                 KeyMaterial.fromCertsDev(CERTS_DEV, "FT-29"), Clock.fixed(RESTARTED, ZoneOffset.UTC), properties);

@@ -294,7 +294,7 @@ class PostgresAuditChainIT {
     }
 
     private ChainedAuditTrail trail(DataSource db) {
-        LiaisonProperties properties = new LiaisonProperties(null, null, null, null, null, null, null, null, null, null, 0, null, null,
+        LiaisonProperties properties = new LiaisonProperties(null, null, null, null, null, null, null, null, null, null, 16 << 20, null, null,
                 new LiaisonProperties.Audit(CHECKPOINT_EVERY, Duration.ofMinutes(1), 64, Duration.ofDays(90)));
         return new ChainedAuditTrail(JdbcClient.create(db), new JdbcTemplate(db),
                 new TransactionTemplate(new DataSourceTransactionManager(db)), keys, Clock.systemUTC(), properties);

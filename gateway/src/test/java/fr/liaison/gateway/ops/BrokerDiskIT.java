@@ -150,7 +150,13 @@ class BrokerDiskIT {
 
     @Test
     void readinessIsDownAndTheHealthNamesTheBrokersDisk() throws Exception {
-        assertThat(ft.send(ft.anonymous("/actuator/health/readiness").GET()).statusCode()).isEqualTo(503);
+        var readiness = ft.send(ft.anonymous("/actuator/health/readiness").GET());
+        assertThat(readiness.statusCode()).isEqualTo(503);
+        // Why it is DOWN, in the answer the probe or the operator gets: the broker's disk, and the directory in force.
+        var components = tools.jackson.databind.json.JsonMapper.builder().build().readTree(readiness.body()).path("components");
+        assertThat(components.path("brokerDisk").path("status").asString()).isEqualTo("DOWN");
+        assertThat(components.path("brokerDisk").path("details").path("maxDiskUsage").asString()).isEqualTo("1 %");
+        assertThat(components.path("directory").path("details").path("version").isNumber()).as(components.toString()).isTrue();
         Health disk = ft.context.getBean(BrokerDisk.class).health();
         assertThat(disk.getStatus()).isEqualTo(Status.DOWN);
         assertThat(disk.getDetails()).containsEntry("maxDiskUsage", "1 %").containsKeys("usableBytes", "totalBytes");

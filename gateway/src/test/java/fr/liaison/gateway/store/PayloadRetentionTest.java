@@ -97,7 +97,7 @@ class PayloadRetentionTest {
     }
 
     private PayloadRetention retention(Duration retention) {
-        LiaisonProperties properties = new LiaisonProperties(null, null, null, null, null, null, null, null, null, null, 0, null, null,
+        LiaisonProperties properties = new LiaisonProperties(null, null, null, null, null, null, null, null, null, null, 16 << 20, null, null,
                 new LiaisonProperties.Audit(1000, Duration.ofMinutes(1), 64, retention));
         // Purged directly: taking the once-per-period lock is the scheduled run's part.
         return new PayloadRetention(jdbc, Clock.fixed(NOW, ZoneOffset.UTC), properties, null, Duration.ofHours(1));

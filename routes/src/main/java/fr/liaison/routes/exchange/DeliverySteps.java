@@ -162,7 +162,8 @@ public final class DeliverySteps {
 
     /**
      * After {@code triesMade} tries that did not reach the recipient: the delay before the next,
-     * audited RETRIED so the history shows each attempt, or empty once the recipient's schedule has
+     * audited RETRIED and recorded in the message's history with the cause's code, so that its
+     * status shows why it waits and the history each attempt, or empty once the recipient's schedule has
      * no try left (the message is then dead-lettered).
      */
     public Optional<Duration> nextTry(String messageId, int triesMade, LiaisonException cause) {
@@ -175,6 +176,9 @@ public final class DeliverySteps {
             return Optional.empty();
         }
         audit(stored.get(), AuditStep.RETRIED, cause.code().code());
+        // The message's history and status say why it waits, until the next try (which clears the code).
+        node.messages().updateStatus(messageId, Direction.OUTBOUND, stored.get().status(), AuditStep.RETRIED.name(), cause.code().code(),
+                node.clock().instant());
         return Optional.of(schedule.delayAfter(triesMade, jitter));
     }
 

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -47,12 +49,59 @@ public final class KeyMaterial {
     public static ParticipantKeys fromPemDirectory(Path dir, String participantId) {
         Path tlsKey = dir.resolve("tls.key.pem");
         boolean hasTls = Files.exists(tlsKey);
-        return new ParticipantKeys(participantId,
+        return paired(new ParticipantKeys(participantId,
                 Pem.privateKey(dir.resolve("sign.key.pem")), Pem.certificate(dir.resolve("sign.crt.pem")),
                 Pem.privateKey(dir.resolve("encrypt.key.pem")), Pem.certificate(dir.resolve("encrypt.crt.pem")),
                 hasTls ? Pem.privateKey(tlsKey) : null,
                 hasTls ? Pem.certificate(dir.resolve("tls.crt.pem")) : null,
-                otherGenerations(dir));
+                otherGenerations(dir)), dir);
+    }
+
+    /**
+     * Each private key is the key of the certificate beside it, checked once when they are loaded:
+     * a key swapped for another would otherwise let the node start, and then every envelope sealed
+     * for it would be refused as altered, every signature as invalid.
+     */
+    private static ParticipantKeys paired(ParticipantKeys keys, Object source) {
+        requirePair("signing", keys.signingKey(), keys.signingCertificate(), source);
+        requirePair("encryption", keys.encryptionKey(), keys.encryptionCertificate(), source);
+        if (keys.tlsKey() != null && keys.tlsCertificate() != null) {
+            requirePair("TLS", keys.tlsKey(), keys.tlsCertificate(), source);
+        }
+        for (ParticipantKeys.KeyGeneration generation : keys.otherGenerations()) {
+            requirePair("encryption (" + generation.name() + ")", generation.encryptionKey(), generation.encryptionCertificate(), source);
+        }
+        return keys;
+    }
+
+    private static void requirePair(String use, PrivateKey key, X509Certificate certificate, Object source) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "EC", "ECDSA", "ECDH" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            default -> null; // another kind of key: refused where it is used
+        };
+        if (algorithm == null) {
+            return;
+        }
+        boolean paired;
+        try {
+            byte[] challenge = new byte[32];
+            new SecureRandom().nextBytes(challenge);
+            Signature signer = Signature.getInstance(algorithm, Providers.bouncyCastle());
+            signer.initSign(key);
+            signer.update(challenge);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm, Providers.bouncyCastle());
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(challenge);
+            paired = verifier.verify(signature);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            paired = false;
+        }
+        if (!paired) {
+            throw new LiaisonException(ErrorCode.KEYS_UNAVAILABLE, "the " + use + " private key of " + source
+                    + " is not the key of its certificate (" + certificate.getSubjectX500Principal().getName() + ")");
+        }
     }
 
     private static List<ParticipantKeys.KeyGeneration> otherGenerations(Path dir) {
@@ -79,12 +128,12 @@ public final class KeyMaterial {
         try (InputStream in = Files.newInputStream(keystore)) {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(in, password);
-            return new ParticipantKeys(participantId,
+            return paired(new ParticipantKeys(participantId,
                     key(store, "sign", password), cert(store, "sign"),
                     key(store, "encrypt", password), cert(store, "encrypt"),
                     store.containsAlias("tls") ? key(store, "tls", password) : null,
                     store.containsAlias("tls") ? cert(store, "tls") : null,
-                    otherGenerations(store, password));
+                    otherGenerations(store, password)), "keystore " + keystore.getFileName());
         } catch (IOException | GeneralSecurityException e) {
             throw new LiaisonException(ErrorCode.KEYS_UNAVAILABLE, "cannot open keystore " + keystore.getFileName(), e);
         }

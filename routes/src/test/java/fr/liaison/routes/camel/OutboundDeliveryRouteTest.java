@@ -105,6 +105,10 @@ class OutboundDeliveryRouteTest {
         assertThat(ccas.entries(AuditStep.DEAD_LETTERED)).extracting(AuditEntry::errorCode).containsExactly("GW-EXCHANGE-008");
         assertThat(ccas.stored(messageId, Direction.OUTBOUND).status()).isEqualTo(MessageStatus.FAILED);
         assertThat(ccas.stored(messageId, Direction.OUTBOUND).errorCode()).isEqualTo("GW-EXCHANGE-008");
+        // The message's own history shows each try that did not reach the recipient, and why.
+        assertThat(ccas.stored(messageId, Direction.OUTBOUND).history()).filteredOn(step -> step.step().equals("RETRIED"))
+                .hasSize(TestNode.RETRY.defaults().attempts() - 1)
+                .allSatisfy(step -> assertThat(step.errorCode()).isEqualTo("GW-EXCHANGE-007"));
         assertThat(ft.store.all()).isEmpty();
     }
 

@@ -120,6 +120,8 @@ public enum ErrorCode {
 
     // This node's own resources
     NODE_DISK_FULL("GW-NODE-001", "The node's disk is nearly full: it takes no new message until space is freed. Nothing was accepted; try again later."),
+    NODE_DATABASE_UNAVAILABLE("GW-NODE-002", "The node cannot reach its database: nothing was accepted; try again later."),
+    NODE_NOT_READY("GW-NODE-003", "The node is starting or stopping: nothing was accepted; try again after Retry-After seconds."),
 
     // Input and output of the command line
     IO_FAILED("GW-IO-001", "A file could not be read or written.");
