@@ -97,9 +97,10 @@ class AuditController {
             throw new LiaisonException(ErrorCode.SCHEMA_INVALID, "/franceTravailId: required");
         }
         try {
-            return reads.personReport(officer.getName(), person);
+            reads.personHash(person); // the identifier's form alone, before anything is read or logged
         } catch (LiaisonException notAnIdentifier) {
             throw new LiaisonException(ErrorCode.SCHEMA_INVALID, "/franceTravailId: " + notAnIdentifier.getMessage());
         }
+        return reads.personReport(officer.getName(), person);
     }
 }

@@ -63,8 +63,11 @@ final class AuditVerifyCommand implements Callable<Integer> {
             throw new LiaisonException(ErrorCode.IO_FAILED, "cannot read " + export);
         }
         Checkpoint last = result.lastCheckpoint();
+        // The certificates given are the only binding of a key to a node here: the subject says whose it is.
+        String subject = certificates.stream().filter(c -> fr.liaison.routes.keys.Fingerprints.sha256(c).equals(last.signer()))
+                .findFirst().map(c -> " (" + c.getSubjectX500Principal().getName() + ")").orElse("");
         out().printf("OK: %d entries, last signed checkpoint seq %d hash %s at %s by %s%s%n", result.entries(), last.seq(),
-                last.hash(), last.at(), last.node(), last.signer() == null ? "" : " with certificate " + last.signer());
+                last.hash(), last.at(), last.node(), last.signer() == null ? "" : " with certificate " + last.signer() + subject);
         // A file cut just after an earlier checkpoint verifies too: only its date tells how far it reaches.
         out().printf("The proof reaches %s: an export made later should end with a checkpoint of about its own time.%n", last.at());
         return 0;

@@ -60,8 +60,8 @@ final class NodeCommand implements Callable<Integer> {
             while (cause.getCause() != null && cause.getCause() != cause) {
                 cause = cause.getCause();
             }
-            spec.commandLine().getErr().printf("%s could not start: %s: %s%n", participant, cause.getClass().getSimpleName(),
-                    cause.getMessage());
+            spec.commandLine().getErr().printf("%s could not start: %s%s%n", participant, cause.getClass().getSimpleName(),
+                    cause.getMessage() == null ? "" : ": " + cause.getMessage());
             spec.commandLine().getErr().flush();
             return LiaisonCommand.REFUSED;
         }

@@ -42,6 +42,7 @@ public record LiaisonProperties(String participantId, Path workDir, Keys keys, D
     /** Values a node cannot run on are refused at start, naming the property, rather than failing every request later. */
     public LiaisonProperties {
         atLeast("liaison.max-envelope-bytes", maxEnvelopeBytes, 1024);
+        atMost("liaison.max-envelope-bytes", maxEnvelopeBytes, MAX_BYTES);
         positive("liaison.replay-window", replayWindow);
         positive("liaison.exchange-connection-timeout", exchangeConnectionTimeout);
     }
@@ -49,6 +50,15 @@ public record LiaisonProperties(String participantId, Path workDir, Keys keys, D
     static void atLeast(String property, long value, long minimum) {
         if (value < minimum) {
             throw new IllegalArgumentException(property + " must be at least " + minimum + ", not " + value);
+        }
+    }
+
+    /** Sizes are held in memory whole: a gigabyte is far beyond any message and keeps the arithmetic on them safe. */
+    static final int MAX_BYTES = 1 << 30;
+
+    static void atMost(String property, long value, long maximum) {
+        if (value > maximum) {
+            throw new IllegalArgumentException(property + " must be at most " + maximum + ", not " + value);
         }
     }
 
@@ -147,6 +157,7 @@ public record LiaisonProperties(String participantId, Path workDir, Keys keys, D
 
         public LocalApi {
             atLeast("liaison.local-api.max-body-bytes", maxBodyBytes, 1024);
+            atMost("liaison.local-api.max-body-bytes", maxBodyBytes, MAX_BYTES);
             atLeast("liaison.local-api.max-unauthenticated-body-reads", maxUnauthenticatedBodyReads, 1);
             positive("liaison.local-api.connection-timeout", connectionTimeout);
             if (port < 0 || port > 65535) {
@@ -186,7 +197,8 @@ public record LiaisonProperties(String participantId, Path workDir, Keys keys, D
         public Webhook {
             if (url != null && (!url.isAbsolute() || url.getHost() == null
                     || !"http".equals(url.getScheme()) && !"https".equals(url.getScheme()))) {
-                throw new IllegalArgumentException("liaison.webhook.url must be an http or https URL with a host, not " + url);
+                // Not quoted: a URL may carry credentials.
+                throw new IllegalArgumentException("liaison.webhook.url must be an http or https URL with a host");
             }
         }
     }
@@ -206,6 +218,11 @@ public record LiaisonProperties(String participantId, Path workDir, Keys keys, D
         public Retry {
             positive("liaison.retry.initial-delay", initialDelay);
             positive("liaison.retry.maximum-delay", maximumDelay);
+            atLeast("liaison.retry.peer-attempts", peerAttempts, 1);
+            if (initialDelay != null && maximumDelay != null && initialDelay.compareTo(maximumDelay) > 0) {
+                throw new IllegalArgumentException("liaison.retry.initial-delay must be at most liaison.retry.maximum-delay, not "
+                        + initialDelay + " > " + maximumDelay);
+            }
             peers = peers == null ? Map.of() : Map.copyOf(peers);
         }
     }

@@ -258,10 +258,12 @@ class AuditPages {
             return "officer/person-report";
         }
         try {
-            model.addAttribute("report", reads.personReport(officer.getName(), franceTravailId));
+            reads.personHash(franceTravailId); // the identifier's form alone, before anything is read or logged
         } catch (LiaisonException notAnIdentifier) {
             model.addAttribute("formError", "A France Travail identifier is 7 digits, then a digit or a letter, then optionally 3 digits.");
+            return "officer/person-report";
         }
+        model.addAttribute("report", reads.personReport(officer.getName(), franceTravailId));
         return "officer/person-report";
     }
 

@@ -72,7 +72,8 @@ class AuditVerifyCommandTest extends CliTestSupport {
 
         assertThat(status).as(err.toString()).isZero();
         assertThat(out.toString()).startsWith("OK: 4 entries, last signed checkpoint seq 4 hash " + previous)
-                .contains(" by FT-25 with certificate " + fr.liaison.routes.keys.Fingerprints.sha256(after.signingCertificate()));
+                .contains(" by FT-25 with certificate " + fr.liaison.routes.keys.Fingerprints.sha256(after.signingCertificate())
+                        + " (" + after.signingCertificate().getSubjectX500Principal().getName() + ")");
     }
 
     @Test

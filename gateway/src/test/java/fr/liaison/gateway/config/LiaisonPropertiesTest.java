@@ -36,6 +36,9 @@ class LiaisonPropertiesTest {
         "liaison.audit.checkpoint-every|0",
         "liaison.retry.initial-delay|PT0S",
         "liaison.webhook.url|htp:/bad",
+        "liaison.max-envelope-bytes|2147483647",
+        "liaison.retry.peer-attempts|0",
+        "liaison.retry.initial-delay|PT1H",
     })
     void aValueTheNodeCannotRunOnIsRefusedNamingItsProperty(String property, String value) {
         assertThatThrownBy(() -> bind(Map.of("liaison.participant-id", "FT-29", property, value)))

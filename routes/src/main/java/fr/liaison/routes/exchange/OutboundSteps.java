@@ -110,9 +110,10 @@ public final class OutboundSteps {
 
     /**
      * A message read in full whose header names parties this node cannot send between (another
-     * sender, or the sender as recipient): its refusal is audited with the header as written, so
-     * that the officer sees who was claimed, but nothing of it is kept, so that the software can
-     * send it again, corrected, under the same id.
+     * sender, or the sender as recipient): its refusal is audited with the parties and type as
+     * written, so that the officer sees who was claimed (not under its ids, which could be another
+     * exchange's), and nothing of it is kept, so that the software can send it again, corrected,
+     * under the same id.
      */
     static final class ReadButRefused extends LiaisonException {
 
@@ -128,8 +129,11 @@ public final class OutboundSteps {
     public void refused(LiaisonException refusal, OutboundMessage outbound, String client) {
         Instant now = node.clock().instant();
         if (outbound == null && refusal instanceof ReadButRefused read) {
-            node.audit().append(AuditEntry.forMessage(AuditStep.REFUSED, read.outbound.message(), read.outbound.personHash(), now)
-                    .withErrorCode(refusal.code().code()).withActor(client));
+            // Not under the ids it claims: they could be another exchange's, whose history would then show this refusal.
+            AuditEntry claimed = AuditEntry.forMessage(AuditStep.REFUSED, read.outbound.message(), read.outbound.personHash(), now);
+            node.audit().append(new AuditEntry(now, AuditStep.REFUSED, null, null, claimed.messageType(), claimed.sender(),
+                    claimed.recipient(), claimed.purpose(), claimed.dataCategories(), null, null, refusal.code().code(), client,
+                    claimed.personHash()));
             return;
         }
         AuditEntry entry = outbound == null

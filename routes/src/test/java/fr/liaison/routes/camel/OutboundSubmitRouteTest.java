@@ -85,10 +85,11 @@ class OutboundSubmitRouteTest {
 
         assertThat(enqueued.getReceivedCounter()).isZero();
         assertThat(ccas.store.all()).as("nothing kept: the same id can be sent again, corrected").isEmpty();
-        // The officer sees which sender the message claimed, to which recipient, under which id.
+        // The officer sees which sender the message claimed, to which recipient; not under its id, which could be another's.
         assertThat(ccas.entries(AuditStep.REFUSED)).singleElement().satisfies(entry -> {
             assertThat(entry.errorCode()).isEqualTo("GW-API-006");
-            assertThat(entry.messageId()).isEqualTo(Messages.messageId(referral));
+            assertThat(entry.messageId()).isNull();
+            assertThat(entry.actor()).isNotNull();
             assertThat(entry.sender()).isEqualTo("CD-29");
             assertThat(entry.recipient()).isEqualTo("FT-29");
             assertThat(entry.messageType()).isEqualTo("REFERRAL");

@@ -430,43 +430,18 @@ public final class AuditChainVerifier {
                         + c.signer() + ", not among the node's certificates given");
             }
             Checkpoints.verify(c, named);
-            requireIssuedTo(named, c.node());
             return;
         }
         LiaisonException first = null;
         for (X509Certificate candidate : certificates.values()) {
             try {
                 Checkpoints.verify(c, candidate);
-                requireIssuedTo(candidate, c.node());
                 return;
             } catch (LiaisonException e) {
                 first = first == null ? e : first;
             }
         }
         throw first;
-    }
-
-    /**
-     * A certificate of the network names its participant in its subject's organisational unit
-     * ({@code OU=FT-29}): one issued to another participant cannot vouch for this node's checkpoints,
-     * even when it is among those given (the key of another node would otherwise pass for this one's).
-     * A certificate with no OU is taken as the node's, as given.
-     */
-    private static void requireIssuedTo(X509Certificate certificate, String node) {
-        org.bouncycastle.asn1.x500.X500Name subject = org.bouncycastle.asn1.x500.X500Name.getInstance(
-                certificate.getSubjectX500Principal().getEncoded());
-        org.bouncycastle.asn1.x500.RDN[] units = subject.getRDNs(org.bouncycastle.asn1.x500.style.BCStyle.OU);
-        if (units.length == 0) {
-            return;
-        }
-        for (org.bouncycastle.asn1.x500.RDN unit : units) {
-            if (org.bouncycastle.asn1.x500.style.IETFUtils.valueToString(unit.getFirst().getValue()).equals(node)) {
-                return;
-            }
-        }
-        throw new LiaisonException(ErrorCode.AUDIT_CHECKPOINT_INVALID, "signed with a certificate issued to "
-                + org.bouncycastle.asn1.x500.style.IETFUtils.valueToString(units[0].getFirst().getValue())
-                + ", while the checkpoint names node " + node);
     }
 
     /**

@@ -391,26 +391,6 @@ class AuditChainVerifierTest {
                 });
     }
 
-    /**
-     * Another node's key signing this node's chain under this node's name: every checkpoint verifies
-     * with the certificate it names, but that certificate was issued to CD-29, so it vouches for
-     * nothing FT-29 wrote, even when the officer gives it among the certificates.
-     */
-    @Test
-    void aChainSignedUnderThisNodesNameWithAnotherNodesCertificateIsInvalid() {
-        ParticipantKeys cd29 = DevNetwork.keys("CD-29");
-        ParticipantKeys impostor = new ParticipantKeys("FT-29", cd29.signingKey(), cd29.signingCertificate(), cd29.encryptionKey(),
-                cd29.encryptionCertificate(), cd29.tlsKey(), cd29.tlsCertificate());
-        Export forged = new Export(impostor, 23, 10);
-
-        assertThatThrownBy(() -> AuditChainVerifier.verify(stream(forged.lines), List.of(CERT, cd29.signingCertificate()), false))
-                .isInstanceOfSatisfying(AuditVerificationException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.AUDIT_CHECKPOINT_INVALID);
-                    assertThat(e.line()).isEqualTo((long) forged.checkpointLine.get(10L));
-                    assertThat(e.reason()).contains("issued to CD-29", "names node FT-29");
-                });
-    }
-
     @Test
     void aGarbageLineIsMalformed() {
         Export export = export();
