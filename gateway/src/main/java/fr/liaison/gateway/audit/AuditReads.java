@@ -60,6 +60,10 @@ public class AuditReads {
     public record Page(long total, int page, int size, List<Map<String, Object>> entries) {
     }
 
+    /** What a France Travail identifier looks like, said to whoever typed another. */
+    public static final String FRANCE_TRAVAIL_ID_FORM =
+            "A France Travail identifier is 7 digits, then a digit or a letter, then optionally 3 digits.";
+
     /** A France Travail identifier as the message schema has it (FranceTravailId). */
     private static final java.util.regex.Pattern FRANCE_TRAVAIL_ID = java.util.regex.Pattern.compile("[0-9]{7}[0-9A-Z]([0-9]{3})?");
 
@@ -72,8 +76,7 @@ public class AuditReads {
     public String personHash(String person) {
         String id = person.strip().toUpperCase(java.util.Locale.ROOT);
         if (!FRANCE_TRAVAIL_ID.matcher(id).matches()) {
-            throw new LiaisonException(ErrorCode.API_BAD_REQUEST,
-                    "not a France Travail identifier: 7 digits, then a digit or a letter, then optionally 3 digits");
+            throw new LiaisonException(ErrorCode.API_BAD_REQUEST, FRANCE_TRAVAIL_ID_FORM);
         }
         return pseudonymiser.personHash(id);
     }

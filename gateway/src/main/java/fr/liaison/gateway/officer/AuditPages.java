@@ -102,8 +102,7 @@ class AuditPages {
                 hash = reads.personHash(person);
             } catch (LiaisonException notAnIdentifier) {
                 filter.put("personRef", null);
-                return refused(filter, "The person's France Travail identifier is 7 digits, then a digit or a letter, then optionally 3 digits.",
-                        model);
+                return refused(filter, AuditReads.FRANCE_TRAVAIL_ID_FORM, model);
             }
             String ref = HexFormat.of().formatHex(randomBytes());
             session.setAttribute(PERSON_SEARCH + ref, hash);
@@ -260,7 +259,7 @@ class AuditPages {
         try {
             reads.personHash(franceTravailId); // the identifier's form alone, before anything is read or logged
         } catch (LiaisonException notAnIdentifier) {
-            model.addAttribute("formError", "A France Travail identifier is 7 digits, then a digit or a letter, then optionally 3 digits.");
+            model.addAttribute("formError", AuditReads.FRANCE_TRAVAIL_ID_FORM);
             return "officer/person-report";
         }
         model.addAttribute("report", reads.personReport(officer.getName(), franceTravailId));

@@ -67,7 +67,7 @@ class ConsentPages {
         try {
             hash = reads.personHash(franceTravailId);
         } catch (LiaisonException notAnIdentifier) {
-            model.addAttribute("formError", "A France Travail identifier is 7 digits, then a digit or a letter, then optionally 3 digits.");
+            model.addAttribute("formError", AuditReads.FRANCE_TRAVAIL_ID_FORM);
             model.addAttribute("consents", List.of());
             return "officer/consents";
         }
