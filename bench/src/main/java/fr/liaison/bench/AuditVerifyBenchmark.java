@@ -86,6 +86,8 @@ public class AuditVerifyBenchmark {
                     out.write('\n');
                 }
             }
+            out.write(AuditExportFormat.line(Checkpoints.signExportEnd(entries, hash, at.plusMillis(2), keys)));
+            out.write('\n');
         }
         AuditChainVerifier.Result result;
         try (InputStream in = Files.newInputStream(export)) {

@@ -3,12 +3,14 @@ package fr.liaison.gateway.audit;
 import fr.liaison.gateway.store.SqlTimes;
 import fr.liaison.routes.audit.AuditEntry;
 import fr.liaison.routes.audit.AuditStep;
+import fr.liaison.routes.audit.chain.AuditChain;
 import fr.liaison.routes.audit.chain.AuditChainVerifier;
 import fr.liaison.routes.audit.chain.AuditExportFormat;
 import fr.liaison.routes.audit.chain.AuditRecord;
 import fr.liaison.routes.audit.chain.AuditVerificationException;
 import fr.liaison.routes.audit.chain.ChainedEntry;
 import fr.liaison.routes.audit.chain.Checkpoint;
+import fr.liaison.routes.audit.chain.Checkpoints;
 import fr.liaison.routes.keys.ParticipantKeys;
 import fr.liaison.schemas.error.ErrorCode;
 
@@ -21,6 +23,7 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,8 +35,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * The chain as stored: verified in place with the same verifier as the offline tool, and exported
- * as JSON Lines that end with a checkpoint of the exported head, so that any later truncation of
- * the file shows. In place, a log whose last entries are gone although the node signed a head
+ * as JSON Lines that end with a checkpoint of the exported head and the export's signed end, so
+ * that any later truncation of the file shows, even just after a checkpoint. In place, a log whose last entries are gone although the node signed a head
  * beyond them is reported truncated (GW-AUDIT-005), not deleted: the entries after its end were
  * removed, not entries within it.
  */
@@ -43,11 +46,13 @@ class AuditChainService {
     private final JdbcTemplate jdbc;
     private final ChainedAuditTrail trail;
     private final ParticipantKeys keys;
+    private final Clock clock;
 
-    AuditChainService(JdbcTemplate jdbc, ChainedAuditTrail trail, ParticipantKeys keys) {
+    AuditChainService(JdbcTemplate jdbc, ChainedAuditTrail trail, ParticipantKeys keys, Clock clock) {
         this.jdbc = jdbc;
         this.trail = trail;
         this.keys = keys;
+        this.clock = clock;
     }
 
     String participantId() {
@@ -88,7 +93,10 @@ class AuditChainService {
         return result;
     }
 
-    /** Streams the export; the head is signed first, so the file ends with its checkpoint. */
+    /**
+     * Streams the export; the head is signed first, so the file ends with its checkpoint, then with
+     * the export's end, signed once all is written.
+     */
     void export(OutputStream out) throws IOException {
         Checkpoint head = trail.checkpointHead();
         Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
@@ -104,6 +112,11 @@ class AuditChainService {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+        Checkpoint end = head == null
+                ? Checkpoints.signExportEnd(0, AuditChain.GENESIS, clock.instant(), keys)
+                : Checkpoints.signExportEnd(head.seq(), head.hash(), clock.instant(), keys);
+        writer.write(AuditExportFormat.line(end));
+        writer.write('\n');
         writer.flush();
     }
 

@@ -7,8 +7,11 @@ import fr.liaison.schemas.error.LiaisonException;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -36,13 +39,23 @@ class AuditController {
         this.reads = reads;
     }
 
+    /** The search's filters: any other parameter is a mistyped one, refused rather than ignored (which would widen the search). */
+    static final Set<String> FILTERS = new LinkedHashSet<>(List.of("from", "to", "step", "outcome", "code", "participant",
+            "messageId", "correlationId", "person", "page", "size"));
+
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
-    Map<String, Object> find(@RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
+    Map<String, Object> find(HttpServletRequest request, @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
             @RequestParam(required = false) String step, @RequestParam(required = false) AuditQuery.Outcome outcome,
             @RequestParam(required = false) String code, @RequestParam(required = false) String participant,
             @RequestParam(required = false) String messageId, @RequestParam(required = false) String correlationId,
             @RequestParam(required = false) String person, @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size, Principal officer) {
+        for (String name : request.getParameterMap().keySet()) {
+            if (!FILTERS.contains(name)) {
+                throw new LiaisonException(ErrorCode.API_BAD_REQUEST, "unknown filter " + quotable(name) + ": the filters are "
+                        + String.join(", ", FILTERS));
+            }
+        }
         AuditReads.Page result = reads.search(officer.getName(), new AuditReads.Filter(from, to, step,
                 outcome == null ? null : outcome.name(), code, participant, messageId, correlationId, person, null, page, size));
         Map<String, Object> body = new LinkedHashMap<>();
@@ -59,13 +72,19 @@ class AuditController {
      * keep them.
      */
     @PostMapping(path = "/search", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    Map<String, Object> findPosted(@RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
+    Map<String, Object> findPosted(HttpServletRequest request, @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
             @RequestParam(required = false) String step, @RequestParam(required = false) AuditQuery.Outcome outcome,
             @RequestParam(required = false) String code, @RequestParam(required = false) String participant,
             @RequestParam(required = false) String messageId, @RequestParam(required = false) String correlationId,
             @RequestParam(required = false) String person, @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size, Principal officer) {
-        return find(from, to, step, outcome, code, participant, messageId, correlationId, person, page, size, officer);
+        return find(request, from, to, step, outcome, code, participant, messageId, correlationId, person, page, size, officer);
+    }
+
+    /** A parameter's name quoted back only when it is short and plain (never a value). */
+    private static String quotable(String name) {
+        return name.length() <= 40 && name.chars().allMatch(c -> c < 128 && Character.isLetterOrDigit(c) || c == '-' || c == '_')
+                ? "'" + name + "'" : "(a name that is not one)";
     }
 
     /** The whole history of one exchange: the message and everything correlated to it. */
@@ -79,14 +98,14 @@ class AuditController {
         return reads.verify(officer.getName());
     }
 
-    /** JSON Lines of entries and signed checkpoints, ending with a checkpoint of the exported head. */
+    /** JSON Lines of entries and signed checkpoints, ending with a checkpoint of the exported head and the export's signed end. */
     @GetMapping(path = "/export", produces = "application/jsonl")
     ResponseEntity<StreamingResponseBody> export(Principal officer) {
         String name = officer.getName();
         return ResponseEntity.ok()
                 .header("Content-Disposition", "attachment; filename=\"audit-" + reads.participantId() + ".jsonl\"")
                 .contentType(MediaType.parseMediaType("application/jsonl"))
-                .body(out -> reads.export(name, out));
+                .body(reads.export(name));
     }
 
     /** "Who received my data?" for one person, given by France Travail identifier. */

@@ -8,8 +8,6 @@ import fr.liaison.routes.audit.Pseudonymiser;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -17,8 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
  * The officer's reads of the audit log for callers outside this package (the officer pages): the
@@ -127,10 +129,13 @@ public class AuditReads {
         }).optional();
     }
 
-    /** The JSON Lines export of {@code GET /api/v1/audit/export}; audited before it streams. */
-    public void export(String officer, OutputStream out) throws IOException {
+    /**
+     * The JSON Lines export of {@code GET /api/v1/audit/export}: the read is audited now, on the
+     * request's thread (which says where it came from), before the returned body streams.
+     */
+    public StreamingResponseBody export(String officer) {
         read(officer, "export");
-        chain.export(out);
+        return chain::export;
     }
 
     /** "Who received my data": the same rows as {@code POST /api/v1/audit/person-report}. */
@@ -165,12 +170,33 @@ public class AuditReads {
     }
 
     private void read(String officer, String what) {
+        String origin = origin();
         String actor = officer + ": " + what;
-        if (actor.length() > MAX_ACTOR) { // a filter is what the officer typed: kept as far as the column goes
-            actor = actor.substring(0, MAX_ACTOR - 1) + "…";
+        if (actor.length() > MAX_ACTOR - origin.length()) { // a filter is what the officer typed: kept as far as the column goes
+            actor = actor.substring(0, MAX_ACTOR - origin.length() - 1) + "…";
         }
+        actor += origin;
         audit.append(new AuditEntry(clock.instant(), AuditStep.LOG_READ, null, null, null, null, null, null, null, null, null,
                 null, actor, null));
+    }
+
+    /**
+     * Where a read came from, as a security officer looking into a misused login would ask: the
+     * officer pages or the API, and the client's address (the proxy's, unless the node is set to
+     * read forwarded headers). Empty outside a request.
+     */
+    private static String origin() {
+        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
+            HttpServletRequest request = attributes.getRequest();
+            String address = request.getRemoteAddr();
+            // An address may come from a forwarded header: kept only as an address can be written, and short.
+            if (address == null || address.length() > 64 || !address.chars().allMatch(c -> c < 128
+                    && (Character.isLetterOrDigit(c) || c == '.' || c == ':' || c == '%' || c == '[' || c == ']'))) {
+                address = "an address that is not one";
+            }
+            return " (" + (request.getRequestURI().startsWith("/officer") ? "pages" : "API") + " from " + address + ")";
+        }
+        return "";
     }
 
     private static AuditQuery.Outcome outcome(String value) {

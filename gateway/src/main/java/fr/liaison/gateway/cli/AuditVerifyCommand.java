@@ -25,10 +25,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "audit-verify", mixinStandardHelpOptions = true,
         description = {"Verifies a node's audit export (JSON Lines from GET /api/v1/audit/export) offline, with no database",
                 "and no node: the hash chain, every checkpoint's signature with the node's signing certificate, and that",
-                "the export ends with the checkpoint the node signed for its last entry. The file is streamed.",
+                "the export ends with the checkpoint the node signed for its last entry and the export's signed end",
+                "(so that a file cut just after a checkpoint, or with lines added, shows). The file is streamed.",
                 "An export spanning a key rollover needs each certificate the node signed with (--cert repeated):",
                 "every checkpoint names its own, by SHA-256 fingerprint.",
-                "Prints the entry count and the last signed checkpoint; on failure exits 1 naming the first bad line",
+                "Prints the entry count, the last signed checkpoint and when the export was made; on failure exits 1",
+                "naming the first bad line",
                 "and why (edited, deleted, inserted, reordered, truncated, bad checkpoint, malformed)."})
 final class AuditVerifyCommand implements Callable<Integer> {
 
@@ -41,8 +43,8 @@ final class AuditVerifyCommand implements Callable<Integer> {
     List<Path> certs;
 
     @Option(names = "--partial",
-            description = "Accept an export that starts mid-chain without the checkpoint that anchors it; "
-                    + "entries before its first one cannot then be checked.")
+            description = "Accept a part of an export that starts mid-chain, with or without the checkpoint that anchors it; "
+                    + "entries before its first one cannot then be checked, nor that none were removed.")
     boolean partial;
 
     @Parameters(index = "0", paramLabel = "EXPORT", description = "The export, one JSON record per line.")
@@ -62,14 +64,22 @@ final class AuditVerifyCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new LiaisonException(ErrorCode.IO_FAILED, "cannot read " + export);
         }
-        Checkpoint last = result.lastCheckpoint();
+        // The export's signed end (required) signs its last entry; a chain exported before any checkpoint has none.
+        Checkpoint end = result.exportEnd();
+        Checkpoint last = result.lastCheckpoint() == null ? end : result.lastCheckpoint();
         // The certificates given are the only binding of a key to a node here: the subject says whose it is.
         String subject = certificates.stream().filter(c -> fr.liaison.routes.keys.Fingerprints.sha256(c).equals(last.signer()))
                 .findFirst().map(c -> " (" + c.getSubjectX500Principal().getName() + ")").orElse("");
-        out().printf("OK: %d entries, last signed checkpoint seq %d hash %s at %s by %s%s%n", result.entries(), last.seq(),
-                last.hash(), last.at(), last.node(), last.signer() == null ? "" : " with certificate " + last.signer() + subject);
-        // A file cut just after an earlier checkpoint verifies too: only its date tells how far it reaches.
-        out().printf("The proof reaches %s: an export made later should end with a checkpoint of about its own time.%n", last.at());
+        out().printf("OK: %d entries, last signed %s seq %d hash %s at %s by %s%s%n", result.entries(),
+                last.exportEnd() ? "end" : "checkpoint", last.seq(), last.hash(), last.at(), last.node(),
+                last.signer() == null ? "" : " with certificate " + last.signer() + subject);
+        if (result.firstSeq() > 1) {
+            out().printf("Exported by %s at %s; a part of it, from entry seq %d: its signed end covers entry seq %d, the last one, "
+                    + "and nothing before the part was checked.%n", end.node(), end.at(), result.firstSeq(), end.seq());
+        } else {
+            out().printf("Exported by %s at %s, complete: its signed end covers entry seq %d, the last one.%n", end.node(), end.at(),
+                    end.seq());
+        }
         return 0;
     }
 

@@ -64,15 +64,19 @@ class NodeConfiguration {
     }
 
     @Bean
-    ParticipantKeys participantKeys(LiaisonProperties properties) {
+    ParticipantKeys participantKeys(LiaisonProperties properties, org.springframework.core.env.Environment environment) {
+        // The development PKI's private keys, tokens and passwords are committed: a node on any of them protects little.
+        var onDevelopmentMaterial = DevelopmentMaterial.settingsOn(properties, environment);
+        if (!onDevelopmentMaterial.isEmpty()) {
+            org.slf4j.LoggerFactory.getLogger(NodeConfiguration.class).warn("{} runs on development material committed in {}, "
+                    + "readable by anyone: {}. Never in production: docs/operations.md says what to set instead",
+                    properties.participantId(), properties.keys().certsDev(), String.join(", ", onDevelopmentMaterial));
+        }
         var keys = properties.keys();
         if (keys != null && keys.keystore() != null) {
             return KeyMaterial.fromPkcs12(keys.keystore(),
                     keys.keystorePassword() == null ? new char[0] : keys.keystorePassword().toCharArray(), properties.participantId());
         }
-        // The development PKI's private keys are committed: a node on them protects nothing.
-        org.slf4j.LoggerFactory.getLogger(NodeConfiguration.class).warn("{} runs on the development keys of {}: never in production "
-                + "(liaison.keys.keystore names real ones, docs/operations.md)", properties.participantId(), keys.certsDev());
         return KeyMaterial.fromCertsDev(keys.certsDev(), properties.participantId());
     }
 

@@ -242,7 +242,7 @@ class AuditPages {
         return ResponseEntity.ok()
                 .header("Content-Disposition", "attachment; filename=\"audit-" + reads.participantId() + ".jsonl\"")
                 .contentType(MediaType.parseMediaType("application/jsonl"))
-                .body(out -> reads.export(name, out));
+                .body(reads.export(name));
     }
 
     @GetMapping("/officer/person-report")

@@ -11,6 +11,7 @@ import fr.liaison.routes.exchange.MessageInUseException;
 import fr.liaison.routes.exchange.MessageStatus;
 import fr.liaison.routes.exchange.MessageStore;
 import fr.liaison.routes.exchange.StoredMessage;
+import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.v1.MessageType;
 
 import java.time.Clock;
@@ -54,9 +55,11 @@ class DeadLetters {
 
     List<Map<String, Object>> failed(int limit) {
         return jdbc.sql("""
-                SELECT message_id, message_type, recipient, purpose, error_code, created_at, updated_at,
-                    CASE WHEN payload IS NULL THEN 0 ELSE 1 END AS has_payload
-                FROM message WHERE direction = 'OUTBOUND' AND status = 'FAILED' ORDER BY updated_at DESC LIMIT ?""")
+                SELECT m.message_id, m.message_type, m.recipient, m.purpose, m.error_code, m.created_at, m.updated_at,
+                    CASE WHEN m.payload IS NULL THEN 0 ELSE 1 END AS has_payload,
+                    (SELECT s.error_code FROM message_step s WHERE s.message_id = m.message_id AND s.direction = 'OUTBOUND'
+                        AND s.step = 'DEAD_LETTERED' ORDER BY s.id DESC LIMIT 1) AS last_try_code
+                FROM message m WHERE m.direction = 'OUTBOUND' AND m.status = 'FAILED' ORDER BY m.updated_at DESC LIMIT ?""")
                 .param(limit).query((rs, row) -> {
                     Map<String, Object> message = new LinkedHashMap<>();
                     message.put("messageId", rs.getString("message_id"));
@@ -65,6 +68,14 @@ class DeadLetters {
                     message.put("purpose", rs.getString("purpose"));
                     message.put("errorCode", rs.getString("error_code"));
                     message.put("reason", catalogue.meaning(rs.getString("error_code")));
+                    // Dead-lettered after its last try: why that try failed (unreachable, refused TLS, 5xx...).
+                    String lastTry = rs.getString("last_try_code");
+                    // Only for a dead letter: an earlier round's step says nothing of a later refusal.
+                    lastTry = lastTry == null || !ErrorCode.EXCHANGE_DEAD_LETTER.code().equals(rs.getString("error_code"))
+                            || lastTry.equals(rs.getString("error_code")) ? null : lastTry;
+                    message.put("lastTryErrorCode", lastTry);
+                    // The cause alone: "delivery is retried" and the like no longer hold for a message that failed.
+                    message.put("lastTryReason", lastTry == null ? null : catalogue.meaning(lastTry).split("; ", 2)[0]);
                     message.put("createdAt", SqlTimes.instant(rs, "created_at").toString());
                     message.put("failedAt", SqlTimes.instant(rs, "updated_at").toString());
                     message.put("resubmittable", rs.getInt("has_payload") == 1);

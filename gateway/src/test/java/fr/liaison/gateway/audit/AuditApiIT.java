@@ -30,6 +30,7 @@ import fr.liaison.routes.receipt.Receipts;
 import fr.liaison.routes.signing.SignedContent;
 import fr.liaison.schemas.MessageCodec;
 import fr.liaison.schemas.MessageFormat;
+import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.v1.DataCategory;
 
 import java.io.ByteArrayInputStream;
@@ -92,6 +93,9 @@ class AuditApiIT {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final List<DataCategory> REFERRAL_CATEGORIES = List.of(DataCategory.IDENTITY, DataCategory.BARRIER_MOBILITE,
             DataCategory.BARRIER_LOGEMENT);
+    /** Where the officer's reads come from, as each LOG_READ entry says: the API, from this test's address. */
+    private static final String FROM_HERE = " (API from 127.0.0.1)";
+
     /** The person of the samples (referral.xml, consent.xml): none of this may be stored or exported in clear. */
     private static final String PERSON_ID = "0451827K";
     private static final List<String> PERSON_DATA = List.of(PERSON_ID, "Le Goff", "Goff", "Maëlle", "Maelle", "1987-03-14");
@@ -236,7 +240,7 @@ class AuditApiIT {
                 "LOG_READ");
         JsonNode newest = all.path("entries").get(0);
         assertThat(newest.path("step").asString()).isEqualTo("LOG_READ"); // this very search
-        assertThat(newest.path("actor").asString()).isEqualTo("officer: search page=0 size=500");
+        assertThat(newest.path("actor").asString()).isEqualTo("officer: search page=0 size=500" + FROM_HERE);
         assertThat(newest.path("node").asString()).isEqualTo(NODE);
         assertThat(newest.path("hash").asString()).matches("[0-9a-f]{64}");
 
@@ -320,7 +324,7 @@ class AuditApiIT {
         assertThat(strings(found, "correlationId")).containsOnly(referral);
         assertThat(strings(found, "messageId")).containsOnly(answer);
         assertThat(strings(found, "step")).containsExactly("DELIVERED", "RECEIVED");
-        assertThat(logReadsAfter(before)).containsExactly("officer: search correlationId=" + referral + " page=0 size=50");
+        assertThat(logReadsAfter(before)).containsExactly("officer: search correlationId=" + referral + " page=0 size=50" + FROM_HERE);
 
         assertThat(search("correlationId=" + otherReferral).path("total").asLong()).isEqualTo(1);
         assertThat(search("correlationId=" + referral + "&step=DELIVERED").path("total").asLong()).isEqualTo(1);
@@ -333,19 +337,20 @@ class AuditApiIT {
     void everyOfficerReadIsItselfLoggedWithTheOfficerAndTheFilterButNoPersonInClear() throws Exception {
         long before = maxSeq();
         search("step=REFUSED&outcome=ERROR");
-        assertThat(logReadsAfter(before)).containsExactly("officer: search step=REFUSED outcome=ERROR page=0 size=50");
+        assertThat(logReadsAfter(before)).containsExactly("officer: search step=REFUSED outcome=ERROR page=0 size=50" + FROM_HERE);
 
         before = maxSeq();
         search("person=" + PERSON_ID);
-        assertThat(logReadsAfter(before)).containsExactly("officer: search person=" + personHash.substring(0, 12) + " page=0 size=50");
+        assertThat(logReadsAfter(before)).containsExactly("officer: search person=" + personHash.substring(0, 12) + " page=0 size=50" + FROM_HERE);
 
         before = maxSeq();
         send("GET", "/api/v1/audit/exchanges/" + undeliverableId, officer, null, null);
         send("GET", "/api/v1/audit/verify", officer, null, null);
         send("GET", "/api/v1/audit/export", officer, null, null);
         send("POST", "/api/v1/audit/person-report", officer, personReportBody(PERSON_ID), "application/json");
-        assertThat(logReadsAfter(before)).containsExactly("officer: exchange messageId=" + undeliverableId, "officer: verify",
-                "officer: export", "officer: person-report person=" + personHash.substring(0, 12));
+        assertThat(logReadsAfter(before)).containsExactly("officer: exchange messageId=" + undeliverableId + FROM_HERE,
+                "officer: verify" + FROM_HERE, "officer: export" + FROM_HERE,
+                "officer: person-report person=" + personHash.substring(0, 12) + FROM_HERE);
     }
 
     @Test
@@ -380,7 +385,7 @@ class AuditApiIT {
 
     @Test
     @Order(9)
-    void theExportIsJsonLinesThatTheOfflineVerifierAcceptsEndingWithACheckpointOfTheLastEntry() throws Exception {
+    void theExportIsJsonLinesThatTheOfflineVerifierAcceptsEndingWithACheckpointOfTheLastEntryAndItsSignedEnd() throws Exception {
         HttpResponse<byte[]> answer = send("GET", "/api/v1/audit/export", officer, null, null);
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/jsonl"));
@@ -393,12 +398,23 @@ class AuditApiIT {
         List<ChainedEntry> entries = records.stream().filter(ChainedEntry.class::isInstance).map(ChainedEntry.class::cast).toList();
         assertThat(entries).extracting(ChainedEntry::seq).startsWith(1L).isSorted();
         assertThat(verified.entries()).isEqualTo(entries.size()).isEqualTo(entries.get(entries.size() - 1).seq());
-        assertThat(records.get(records.size() - 1)).isInstanceOf(Checkpoint.class).isEqualTo(verified.lastCheckpoint());
+        assertThat(records.get(records.size() - 2)).isInstanceOf(Checkpoint.class).isEqualTo(verified.lastCheckpoint());
+        assertThat(records.get(records.size() - 1)).isInstanceOf(Checkpoint.class).isEqualTo(verified.exportEnd());
+        assertThat(verified.exportEnd().exportEnd()).isTrue();
+        assertThat(verified.exportEnd().seq()).isEqualTo(verified.lastCheckpoint().seq());
+        assertThat(verified.exportEnd().at()).isAfterOrEqualTo(verified.lastCheckpoint().at());
+        assertThat(text(answer).lines().reduce((a, b) -> b).orElseThrow()).startsWith("{\"kind\":\"end\",");
         assertThat(verified.lastCheckpoint().seq()).isEqualTo(entries.get(entries.size() - 1).seq());
         assertThat(verified.lastCheckpoint().hash()).isEqualTo(entries.get(entries.size() - 1).hash());
         assertThat(verified.lastCheckpoint().node()).isEqualTo(NODE);
         assertThat(records.stream().filter(Checkpoint.class::isInstance).count())
                 .as("checkpoints every 5 entries or so").isGreaterThanOrEqualTo(entries.size() / 10);
+        // Cut just after its last checkpoint, the export is refused as truncated.
+        List<String> cut = text(answer).lines().toList();
+        assertThatThrownBy(() -> AuditChainVerifier.verify(new ByteArrayInputStream(
+                (String.join("\n", cut.subList(0, cut.size() - 1)) + "\n").getBytes(StandardCharsets.UTF_8)),
+                KeyMaterial.fromCertsDev(CERTS_DEV, NODE).signingCertificate()))
+                .isInstanceOfSatisfying(AuditVerificationException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.AUDIT_TRUNCATED));
     }
 
     @Test
@@ -634,6 +650,12 @@ class AuditApiIT {
         // An id that cannot be one: malformed, not unknown.
         assertProblem(send("POST", "/api/v1/dead-letters/not-an-id/resubmit", officer, null, null), 400, "GW-API-009");
         assertProblem(send("GET", "/api/v1/audit/exchanges/not-an-id", officer, null, null), 400, "GW-API-009");
+        // A mistyped filter is refused, not ignored (which would widen the search), in the query as in a posted form.
+        HttpResponse<byte[]> mistyped = send("GET", "/api/v1/audit?stepp=REFUSED", officer, null, null);
+        assertProblem(mistyped, 400, "GW-API-009");
+        assertThat(json(mistyped).path("detail").asString()).contains("unknown filter 'stepp'", "step, outcome");
+        assertProblem(send("POST", "/api/v1/audit/search", officer, "persn=x".getBytes(StandardCharsets.UTF_8),
+                "application/x-www-form-urlencoded"), 400, "GW-API-009");
     }
 
     /** Last: it leaves the officer's logins locked. */

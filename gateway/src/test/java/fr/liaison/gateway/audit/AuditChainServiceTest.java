@@ -44,7 +44,7 @@ class AuditChainServiceTest {
             trail.append(new AuditEntry(AT.plusSeconds(i), AuditStep.ACCEPTED, "m-" + i, null, "REFERRAL", NODE, "CD-29",
                     "ACCOMPAGNEMENT_GLOBAL", Set.of(), null, null, null, null, null));
         }
-        chain = new AuditChainService(db, trail, keys);
+        chain = new AuditChainService(db, trail, keys, java.time.Clock.systemUTC());
         assertThat(db.queryForList("SELECT seq FROM audit_checkpoint ORDER BY seq", Long.class)).containsExactly(5L, 10L);
     }
 

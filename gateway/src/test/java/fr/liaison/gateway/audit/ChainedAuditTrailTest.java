@@ -74,7 +74,7 @@ class ChainedAuditTrailTest {
         assertThat(failed).containsExactly(tooLong);
         assertThat(db.queryForList("SELECT message_id FROM audit_entry ORDER BY seq", String.class))
                 .containsExactlyInAnyOrder("good-1", "good-2");
-        assertThat(new AuditChainService(db, trail, KeyMaterial.fromCertsDev(AuditFixtures.CERTS_DEV, NODE)).verifyInPlace())
+        assertThat(new AuditChainService(db, trail, KeyMaterial.fromCertsDev(AuditFixtures.CERTS_DEV, NODE), java.time.Clock.systemUTC()).verifyInPlace())
                 .containsEntry("valid", true).containsEntry("entries", 2L);
     }
 

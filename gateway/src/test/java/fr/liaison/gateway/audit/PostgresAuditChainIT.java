@@ -207,17 +207,20 @@ class PostgresAuditChainIT {
         assertThat(verified.lastCheckpoint()).isEqualTo(head);
 
         // The node's own in-place check and export agree.
-        AuditChainService service = new AuditChainService(jdbc, instanceA, keys);
+        AuditChainService service = new AuditChainService(jdbc, instanceA, keys, java.time.Clock.systemUTC());
         assertThat(service.verifyInPlace()).containsEntry("valid", true).containsEntry("entries", total);
         ByteArrayOutputStream export = new ByteArrayOutputStream();
         service.export(export);
         String[] lines = export.toString(StandardCharsets.UTF_8).split("\n");
-        assertThat(lines).hasSize(records.size());
-        assertThat(AuditExportFormat.parse(lines[lines.length - 1])).isEqualTo(head);
+        assertThat(lines).hasSize(records.size() + 1);
+        assertThat(AuditExportFormat.parse(lines[lines.length - 2])).isEqualTo(head);
+        assertThat(AuditExportFormat.parse(lines[lines.length - 1])).isInstanceOfSatisfying(Checkpoint.class,
+                end -> assertThat(end.exportEnd()).isTrue());
         AuditChainVerifier.Result offline = AuditChainVerifier.verify(new ByteArrayInputStream(export.toByteArray()),
                 keys.signingCertificate());
         assertThat(offline.entries()).isEqualTo(total);
         assertThat(offline.lastCheckpoint()).isEqualTo(head);
+        assertThat(offline.exportEnd().seq()).isEqualTo(total);
 
         // And on this database too, the in-place check sees an edited and then a deleted entry.
         long middle = jdbc.queryForObject("SELECT MIN(seq) FROM audit_entry WHERE error_code IS NOT NULL AND seq > ?", Long.class,

@@ -37,7 +37,7 @@ class AuditVerifyCommandTest extends CliTestSupport {
         assertThat(status).as(err.toString()).isZero();
         assertThat(out.toString()).matches("OK: 12 entries, last signed checkpoint seq 12 hash "
                 + "1923f5cf9c6402610599d80eb18d5f891ceac4f9764b6784a5d99098b1b377c3 at 2026-11-20T08:\\S+Z by FT-29\\R"
-                + "The proof reaches 2026-11-20T08:\\S+Z: an export made later should end with a checkpoint of about its own time.\\R");
+                + "Exported by FT-29 at 2026-11-20T08:\\S+Z, complete: its signed end covers entry seq 12, the last one.\\R");
         assertThat(err.toString()).isEmpty();
     }
 
@@ -59,6 +59,8 @@ class AuditVerifyCommandTest extends CliTestSupport {
                         seq, entry.hash(), at.plusSeconds(seq).plusMillis(1), seq == 2 ? before : after)));
             }
         }
+        lines.add(fr.liaison.routes.audit.chain.AuditExportFormat.line(fr.liaison.routes.audit.chain.Checkpoints.signExportEnd(
+                4, previous, at.plusSeconds(60), after)));
         Path export = Files.write(work.resolve("rollover.jsonl"), lines, StandardCharsets.UTF_8);
         String oldCert = CERTS.resolve("FT-25/sign.crt.pem").toString();
         String newCert = CERTS.resolve("FT-25/next/sign.crt.pem").toString();
@@ -101,11 +103,19 @@ class AuditVerifyCommandTest extends CliTestSupport {
         List<String> truncated = fixture().subList(0, 13);
         assertThat(run("audit-verify", "--cert", FT29, tampered(truncated).toString())).isEqualTo(LiaisonCommand.REFUSED);
 
+        // Cut just after a checkpoint: every line there verifies, but the export's signed end is missing.
+        List<String> cutAtCheckpoint = fixture().subList(0, 12);
+        assertThat(cutAtCheckpoint.get(11)).startsWith("{\"kind\":\"checkpoint\",\"seq\":10,");
+        assertThat(run("audit-verify", "--cert", FT29, tampered(cutAtCheckpoint).toString())).isEqualTo(LiaisonCommand.REFUSED);
+
         assertThat(err.toString().lines()).containsExactly(
                 "GW-AUDIT-002 line 8: deleted: entry seq 7 is missing before entry seq 8",
                 "GW-AUDIT-004 line 2: reordered: entry seq 3 comes before entry seq 2 (line 3)",
                 "GW-AUDIT-005 line 14: truncated: the export ends at entry seq 11, after the last signed checkpoint (seq 10): "
-                        + "lines were removed from the end, or the export was cut");
+                        + "lines were removed from the end, or the export was cut",
+                "GW-AUDIT-005 line 13: truncated: the export ends with the checkpoint of seq 10 made at 2026-11-20T08:01:10.001Z, "
+                        + "without the signed end a node writes as the last line of every export: it was cut after that checkpoint, "
+                        + "or lines were removed from its end");
     }
 
     @Test

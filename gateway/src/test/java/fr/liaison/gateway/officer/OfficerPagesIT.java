@@ -267,7 +267,8 @@ class OfficerPagesIT {
         JdbcClient jdbc = context.getBean(JdbcClient.class);
         assertThat(jdbc.sql("SELECT actor FROM audit_entry WHERE step = 'LOG_READ'").query(String.class).list())
                 .anyMatch(actor -> actor.startsWith("officer: search") && actor.contains("step=REFUSED"))
-                .anyMatch(actor -> actor.equals("officer: exchange messageId=" + deadLetterId));
+                // Where each read came from, as asked of a misused login: the pages, from the browser's address.
+                .anyMatch(actor -> actor.equals("officer: exchange messageId=" + deadLetterId + " (pages from 127.0.0.1)"));
     }
 
     @Test
@@ -392,7 +393,8 @@ class OfficerPagesIT {
         assertThat(export.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/jsonl");
         List<String> lines = export.body().lines().toList();
         assertThat(lines).isNotEmpty().allSatisfy(line -> assertThat(line).startsWith("{"));
-        assertThat(lines.get(lines.size() - 1)).contains("checkpoint");
+        assertThat(lines.get(lines.size() - 2)).startsWith("{\"kind\":\"checkpoint\",");
+        assertThat(lines.get(lines.size() - 1)).startsWith("{\"kind\":\"end\",");
         assertThat(export.body()).doesNotContain(PERSON);
     }
 
@@ -494,6 +496,8 @@ class OfficerPagesIT {
         browser.get(local.resolve("/officer/dead-letters").toString());
         String table = browser.findElement(By.id("dead-letters")).getText();
         assertThat(table).contains(deadLetterId, "GW-EXCHANGE-008", "Delivery failed after the last retry.");
+        // And why its last try failed: FT-25's node is not running.
+        assertThat(table).contains("Last try: GW-EXCHANGE-007 The recipient node could not be reached");
         assertThat(browser.findElements(By.id("disk-full"))).as("no disk banner on a node with room on its disk").isEmpty();
         screenshot("13-dead-letters");
         clickThroughToNextPage(By.cssSelector("#dead-letters button[type=submit]"));

@@ -58,8 +58,7 @@ public final class ExchangeErrorPolicy extends RouteConfigurationBuilder {
                     .when(header(ExchangeHeaders.SCHEDULED_DELIVERY).isNotNull())
                         .to("{{liaison.endpoints.outbound-queue}}")
                     .otherwise()
-                        .process(e -> delivery.failed(e.getMessage().getBody(String.class),
-                                new LiaisonException(ErrorCode.EXCHANGE_DEAD_LETTER, failure(e).code().code()), AuditStep.DEAD_LETTERED))
+                        .process(e -> delivery.deadLettered(e.getMessage().getBody(String.class), failure(e)))
                         .to("{{liaison.endpoints.dead-letter-queue}}")
                 .end()
                 .end()

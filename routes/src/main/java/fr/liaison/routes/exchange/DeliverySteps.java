@@ -130,15 +130,28 @@ public final class DeliverySteps {
      * takes pushes is told at once (the status stays readable through the API in any case).
      */
     public void failed(String messageId, LiaisonException failure, AuditStep step) {
+        String recipientCode = failure instanceof PeerRefusal refusal ? refusal.recipientCode() : null;
+        // The step shows the recipient's own code, when there is one, under the message's GW-EXCHANGE-006.
+        failed(messageId, failure, step, recipientCode != null ? recipientCode : failure.code().code());
+    }
+
+    /**
+     * The recipient's schedule has no try left after {@code lastTry} did not reach it: FAILED with
+     * GW-EXCHANGE-008, the DEAD_LETTERED step of its history showing why that last try failed.
+     */
+    public void deadLettered(String messageId, LiaisonException lastTry) {
+        failed(messageId, new LiaisonException(ErrorCode.EXCHANGE_DEAD_LETTER, lastTry.code().code()), AuditStep.DEAD_LETTERED,
+                lastTry.code().code());
+    }
+
+    private void failed(String messageId, LiaisonException failure, AuditStep step, String stepCode) {
         Optional<StoredMessage> stored = node.messages().find(messageId, Direction.OUTBOUND);
         if (stored.isEmpty()) {
             return;
         }
-        String recipientCode = failure instanceof PeerRefusal refusal ? refusal.recipientCode() : null;
         Instant now = node.clock().instant();
-        // The step shows the recipient's own code, when there is one, under the message's GW-EXCHANGE-006.
         node.messages().updateStatus(stored.get().messageId(), Direction.OUTBOUND, MessageStatus.FAILED, step.name(),
-                failure.code().code(), recipientCode != null ? recipientCode : failure.code().code(), now);
+                failure.code().code(), stepCode, now);
         audit(stored.get(), step, failure.code().code());
         if (software.pushes()) {
             notifyFailure(stored.get(), failure, step);

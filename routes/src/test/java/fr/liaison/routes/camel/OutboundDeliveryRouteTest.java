@@ -109,6 +109,9 @@ class OutboundDeliveryRouteTest {
         assertThat(ccas.stored(messageId, Direction.OUTBOUND).history()).filteredOn(step -> step.step().equals("RETRIED"))
                 .hasSize(TestNode.RETRY.defaults().attempts() - 1)
                 .allSatisfy(step -> assertThat(step.errorCode()).isEqualTo("GW-EXCHANGE-007"));
+        // And why the last try failed, under the message's GW-EXCHANGE-008.
+        assertThat(ccas.stored(messageId, Direction.OUTBOUND).history()).last()
+                .satisfies(step -> assertThat(step.step() + " " + step.errorCode()).isEqualTo("DEAD_LETTERED GW-EXCHANGE-007"));
         assertThat(ft.store.all()).isEmpty();
     }
 

@@ -92,7 +92,7 @@ public enum ErrorCode {
     AUDIT_ENTRY_DELETED("GW-AUDIT-002", "An audit entry is missing from the chain."),
     AUDIT_ENTRY_INSERTED("GW-AUDIT-003", "An audit entry was added to the chain afterwards."),
     AUDIT_ENTRIES_REORDERED("GW-AUDIT-004", "Audit entries are out of order."),
-    AUDIT_TRUNCATED("GW-AUDIT-005", "The audit log ends before its last signed checkpoint."),
+    AUDIT_TRUNCATED("GW-AUDIT-005", "The audit log or its export was cut short: entries at its end, or the export's signed end, are missing."),
     AUDIT_CHECKPOINT_INVALID("GW-AUDIT-006", "A checkpoint's signature does not verify with the node's certificate, or it does not match the chain."),
     AUDIT_MALFORMED("GW-AUDIT-007", "An audit export line cannot be read."),
 

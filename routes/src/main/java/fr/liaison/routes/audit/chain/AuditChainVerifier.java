@@ -72,7 +72,9 @@ import java.util.Objects;
  * <h2>Checkpoints (line n)</h2>
  * Its signature must verify with the node's certificate it names ({@link Checkpoints#verify}), one of
  * those given, and it must be
- * of the chain's node, else GW-AUDIT-006. A checkpoint for seq c beyond the last entry read is
+ * of the chain's node, else GW-AUDIT-006. Its seq must be above the previous checkpoint's, else it
+ * was <b>inserted</b> (GW-AUDIT-003): the node signs each head once, and exports its checkpoints in
+ * seq order. A checkpoint for seq c beyond the last entry read is
  * handled like a gap (entries p+1 … c): reordered if they come later, deleted otherwise, reported
  * at line n. For c &le; p, the hash of entry c must equal the signed hash, else GW-AUDIT-006
  * (the chain was changed and rehashed up to c, or the checkpoint is another chain's); only the
@@ -80,11 +82,17 @@ import java.util.Objects;
  * entry it signs.
  *
  * <h2>End</h2>
- * A complete export ends with the checkpoint the node signs at export time, for its last entry:
- * if no checkpoint signs the last entry, the export is <b>truncated</b> (GW-AUDIT-005, reported
- * at the line after the last). An export cut exactly after an earlier checkpoint cannot be told
- * from a complete one made at that time: the result names the last checkpoint and its time, for
- * the reader to compare with when the export was made.
+ * A complete export ends with the checkpoint the node signs at export time for its last entry,
+ * then with the export's signed end ({@link Checkpoint#exportEnd}), which signs that last entry
+ * too and says when the export was made. If no checkpoint signs the last entry, or the end is
+ * missing (an export cut just after one of its checkpoints), the export is <b>truncated</b>
+ * (GW-AUDIT-005, reported at the line after the last). The end is checked as a checkpoint is,
+ * and must sign the last entry (else GW-AUDIT-006: the end of an earlier export of the chain);
+ * any line after it was <b>inserted</b> (GW-AUDIT-003). The end covers the node's chain from entry
+ * 1: an export that starts later (at an anchoring checkpoint) had its first lines <b>deleted</b>
+ * (GW-AUDIT-002, line 1), unless a partial start is allowed ({@code allowUnanchoredStart}). The end
+ * signs the last entry as a checkpoint does, so it also stands for the final checkpoint. In place ({@link #finish}) there is no
+ * end: the database is not an export.
  *
  * <p>A line that cannot be read is GW-AUDIT-007. Not thread-safe; one verifier per chain.
  */
@@ -101,8 +109,11 @@ public final class AuditChainVerifier {
      *
      * @param entries how many entries were verified
      * @param lastCheckpoint the verified checkpoint of the highest seq, null if there was none
+     * @param exportEnd the export's verified signed end, null if there was none (in place)
+     * @param firstSeq the seq of the first entry verified (1 for a whole chain; for a chain that
+     *        starts at an anchor, the entry after it), 0 if nothing was verified
      */
-    public record Result(long entries, Checkpoint lastCheckpoint) {
+    public record Result(long entries, Checkpoint lastCheckpoint, Checkpoint exportEnd, long firstSeq) {
     }
 
     /** Entries {@code from} … {@code to - 1} were expected before {@code position}. */
@@ -124,6 +135,7 @@ public final class AuditChainVerifier {
 
     // The verified head: the last entry, or the anchoring checkpoint before any entry.
     private boolean started;
+    private long firstSeq;
     private long lastSeq;
     private String lastHash;
     private String lastPrevious;
@@ -136,7 +148,10 @@ public final class AuditChainVerifier {
     private final long[] windowPositions = new long[WINDOW];
 
     private Checkpoint lastCheckpoint;
+    private long lastCheckpointPosition;
     private boolean headSigned;
+    private Checkpoint exportEnd;
+    private long exportEndPosition;
 
     private Gap gap;
     private Fork fork;
@@ -201,11 +216,10 @@ public final class AuditChainVerifier {
         while (true) {
             String line = lines.next();
             if (line == null) {
-                return verifier.finish(true);
+                return verifier.finishExport();
             }
             if (lines.unreadable != null) {
-                verifier.open();
-                verifier.position++;
+                verifier.next();
                 verifier.malformed(lines.unreadable);
             } else {
                 verifier.acceptLine(line);
@@ -215,8 +229,7 @@ public final class AuditChainVerifier {
 
     /** Reads one export line (without its line break) as the next record. */
     public void acceptLine(String line) {
-        open();
-        position++;
+        next();
         AuditRecord record;
         try {
             record = AuditExportFormat.parse(line);
@@ -234,8 +247,7 @@ public final class AuditChainVerifier {
     /** The next record, in seq order, each checkpoint after the entry it signs. */
     public void accept(AuditRecord record) {
         Objects.requireNonNull(record, "record");
-        open();
-        position++;
+        next();
         dispatch(record);
     }
 
@@ -252,6 +264,20 @@ public final class AuditChainVerifier {
      * @throws AuditVerificationException for a gap or fork still undecided, or a truncated end
      */
     public Result finish(boolean requireFinalCheckpoint) {
+        return finish(requireFinalCheckpoint, false);
+    }
+
+    /**
+     * Ends the verification of an export: its last entry must be signed by a checkpoint, and the
+     * export must end with its signed end.
+     *
+     * @throws AuditVerificationException for a gap or fork still undecided, or a truncated end
+     */
+    public Result finishExport() {
+        return finish(true, true);
+    }
+
+    private Result finish(boolean requireFinalCheckpoint, boolean requireExportEnd) {
         open();
         if (gap != null) {
             throw fail(ErrorCode.AUDIT_ENTRY_DELETED, gap.position(), gap.deleted());
@@ -268,8 +294,31 @@ public final class AuditChainVerifier {
                     : "the export ends at entry seq " + lastSeq + ", after the last signed checkpoint (seq "
                             + lastCheckpoint.seq() + "): lines were removed from the end, or the export was cut");
         }
+        if (requireExportEnd && exportEnd == null) {
+            throw fail(ErrorCode.AUDIT_TRUNCATED, position + 1, "the export ends "
+                    + (lastCheckpoint == null ? "" : "with the checkpoint of seq " + lastCheckpoint.seq() + " made at " + lastCheckpoint.at()
+                            + ", ")
+                    + "without the signed end a node writes as the last line of every export: it was cut after that checkpoint, "
+                    + "or lines were removed from its end");
+        }
+        // The end covers the node's chain from entry 1: a file starting later lost its first lines.
+        if (requireExportEnd && firstSeq > 1 && !allowUnanchoredStart) {
+            throw fail(ErrorCode.AUDIT_ENTRY_DELETED, 1, "the export starts at entry seq " + firstSeq + ", but its signed end covers "
+                    + "the node's chain from entry 1: entries 1 to " + (firstSeq - 1) + " were removed from its start "
+                    + "(a part of an export verifies as partial)");
+        }
         over = true;
-        return new Result(entries, lastCheckpoint);
+        return new Result(entries, lastCheckpoint, exportEnd, started ? firstSeq : 0);
+    }
+
+    /** The next record or line: none may follow an export's end. */
+    private void next() {
+        open();
+        position++;
+        if (exportEnd != null) {
+            throw fail(ErrorCode.AUDIT_ENTRY_INSERTED, position, "line " + position + " follows the export's signed end (line "
+                    + exportEndPosition + "): lines were added after the export was made");
+        }
     }
 
     private void dispatch(AuditRecord record) {
@@ -329,6 +378,7 @@ public final class AuditChainVerifier {
                 return;
             }
             started = true;
+            firstSeq = s;
             windowLow = s - 1;
             remember(s - 1, e.previousHash(), 0);
         } else if (s == lastSeq + 1) {
@@ -371,8 +421,8 @@ public final class AuditChainVerifier {
             if (fork != null) {
                 resolveFork(null);
             }
-            throw fail(ErrorCode.AUDIT_CHECKPOINT_INVALID, position, "checkpoint of seq " + c.seq() + ": "
-                    + (x.details().isEmpty() ? "invalid" : x.details().get(0)));
+            throw fail(ErrorCode.AUDIT_CHECKPOINT_INVALID, position, (c.exportEnd() ? "export end of seq " : "checkpoint of seq ")
+                    + c.seq() + ": " + (x.details().isEmpty() ? "invalid" : x.details().get(0)));
         }
         if (fork != null) {
             resolveFork(c.seq() == fork.seq() ? c.hash() : null);
@@ -384,11 +434,17 @@ public final class AuditChainVerifier {
                     "checkpoint of " + c.node() + " in the chain of " + node);
         }
         long s = c.seq();
+        // The node signs each head once and exports its checkpoints in seq order: a second one of a seq was added.
+        if (!c.exportEnd() && lastCheckpoint != null && s <= lastCheckpoint.seq()) {
+            throw fail(ErrorCode.AUDIT_ENTRY_INSERTED, position, "the checkpoint of seq " + s + " comes after the checkpoint of seq "
+                    + lastCheckpoint.seq() + " (line " + lastCheckpointPosition + "): checkpoints come once each, in seq order");
+        }
         if (s == 0 && !AuditChain.GENESIS.equals(c.hash())) {
             throw fail(ErrorCode.AUDIT_CHECKPOINT_INVALID, position, "a checkpoint of seq 0 must sign the genesis hash");
         }
         if (!started) {
             started = true;
+            firstSeq = s + 1;
             lastSeq = s;
             lastHash = c.hash();
             lastPrevious = null;
@@ -413,12 +469,21 @@ public final class AuditChainVerifier {
                         + " was changed and the chain rehashed, or the checkpoint is another chain's");
             }
         }
+        if (c.exportEnd()) {
+            if (s != lastSeq) {
+                throw fail(ErrorCode.AUDIT_CHECKPOINT_INVALID, position, "the export's end signs entry seq " + s
+                        + ", not its last entry (seq " + lastSeq + "): it is the end of an earlier export of this chain");
+            }
+            headSigned = true;
+            exportEnd = c;
+            exportEndPosition = position;
+            return;
+        }
         if (s == lastSeq) {
             headSigned = true;
         }
-        if (lastCheckpoint == null || s >= lastCheckpoint.seq()) {
-            lastCheckpoint = c;
-        }
+        lastCheckpoint = c;
+        lastCheckpointPosition = position;
     }
 
     /** With the given certificate the checkpoint names, or, if it names none, with the first given one that verifies it. */

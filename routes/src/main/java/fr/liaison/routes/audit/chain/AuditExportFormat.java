@@ -21,12 +21,16 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The JSON Lines export of a node's audit chain: one record per line, entries in seq order, each
- * checkpoint after the entry it signs, the last line the checkpoint of the last entry. Lines are
+ * checkpoint after the entry it signs, then the checkpoint of the last entry and, last, the
+ * export's signed end. Lines are
  * compact JSON written by this class only (the same writer as {@link AuditChain#canonical}):
  * <pre>
  * {"kind":"entry","seq":1,"node":"FT-29","at":…,"step":…,…,"personHash":…,"previousHash":"…","hash":"…","algorithm":"SHA-256"}
  * {"kind":"checkpoint","seq":1,"hash":"…","at":"…","node":"FT-29","signer":"&lt;SHA-256 of the certificate&gt;","signature":"&lt;base64 DER&gt;"}
+ * {"kind":"end","seq":1,"hash":"…","at":"…","node":"FT-29","signer":"…","signature":"…"}
  * </pre>
+ * The last line of an export made by a node is its signed end ({@link Checkpoint#exportEnd}):
+ * the members of a checkpoint, {@code signer} always present.
  * An entry line holds every member of {@link AuditChain#canonical}, in the same order, between
  * {@code kind} and {@code previousHash}. A checkpoint line names the certificate whose key signed
  * it ({@code signer}, lowercase hex SHA-256 of its DER), so that an export spanning a key rollover
@@ -68,7 +72,7 @@ public final class AuditExportFormat {
 
     /** The export line of a checkpoint, without the line break. */
     public static String line(Checkpoint c) {
-        JsonText json = new JsonText().string("kind", "checkpoint").number("seq", c.seq()).string("hash", c.hash())
+        JsonText json = new JsonText().string("kind", c.exportEnd() ? "end" : "checkpoint").number("seq", c.seq()).string("hash", c.hash())
                 .string("at", JsonText.time(c.at())).string("node", c.node());
         if (c.signer() != null) {
             json.string("signer", c.signer());
@@ -132,9 +136,12 @@ public final class AuditExportFormat {
                 record = entry(node);
             } else if ("checkpoint".equals(kind)) {
                 members(node, node.has("signer") ? CHECKPOINT_MEMBERS : UNNAMED_CHECKPOINT_MEMBERS, "a checkpoint");
-                record = checkpoint(node);
+                record = checkpoint(node, false);
+            } else if ("end".equals(kind)) {
+                members(node, CHECKPOINT_MEMBERS, "an export's end");
+                record = checkpoint(node, true);
             } else {
-                throw malformed("kind must be \"entry\" or \"checkpoint\"");
+                throw malformed("kind must be \"entry\", \"checkpoint\" or \"end\"");
             }
         } catch (LiaisonException e) {
             throw e;
@@ -172,7 +179,7 @@ public final class AuditExportFormat {
         return new ChainedEntry(seq, required(node, "node"), entry, digest(node, "previousHash"), digest(node, "hash"));
     }
 
-    private static Checkpoint checkpoint(JsonNode node) {
+    private static Checkpoint checkpoint(JsonNode node, boolean exportEnd) {
         byte[] signature;
         try {
             signature = Base64.getDecoder().decode(required(node, "signature"));
@@ -189,7 +196,7 @@ public final class AuditExportFormat {
                 throw malformed("signer must be 64 lowercase hex characters");
             }
         }
-        return new Checkpoint(seq(node, 0), digest(node, "hash"), time(node), required(node, "node"), signer, signature);
+        return new Checkpoint(seq(node, 0), digest(node, "hash"), time(node), required(node, "node"), signer, signature, exportEnd);
     }
 
     private static void members(JsonNode node, List<String> expected, String what) {
@@ -293,7 +300,11 @@ public final class AuditExportFormat {
             }
             if (line.startsWith(CHECKPOINT_PREFIX)) {
                 at = CHECKPOINT_PREFIX.length();
-                return checkpoint();
+                return checkpoint(false);
+            }
+            if (line.startsWith(END_PREFIX)) {
+                at = END_PREFIX.length();
+                return checkpoint(true);
             }
             return null;
         }
@@ -331,7 +342,7 @@ public final class AuditExportFormat {
             return new ChainedEntry(seq, node, entry, previousHash, hash);
         }
 
-        private Checkpoint checkpoint() {
+        private Checkpoint checkpoint(boolean exportEnd) {
             long seq = number("seq", false);
             String hash = string("hash", true);
             String time = string("at", true);
@@ -344,6 +355,9 @@ public final class AuditExportFormat {
                 }
             }
             String signature = string("signature", true);
+            if (exportEnd && signer == null) {
+                return null;
+            }
             if (seq < 0 || !AuditChain.isDigest(hash) || time == null || node == null || signature == null || !end()) {
                 return null;
             }
@@ -351,7 +365,7 @@ public final class AuditExportFormat {
             if (der.length > Checkpoints.MAX_SIGNATURE_BYTES) {
                 return null;
             }
-            return new Checkpoint(seq, hash, JsonText.TIME.parse(time, Instant::from), node, signer, der);
+            return new Checkpoint(seq, hash, JsonText.TIME.parse(time, Instant::from), node, signer, der, exportEnd);
         }
 
         /** {@code ,"name":} (no comma for the first member after kind); false if not there. */
@@ -513,6 +527,8 @@ public final class AuditExportFormat {
     }
 
     private static final String CHECKPOINT_PREFIX = "{\"kind\":\"checkpoint\",";
+
+    private static final String END_PREFIX = "{\"kind\":\"end\",";
 
     private static LiaisonException malformed(String detail) {
         return new LiaisonException(ErrorCode.AUDIT_MALFORMED, detail);

@@ -37,6 +37,8 @@ import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
  * Signs and verifies {@link Checkpoint}s. The signature is a DER CMS SignedData, content attached,
  * made by {@link SignedContent#sign} with the node's signing key, over compact UTF-8 JSON:
  * <pre>{"type":"liaison-audit-checkpoint/1","node":"FT-29","seq":50,"hash":"…","at":"2026-11-23T06:21:22.123456Z"}</pre>
+ * An export's end ({@link Checkpoint#exportEnd}) is signed the same way with the type
+ * {@value #EXPORT_END_TYPE}: the other type keeps either statement from passing for the other.
  *
  * <p>Verification is offline: no directory, no CA, no CRL. The caller gives the certificate the
  * node signed the checkpoint with (the security officer has it from the directory or the node's
@@ -49,6 +51,9 @@ public final class Checkpoints {
 
     /** Distinguishes a checkpoint from any other JSON document a node signs. */
     public static final String TYPE = "liaison-audit-checkpoint/1";
+
+    /** Distinguishes the end of an export ("my export made at this time ends at this entry"). */
+    public static final String EXPORT_END_TYPE = "liaison-audit-export-end/1";
 
     /** A checkpoint signature is about 1 KiB with its certificate; anything far bigger is not one. */
     static final int MAX_SIGNATURE_BYTES = 16 * 1024;
@@ -75,13 +80,27 @@ public final class Checkpoints {
      *         0 is not paired with {@link AuditChain#GENESIS}
      */
     public static Checkpoint sign(long seq, String hash, Instant at, ParticipantKeys keys) {
+        return sign(seq, hash, at, keys, false);
+    }
+
+    /**
+     * Signs the end of an export of {@code keys}' own chain, whose last entry is {@code seq} with
+     * {@code hash} (seq 0 and {@link AuditChain#GENESIS} for an export of an empty chain).
+     *
+     * @param at the time of the export, truncated to microseconds
+     */
+    public static Checkpoint signExportEnd(long seq, String hash, Instant at, ParticipantKeys keys) {
+        return sign(seq, hash, at, keys, true);
+    }
+
+    private static Checkpoint sign(long seq, String hash, Instant at, ParticipantKeys keys, boolean exportEnd) {
         if (seq < 0 || !AuditChain.isDigest(hash) || (seq == 0 && !AuditChain.GENESIS.equals(hash))) {
             throw new IllegalArgumentException("a checkpoint signs a seq from 0 and its 64-hex-character hash");
         }
         Instant time = at.truncatedTo(ChronoUnit.MICROS);
         String node = keys.participantId();
         return new Checkpoint(seq, hash, time, node, Fingerprints.sha256(keys.signingCertificate()),
-                SignedContent.sign(content(node, seq, hash, time), keys));
+                SignedContent.sign(content(exportEnd, node, seq, hash, time), keys), exportEnd);
     }
 
     /**
@@ -91,8 +110,8 @@ public final class Checkpoints {
      * identified by that certificate's issuer and serial with signed attributes and no unsigned
      * ones, a SHA-2 digest, an ECDSA or RSA signature that verifies, the signing time (if any) and
      * the checkpoint's time within the certificate's validity, signed content equal to the
-     * canonical JSON of the checkpoint's node, seq, hash and time, and the signer it names (if it
-     * names one) that certificate's fingerprint.
+     * canonical JSON of the checkpoint's type (checkpoint or export end), node, seq, hash and time,
+     * and the signer it names (if it names one) that certificate's fingerprint.
      *
      * @throws LiaisonException AUDIT_CHECKPOINT_INVALID, the detail naming the failed check
      */
@@ -187,12 +206,15 @@ public final class Checkpoints {
         byte[] content = (byte[]) signed.getSignedContent().getContent();
         byte[] expected;
         try {
-            expected = content(c.node(), c.seq(), c.hash(), c.at());
+            expected = content(c.exportEnd(), c.node(), c.seq(), c.hash(), c.at());
         } catch (IllegalArgumentException e) {
             throw invalid("checkpoint fields cannot be encoded");
         }
         if (!Arrays.equals(content, expected)) {
-            throw invalid("the signed statement is not this checkpoint's node, seq, hash and time");
+            byte[] otherType = content(!c.exportEnd(), c.node(), c.seq(), c.hash(), c.at());
+            throw invalid(Arrays.equals(content, otherType)
+                    ? (c.exportEnd() ? "the signature is a checkpoint's, not an export end's" : "the signature is an export end's, not a checkpoint's")
+                    : "the signed statement is not this checkpoint's node, seq, hash and time");
         }
         if (c.signer() != null && !c.signer().equals(Fingerprints.sha256(nodeSigningCertificate))) {
             throw invalid("names signing certificate " + c.signer() + ", not the one that signed it");
@@ -200,8 +222,8 @@ public final class Checkpoints {
     }
 
     /** The signed content: members always present, in this order. */
-    static byte[] content(String node, long seq, String hash, Instant at) {
-        return new JsonText().string("type", TYPE).string("node", node).number("seq", seq).string("hash", hash)
+    static byte[] content(boolean exportEnd, String node, long seq, String hash, Instant at) {
+        return new JsonText().string("type", exportEnd ? EXPORT_END_TYPE : TYPE).string("node", node).number("seq", seq).string("hash", hash)
                 .string("at", JsonText.time(at)).utf8();
     }
 

@@ -245,4 +245,27 @@ class AuditChainTest {
                     .isInstanceOfSatisfying(LiaisonException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.AUDIT_MALFORMED));
         }
     }
+
+    @Test
+    void anExportsEndReadsBackExactlyAndOnlyInItsOneForm() {
+        var ft29 = DevNetwork.keys("FT-29");
+        Checkpoint end = Checkpoints.signExportEnd(1, "d".repeat(64), Instant.parse("2026-11-20T08:00:02Z"), ft29);
+        String line = AuditExportFormat.line(end);
+
+        assertThat(line).startsWith("{\"kind\":\"end\",\"seq\":1,\"hash\":\"" + "d".repeat(64) + "\",\"at\":\"2026-11-20T08:00:02.000000Z\"");
+        assertThat(AuditExportFormat.parse(line)).isEqualTo(end).satisfies(c -> assertThat(((Checkpoint) c).exportEnd()).isTrue());
+        Checkpoints.verify(end, ft29.signingCertificate());
+
+        List<String> bad = List.of(
+                line.replaceAll(",\"signer\":\"[0-9a-f]{64}\"", ""),                 // an end names its certificate
+                line.replaceAll("\"signer\":\"[0-9a-f]{64}\"", "\"signer\":null"),
+                line.replace("}", ",\"extra\":1}"),
+                line.replace(",", ", "),
+                line.replace("\"kind\":\"end\"", "\"kind\":\"End\""),
+                line.replace("\"seq\":1,", "\"seq\":1,\"seq\":1,"));
+        for (String candidate : bad) {
+            assertThatThrownBy(() -> AuditExportFormat.parse(candidate)).as(candidate)
+                    .isInstanceOfSatisfying(LiaisonException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.AUDIT_MALFORMED));
+        }
+    }
 }

@@ -37,12 +37,16 @@ class AuditChainVerifierTest {
     private static final ParticipantKeys FT29 = DevNetwork.keys("FT-29");
     private static final X509Certificate CERT = FT29.signingCertificate();
 
-    /** A chain of {@code count} entries with a checkpoint every {@code every} and one of the last entry. */
+    /**
+     * A chain of {@code count} entries with a checkpoint every {@code every} and one of the last
+     * entry, then the export's signed end.
+     */
     static final class Export {
         final List<ChainedEntry> entries = new ArrayList<>();
         final List<String> lines = new ArrayList<>();
         final Map<Long, Integer> entryLine = new HashMap<>();
         final Map<Long, Integer> checkpointLine = new HashMap<>();
+        final Checkpoint end;
 
         Export(ParticipantKeys keys, int count, int every) {
             String previous = AuditChain.GENESIS;
@@ -58,6 +62,13 @@ class AuditChainVerifierTest {
                     checkpointLine.put((long) seq, lines.size());
                 }
             }
+            end = Checkpoints.signExportEnd(count, previous, START.plusSeconds(7L * count + 60), keys);
+            lines.add(AuditExportFormat.line(end));
+        }
+
+        /** The lines without the export's end, as a file cut just after the last checkpoint. */
+        List<String> withoutEnd() {
+            return new ArrayList<>(lines.subList(0, lines.size() - 1));
         }
 
         ChainedEntry entry(long seq) {
@@ -127,6 +138,7 @@ class AuditChainVerifierTest {
                 lines.add(AuditExportFormat.line(Checkpoints.sign(seq, e.hash(), e.entry().at().plusMillis(1), seq == 5 ? before : after)));
             }
         }
+        lines.add(AuditExportFormat.line(Checkpoints.signExportEnd(10, previous, START.plusSeconds(100), after)));
         List<X509Certificate> both = List.of(before.signingCertificate(), after.signingCertificate());
 
         AuditChainVerifier.Result result = AuditChainVerifier.verify(stream(lines), both, false);
@@ -143,8 +155,9 @@ class AuditChainVerifierTest {
                 });
 
         // Checkpoints from before they named their key: whichever given certificate verifies each.
-        List<String> unnamed = lines.stream().map(l -> l.replaceAll(",\"signer\":\"[0-9a-f]{64}\"", "")).toList();
-        assertThat(unnamed).noneMatch(l -> l.contains("signer"));
+        List<String> unnamed = lines.stream()
+                .map(l -> l.startsWith("{\"kind\":\"end\"") ? l : l.replaceAll(",\"signer\":\"[0-9a-f]{64}\"", "")).toList();
+        assertThat(unnamed.subList(0, 12)).noneMatch(l -> l.contains("signer"));
         assertThat(AuditChainVerifier.verify(stream(unnamed), both, false).entries()).isEqualTo(10);
         assertThatThrownBy(() -> AuditChainVerifier.verify(stream(unnamed), before.signingCertificate()))
                 .isInstanceOfSatisfying(AuditVerificationException.class, e -> assertThat(e.line()).isEqualTo(12));
@@ -156,11 +169,77 @@ class AuditChainVerifierTest {
 
         AuditChainVerifier.Result result = verify(export.lines);
 
-        assertThat(export.lines).hasSize(53 + 6);
+        assertThat(export.lines).hasSize(53 + 6 + 1);
         assertThat(result.entries()).isEqualTo(53);
         assertThat(result.lastCheckpoint().seq()).isEqualTo(53);
         assertThat(result.lastCheckpoint().hash()).isEqualTo(export.entry(53).hash());
         assertThat(result.lastCheckpoint().node()).isEqualTo("FT-29");
+        assertThat(result.lastCheckpoint().exportEnd()).isFalse();
+        assertThat(result.exportEnd()).isEqualTo(export.end);
+        assertThat(result.exportEnd().exportEnd()).isTrue();
+    }
+
+    @Test
+    void anExportCutJustAfterOneOfItsCheckpointsIsTruncation() {
+        Export export = export();
+        List<String> cut = new ArrayList<>(export.lines.subList(0, export.checkpointLine.get(50L)));
+
+        assertFails(cut, ErrorCode.AUDIT_TRUNCATED, cut.size() + 1);
+        assertThatThrownBy(() -> verify(cut)).hasMessageContaining("with the checkpoint of seq 50 made at ")
+                .hasMessageContaining("without the signed end");
+        // Cut after the final checkpoint: all entries there, the end missing.
+        assertFails(export.withoutEnd(), ErrorCode.AUDIT_TRUNCATED, export.lines.size());
+    }
+
+    @Test
+    void anEndFromAnEarlierExportOfTheChainDoesNotEndALongerOne() throws IOException {
+        Export export = export();
+        List<String> cut = new ArrayList<>(export.lines.subList(0, export.checkpointLine.get(50L)));
+        cut.add(AuditExportFormat.line(Checkpoints.signExportEnd(40, export.entry(40).hash(), START.plusSeconds(300), FT29)));
+
+        assertFails(cut, ErrorCode.AUDIT_CHECKPOINT_INVALID, cut.size());
+        assertThatThrownBy(() -> verify(cut)).hasMessageContaining("the end of an earlier export");
+        // The end of the export that ended at entry 50 does end the export cut there: it is that export.
+        cut.set(cut.size() - 1, AuditExportFormat.line(Checkpoints.signExportEnd(50, export.entry(50).hash(), START.plusSeconds(400), FT29)));
+        assertThat(verify(cut).exportEnd().seq()).isEqualTo(50);
+    }
+
+    @Test
+    void aCheckpointAndAnEndCannotPassForEachOther() {
+        Export export = export();
+        int last = export.lines.size();
+        int finalCheckpoint = export.checkpointLine.get(53L);
+        // The final checkpoint relabelled as the end, the real end dropped.
+        List<String> relabelled = export.withoutEnd();
+        relabelled.add(relabelled.get(finalCheckpoint - 1).replace("{\"kind\":\"checkpoint\",", "{\"kind\":\"end\","));
+        assertFails(relabelled, ErrorCode.AUDIT_CHECKPOINT_INVALID, last);
+        assertThatThrownBy(() -> verify(relabelled)).hasMessageContaining("the signature is a checkpoint's, not an export end's");
+        // The end relabelled as a checkpoint: the export then has no end, and that checkpoint's signature is refused first.
+        List<String> asCheckpoint = export.with(last, export.lines.get(last - 1).replace("{\"kind\":\"end\",", "{\"kind\":\"checkpoint\","));
+        assertFails(asCheckpoint, ErrorCode.AUDIT_CHECKPOINT_INVALID, last);
+        assertThatThrownBy(() -> verify(asCheckpoint)).hasMessageContaining("the signature is an export end's, not a checkpoint's");
+        // An end signed by another node's key.
+        Checkpoint other = Checkpoints.signExportEnd(53, export.entry(53).hash(), START, DevNetwork.keys("CD-29"));
+        assertFails(export.with(last, AuditExportFormat.line(other)), ErrorCode.AUDIT_CHECKPOINT_INVALID, last);
+        // An end must name its certificate.
+        assertFails(export.with(last, export.lines.get(last - 1).replaceAll(",\"signer\":\"[0-9a-f]{64}\"", "")),
+                ErrorCode.AUDIT_MALFORMED, last);
+    }
+
+    @Test
+    void aLineAfterTheEndWasInserted() {
+        Export export = export();
+        List<String> after = new ArrayList<>(export.lines);
+        after.add(AuditExportFormat.line(AuditChain.link(54, "FT-29", sample(54), export.entry(53).hash())));
+        assertFails(after, ErrorCode.AUDIT_ENTRY_INSERTED, after.size());
+
+        List<String> garbage = new ArrayList<>(export.lines);
+        garbage.add("not JSON");
+        assertFails(garbage, ErrorCode.AUDIT_ENTRY_INSERTED, garbage.size());
+
+        List<String> twice = new ArrayList<>(export.lines);
+        twice.add(twice.get(twice.size() - 1));
+        assertFails(twice, ErrorCode.AUDIT_ENTRY_INSERTED, twice.size());
     }
 
     @Test
@@ -282,6 +361,22 @@ class AuditChainVerifierTest {
     }
 
     @Test
+    void aCopiedCheckpointLineIsInsertedWhereverItIsPut() {
+        Export export = export();
+        int n = export.checkpointLine.get(20L);
+        List<String> adjacent = new ArrayList<>(export.lines);
+        adjacent.add(n, export.lines.get(n - 1));
+        assertFails(adjacent, ErrorCode.AUDIT_ENTRY_INSERTED, n + 1);
+        assertThatThrownBy(() -> verify(adjacent)).hasMessageContaining("the checkpoint of seq 20 comes after the checkpoint of seq 20 (line "
+                + n + ")");
+
+        List<String> later = new ArrayList<>(export.lines);
+        int afterThirty = export.checkpointLine.get(30L);
+        later.add(afterThirty, export.lines.get(n - 1));
+        assertFails(later, ErrorCode.AUDIT_ENTRY_INSERTED, afterThirty + 1);
+    }
+
+    @Test
     void anEntryOfAnotherNodeLinkedIntoTheChainIsInserted() {
         Export export = export();
         ChainedEntry stranger = AuditChain.link(26, "CD-29", export.entry(26).entry(), export.entry(25).hash());
@@ -354,10 +449,10 @@ class AuditChainVerifierTest {
         List<String> cut = new ArrayList<>(export.lines.subList(0, export.line(52)));
         assertFails(cut, ErrorCode.AUDIT_TRUNCATED, cut.size() + 1);
 
-        List<String> noFinal = new ArrayList<>(export.lines.subList(0, export.lines.size() - 1));
+        List<String> noFinal = new ArrayList<>(export.lines.subList(0, export.lines.size() - 2));
         assertFails(noFinal, ErrorCode.AUDIT_TRUNCATED, noFinal.size() + 1);
 
-        List<String> extra = new ArrayList<>(export.lines);
+        List<String> extra = export.withoutEnd();
         extra.add(AuditExportFormat.line(AuditChain.link(54, "FT-29", sample(54), export.entry(53).hash())));
         assertFails(extra, ErrorCode.AUDIT_TRUNCATED, extra.size() + 1);
 
@@ -426,10 +521,16 @@ class AuditChainVerifierTest {
         Export export = export();
         List<String> range = new ArrayList<>(export.lines.subList(export.checkpointLine.get(20L) - 1, export.lines.size()));
 
-        AuditChainVerifier.Result result = verify(range);
+        AuditChainVerifier.Result result = AuditChainVerifier.verify(stream(range), List.of(CERT), true);
 
         assertThat(result.entries()).isEqualTo(33);
+        assertThat(result.firstSeq()).isEqualTo(21);
         assertThat(result.lastCheckpoint().seq()).isEqualTo(53);
+        // Not as a whole export: its signed end covers the chain from entry 1, so its first lines were cut.
+        assertFails(range, ErrorCode.AUDIT_ENTRY_DELETED, 1);
+        assertThatThrownBy(() -> verify(range)).hasMessageContaining("entries 1 to 20 were removed from its start");
+        // The end alone: everything before it cut.
+        assertFails(List.of(export.lines.get(export.lines.size() - 1)), ErrorCode.AUDIT_ENTRY_DELETED, 1);
 
         List<String> unanchored = new ArrayList<>(range.subList(1, range.size()));
         assertFails(unanchored, ErrorCode.AUDIT_ENTRY_DELETED, 1);
@@ -441,13 +542,16 @@ class AuditChainVerifierTest {
     }
 
     @Test
-    void anEmptyChainIsOneCheckpointOfSeqZero() throws Exception {
-        Checkpoint empty = Checkpoints.sign(0, AuditChain.GENESIS, START, FT29);
+    void anEmptyChainIsTheEndOfSeqZero() throws Exception {
+        Checkpoint empty = Checkpoints.signExportEnd(0, AuditChain.GENESIS, START, FT29);
 
         AuditChainVerifier.Result result = verify(List.of(AuditExportFormat.line(empty)));
 
         assertThat(result.entries()).isZero();
-        assertThat(result.lastCheckpoint()).isEqualTo(empty);
+        assertThat(result.lastCheckpoint()).isNull();
+        assertThat(result.exportEnd()).isEqualTo(empty);
+        // A checkpoint of seq 0 alone is an export without its end.
+        assertFails(List.of(AuditExportFormat.line(Checkpoints.sign(0, AuditChain.GENESIS, START, FT29))), ErrorCode.AUDIT_TRUNCATED, 2);
     }
 
     @Test
