@@ -1,5 +1,6 @@
 package fr.liaison.gateway.ops;
 
+import fr.liaison.routes.camel.ExchangeHeaders;
 import fr.liaison.schemas.MessageCodec;
 import fr.liaison.schemas.error.LiaisonException;
 
@@ -24,7 +25,8 @@ import org.springframework.stereotype.Component;
  * One line and two meters per message and exchange route: when a route (outbound-submit,
  * outbound-deliver, inbound-receive, local-deliver, ...) finishes with a message, an INFO line
  * names the route, the outcome and the error code, with the message id in the MDC; the counter
- * {@code liaison.route.exchanges} (tags route, outcome = completed|refused|failed, code) and the
+ * {@code liaison.route.exchanges} (tags route, outcome = completed|refused|retried|failed, code: retried for a
+ * try that did not reach the recipient when another is scheduled) and the
  * timer {@code liaison.route.duration} (tag route: outbound-deliver is sealing + sending + receipt,
  * inbound-receive is opening + checks + receipt) follow. Never the body nor an exception message.
  */
@@ -64,7 +66,9 @@ class RouteOutcomes extends EventNotifierSupport {
         Throwable failure = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         LiaisonException refusal = refusal(failure);
-        String outcome = failure == null ? "completed" : refusal != null ? "refused" : "failed";
+        // A try that did not reach the recipient, another one scheduled: not a refusal of the message.
+        boolean retried = refusal != null && exchange.getMessage().getHeader(ExchangeHeaders.SCHEDULED_DELIVERY) != null;
+        String outcome = failure == null ? "completed" : retried ? "retried" : refusal != null ? "refused" : "failed";
         String code = refusal != null ? refusal.code().code() : "";
         long millis = System.currentTimeMillis() - exchange.getClock().getCreated();
         Counter.builder("liaison.route.exchanges").description("Exchanges finished by each route, by outcome")
@@ -79,6 +83,8 @@ class RouteOutcomes extends EventNotifierSupport {
         try {
             if (failure == null) {
                 LOG.info("route {} completed in {} ms", route, millis);
+            } else if (retried) {
+                LOG.info("route {} did not reach the recipient ({}): another try is scheduled", route, code);
             } else if (refusal != null) {
                 LOG.info("route {} refused the message: {}{}", route, code, where(refusal));
             } else {

@@ -79,6 +79,53 @@ class AuditVerifyCommandTest extends CliTestSupport {
     }
 
     @Test
+    void withTheSignedDirectoryTheNodesCertificatesAreThoseItListsForTheExportsNode() throws Exception {
+        String[] directory = {"--directory", CERTS.resolve("directory.signed").toString(),
+            "--operator-cert", CERTS.resolve("network-operator.crt.pem").toString(), "--ca-cert", CERTS.resolve("network-ca.crt.pem").toString()};
+        List<String> args = new ArrayList<>(List.of("audit-verify"));
+        args.addAll(List.of(directory));
+        args.add(FIXTURE.toString());
+        assertThat(run(args.toArray(String[]::new))).as(err.toString()).isZero();
+        assertThat(out.toString()).contains(" by FT-29", ", listed for FT-29 in directory version ");
+
+        // FT-29's export signed with CD-29's key: whoever is given CD-29's certificate for it is satisfied; the directory is not.
+        var forged = fr.liaison.routes.keys.KeyMaterial.fromCertsDev(CERTS, "CD-29");
+        var asFt29 = new fr.liaison.routes.keys.ParticipantKeys("FT-29", forged.signingKey(), forged.signingCertificate(),
+                forged.encryptionKey(), forged.encryptionCertificate(), forged.tlsKey(), forged.tlsCertificate());
+        List<String> lines = new ArrayList<>();
+        String previous = fr.liaison.routes.audit.chain.AuditChain.GENESIS;
+        java.time.Instant at = java.time.Instant.parse("2026-11-21T08:00:00Z");
+        for (int seq = 1; seq <= 2; seq++) {
+            var entry = fr.liaison.routes.audit.chain.AuditChain.link(seq, "FT-29", new fr.liaison.routes.audit.AuditEntry(
+                    at.plusSeconds(seq), fr.liaison.routes.audit.AuditStep.SENT, "msg-" + seq, null, "REFERRAL", "FT-29", "CD-29",
+                    null, null, null, null, null, "route", null), previous);
+            previous = entry.hash();
+            lines.add(fr.liaison.routes.audit.chain.AuditExportFormat.line(entry));
+        }
+        lines.add(fr.liaison.routes.audit.chain.AuditExportFormat.line(fr.liaison.routes.audit.chain.Checkpoints.sign(
+                2, previous, at.plusSeconds(3), asFt29)));
+        lines.add(fr.liaison.routes.audit.chain.AuditExportFormat.line(fr.liaison.routes.audit.chain.Checkpoints.signExportEnd(
+                2, previous, at.plusSeconds(4), asFt29)));
+        Path export = Files.write(work.resolve("forged.jsonl"), lines, StandardCharsets.UTF_8);
+
+        out.getBuffer().setLength(0);
+        assertThat(run("audit-verify", "--cert", CERTS.resolve("CD-29/sign.crt.pem").toString(), export.toString())).isZero();
+        assertThat(out.toString()).contains(" by FT-29 with certificate ").contains("CD-29");
+        args.set(args.size() - 1, export.toString());
+        assertThat(run(args.toArray(String[]::new))).isEqualTo(LiaisonCommand.REFUSED);
+        assertThat(err.toString()).startsWith("GW-AUDIT-006 line 3: bad checkpoint: checkpoint of seq 2: signed with the key of certificate ")
+                .contains("not among the node's certificates given");
+    }
+
+    @Test
+    void certificatesOrTheDirectoryOneOfTheTwo() {
+        assertThat(run("audit-verify", FIXTURE.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--cert", "--directory");
+        assertThat(run("audit-verify", "--directory", CERTS.resolve("directory.signed").toString(), FIXTURE.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--operator-cert and --ca-cert");
+    }
+
+    @Test
     void anEditedEntryExitsOneNamingTheLineAndWhy() throws Exception {
         List<String> lines = fixture();
         lines.set(2, lines.get(2).replace("\"msg-3\"", "\"msg-4\""));

@@ -11,6 +11,29 @@ import org.junit.jupiter.api.Test;
 
 class RouteOutcomesTest {
 
+    /** A try that did not reach the recipient, with another scheduled, is counted and logged as retried, not refused. */
+    @Test
+    void aTryWithAnotherScheduledIsRetriedNotRefused() throws Exception {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        RouteOutcomes outcomes = new RouteOutcomes(registry);
+        try (org.apache.camel.CamelContext camel = new org.apache.camel.impl.DefaultCamelContext()) {
+            for (boolean scheduled : new boolean[] {true, false}) {
+                org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(camel);
+                exchange.getExchangeExtension().setFromRouteId("outbound-deliver");
+                exchange.setProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT,
+                        new LiaisonException(ErrorCode.EXCHANGE_PEER_UNREACHABLE, "connection refused"));
+                if (scheduled) {
+                    exchange.getMessage().setHeader(fr.liaison.routes.camel.ExchangeHeaders.SCHEDULED_DELIVERY, 1L);
+                }
+                outcomes.notify(new org.apache.camel.impl.event.ExchangeCompletedEvent(exchange));
+            }
+        }
+        assertThat(registry.get("liaison.route.exchanges").tag("outcome", "retried").tag("code", "GW-EXCHANGE-007").counter().count())
+                .isEqualTo(1.0);
+        assertThat(registry.get("liaison.route.exchanges").tag("outcome", "refused").tag("code", "GW-EXCHANGE-007").counter().count())
+                .isEqualTo(1.0);
+    }
+
     @Test
     void theLogSaysWhereAndWhichRuleNeverWhatTheDetailsQuote() {
         LiaisonException schema = new LiaisonException(ErrorCode.SCHEMA_INVALID, List.of(

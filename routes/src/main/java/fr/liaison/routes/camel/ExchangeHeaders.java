@@ -18,7 +18,7 @@ public final class ExchangeHeaders {
      * When the broker may hand a queue entry out again (epoch milliseconds): ActiveMQ Artemis's
      * scheduled delivery. A broker that ignores it redelivers at once, still within the tries allowed.
      */
-    static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
+    public static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
     /**
      * ActiveMQ Artemis's duplicate detection id: a message id put on a queue a second time (by the
      * recovery after a restart) is dropped by the broker when the first put went through.
