@@ -2,9 +2,18 @@ package fr.liaison.gateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import fr.liaison.routes.audit.AuditEntry;
+import fr.liaison.routes.audit.AuditStep;
+import fr.liaison.routes.audit.chain.AuditChain;
+import fr.liaison.routes.audit.chain.AuditExportFormat;
+import fr.liaison.routes.audit.chain.ChainedEntry;
+import fr.liaison.routes.audit.chain.Checkpoints;
+import fr.liaison.routes.keys.ParticipantKeys;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -26,6 +35,32 @@ class AuditVerifyCommandTest extends CliTestSupport {
         return Files.write(work.resolve("tampered.jsonl"), lines, StandardCharsets.UTF_8);
     }
 
+    /** The hash of the last entry {@link #chain} wrote. */
+    private String lastHash;
+
+    /**
+     * Entries 1 to {@code count} of {@code node}'s chain, each followed by a checkpoint signed with
+     * the keys {@code checkpointBy} gives for its seq (none when null), then the export's end.
+     */
+    private List<String> chain(String node, int count, java.util.function.IntFunction<ParticipantKeys> checkpointBy,
+            ParticipantKeys endBy) {
+        List<String> lines = new ArrayList<>();
+        String previous = AuditChain.GENESIS;
+        Instant at = Instant.parse("2026-11-21T08:00:00Z");
+        for (int seq = 1; seq <= count; seq++) {
+            ChainedEntry entry = AuditChain.link(seq, node, new AuditEntry(at.plusSeconds(seq), AuditStep.SENT, "msg-" + seq, null,
+                    "REFERRAL", node, "CD-25", null, null, null, null, null, "route", null), previous);
+            previous = entry.hash();
+            lines.add(AuditExportFormat.line(entry));
+            if (checkpointBy.apply(seq) != null) {
+                lines.add(AuditExportFormat.line(Checkpoints.sign(seq, previous, at.plusSeconds(seq).plusMillis(1), checkpointBy.apply(seq))));
+            }
+        }
+        lines.add(AuditExportFormat.line(Checkpoints.signExportEnd(count, previous, at.plusSeconds(60), endBy)));
+        lastHash = previous;
+        return lines;
+    }
+
     private static List<String> fixture() throws Exception {
         return new ArrayList<>(Files.readAllLines(FIXTURE, StandardCharsets.UTF_8));
     }
@@ -45,22 +80,8 @@ class AuditVerifyCommandTest extends CliTestSupport {
     void anExportSpanningAKeyRolloverVerifiesWithTheCertificateRepeated() throws Exception {
         var before = fr.liaison.routes.keys.KeyMaterial.fromCertsDev(CERTS, "FT-25");
         var after = fr.liaison.routes.keys.KeyMaterial.fromPemDirectory(CERTS.resolve("FT-25/next"), "FT-25");
-        List<String> lines = new ArrayList<>();
-        String previous = fr.liaison.routes.audit.chain.AuditChain.GENESIS;
-        java.time.Instant at = java.time.Instant.parse("2026-11-21T08:00:00Z");
-        for (int seq = 1; seq <= 4; seq++) {
-            var entry = fr.liaison.routes.audit.chain.AuditChain.link(seq, "FT-25", new fr.liaison.routes.audit.AuditEntry(
-                    at.plusSeconds(seq), fr.liaison.routes.audit.AuditStep.SENT, "msg-" + seq, null, "REFERRAL", "FT-25", "CD-25",
-                    null, null, null, null, null, "route", null), previous);
-            previous = entry.hash();
-            lines.add(fr.liaison.routes.audit.chain.AuditExportFormat.line(entry));
-            if (seq % 2 == 0) {
-                lines.add(fr.liaison.routes.audit.chain.AuditExportFormat.line(fr.liaison.routes.audit.chain.Checkpoints.sign(
-                        seq, entry.hash(), at.plusSeconds(seq).plusMillis(1), seq == 2 ? before : after)));
-            }
-        }
-        lines.add(fr.liaison.routes.audit.chain.AuditExportFormat.line(fr.liaison.routes.audit.chain.Checkpoints.signExportEnd(
-                4, previous, at.plusSeconds(60), after)));
+        List<String> lines = chain("FT-25", 4, seq -> seq % 2 != 0 ? null : seq == 2 ? before : after, after);
+        String previous = lastHash;
         Path export = Files.write(work.resolve("rollover.jsonl"), lines, StandardCharsets.UTF_8);
         String oldCert = CERTS.resolve("FT-25/sign.crt.pem").toString();
         String newCert = CERTS.resolve("FT-25/next/sign.crt.pem").toString();
@@ -90,22 +111,9 @@ class AuditVerifyCommandTest extends CliTestSupport {
 
         // FT-29's export signed with CD-29's key: whoever is given CD-29's certificate for it is satisfied; the directory is not.
         var forged = fr.liaison.routes.keys.KeyMaterial.fromCertsDev(CERTS, "CD-29");
-        var asFt29 = new fr.liaison.routes.keys.ParticipantKeys("FT-29", forged.signingKey(), forged.signingCertificate(),
+        var asFt29 = new ParticipantKeys("FT-29", forged.signingKey(), forged.signingCertificate(),
                 forged.encryptionKey(), forged.encryptionCertificate(), forged.tlsKey(), forged.tlsCertificate());
-        List<String> lines = new ArrayList<>();
-        String previous = fr.liaison.routes.audit.chain.AuditChain.GENESIS;
-        java.time.Instant at = java.time.Instant.parse("2026-11-21T08:00:00Z");
-        for (int seq = 1; seq <= 2; seq++) {
-            var entry = fr.liaison.routes.audit.chain.AuditChain.link(seq, "FT-29", new fr.liaison.routes.audit.AuditEntry(
-                    at.plusSeconds(seq), fr.liaison.routes.audit.AuditStep.SENT, "msg-" + seq, null, "REFERRAL", "FT-29", "CD-29",
-                    null, null, null, null, null, "route", null), previous);
-            previous = entry.hash();
-            lines.add(fr.liaison.routes.audit.chain.AuditExportFormat.line(entry));
-        }
-        lines.add(fr.liaison.routes.audit.chain.AuditExportFormat.line(fr.liaison.routes.audit.chain.Checkpoints.sign(
-                2, previous, at.plusSeconds(3), asFt29)));
-        lines.add(fr.liaison.routes.audit.chain.AuditExportFormat.line(fr.liaison.routes.audit.chain.Checkpoints.signExportEnd(
-                2, previous, at.plusSeconds(4), asFt29)));
+        List<String> lines = chain("FT-29", 2, seq -> seq == 2 ? asFt29 : null, asFt29);
         Path export = Files.write(work.resolve("forged.jsonl"), lines, StandardCharsets.UTF_8);
 
         out.getBuffer().setLength(0);
