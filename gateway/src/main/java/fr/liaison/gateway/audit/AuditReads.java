@@ -173,7 +173,12 @@ public class AuditReads {
         String origin = origin();
         String actor = officer + ": " + what;
         if (actor.length() > MAX_ACTOR - origin.length()) { // a filter is what the officer typed: kept as far as the column goes
-            actor = actor.substring(0, MAX_ACTOR - origin.length() - 1) + "…";
+            int cut = MAX_ACTOR - origin.length() - 1;
+            // Never between the two halves of a character outside the BMP: half of one cannot be written to the chain.
+            if (Character.isHighSurrogate(actor.charAt(cut - 1))) {
+                cut--;
+            }
+            actor = actor.substring(0, cut) + "…";
         }
         actor += origin;
         audit.append(new AuditEntry(clock.instant(), AuditStep.LOG_READ, null, null, null, null, null, null, null, null, null,

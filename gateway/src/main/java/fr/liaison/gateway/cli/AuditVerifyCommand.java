@@ -2,24 +2,23 @@ package fr.liaison.gateway.cli;
 
 import fr.liaison.routes.audit.chain.AuditChainVerifier;
 import fr.liaison.routes.audit.chain.AuditVerificationException;
-import fr.liaison.routes.audit.chain.AuditExportFormat;
 import fr.liaison.routes.audit.chain.Checkpoint;
 import fr.liaison.routes.directory.Directory;
 import fr.liaison.routes.directory.Participant;
 import fr.liaison.routes.directory.SignedDirectory;
+import fr.liaison.routes.keys.Fingerprints;
 import fr.liaison.routes.keys.Pem;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -69,6 +68,21 @@ final class AuditVerifyCommand implements Callable<Integer> {
                     + "entries before its first one cannot then be checked, nor that none were removed.")
     boolean partial;
 
+    @Option(names = "--node", paramLabel = "ID",
+            description = "The participant whose export this must be, e.g. FT-29: required with --directory (its certificates are "
+                    + "that participant's), checked with --cert.")
+    String node;
+
+    @Option(names = "--exported-after", paramLabel = "INSTANT",
+            description = "The export must have been made at or after this time (ISO-8601, e.g. 2026-11-25T09:00:00Z): an older "
+                    + "export of the same node, handed over in place of the one asked for, is refused.")
+    Instant exportedAfter;
+
+    @Option(names = "--without-end",
+            description = "Read an export made by a node before exports ended with their signed end: it must still end with the "
+                    + "checkpoint of its last entry, but a cut just after one of its checkpoints cannot then be seen.")
+    boolean withoutEnd;
+
     @Parameters(index = "0", paramLabel = "EXPORT", description = "The export, one JSON record per line.")
     Path export;
 
@@ -77,19 +91,13 @@ final class AuditVerifyCommand implements Callable<Integer> {
         if (certs.isEmpty() == (directory == null)) {
             throw new ParameterException(spec.commandLine(), "Give the node's certificates (--cert) or the signed directory (--directory), one of the two");
         }
-        if (directory != null && (operatorCert == null || caCert == null)) {
-            throw new ParameterException(spec.commandLine(), "--directory needs --operator-cert and --ca-cert, its trust anchors");
+        if (directory != null && (operatorCert == null || caCert == null || node == null)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--directory needs --operator-cert and --ca-cert, its trust anchors, and --node, the participant whose export it is");
         }
         List<X509Certificate> certificates = certs.stream().map(Pem::certificate).toList();
         String listed = "";
         if (directory != null) {
-            String node = firstNode();
-            if (node == null) {
-                PrintWriter err = spec.commandLine().getErr();
-                err.printf("%s line 1: %s: the first line names no node%n", ErrorCode.AUDIT_MALFORMED.code(), kind(ErrorCode.AUDIT_MALFORMED));
-                err.flush();
-                return LiaisonCommand.REFUSED;
-            }
             Directory network = SignedDirectory.load(directory, Pem.certificate(operatorCert), Pem.certificate(caCert), Clock.systemUTC());
             Participant participant = network.require(node);
             certificates = new ArrayList<>(participant.signingCertificates());
@@ -98,44 +106,48 @@ final class AuditVerifyCommand implements Callable<Integer> {
         }
         AuditChainVerifier.Result result;
         try (InputStream in = Files.newInputStream(export)) {
-            result = AuditChainVerifier.verify(in, certificates, partial);
+            result = AuditChainVerifier.verify(in, certificates, partial, !withoutEnd);
         } catch (AuditVerificationException e) {
-            PrintWriter err = spec.commandLine().getErr();
-            err.printf("%s line %d: %s: %s%n", e.code().code(), e.line(), kind(e.code()), e.reason());
-            err.flush();
-            return LiaisonCommand.REFUSED;
+            return refused(e.code(), e.line(), e.reason());
         } catch (IOException e) {
             throw new LiaisonException(ErrorCode.IO_FAILED, "cannot read " + export);
         }
-        // The export's signed end (required) signs its last entry; a chain exported before any checkpoint has none.
         Checkpoint end = result.exportEnd();
-        Checkpoint last = result.lastCheckpoint() == null ? end : result.lastCheckpoint();
-        // The certificates given are the only binding of a key to a node here: the subject says whose it is.
-        String subject = certificates.stream().filter(c -> fr.liaison.routes.keys.Fingerprints.sha256(c).equals(last.signer()))
+        // The statement that vouches for the whole file: its end, or, without one, its last checkpoint.
+        Checkpoint last = end != null ? end : result.lastCheckpoint();
+        if (node != null && !node.equals(last.node())) {
+            return refused(ErrorCode.AUDIT_ENTRY_INSERTED, 1, "this is the chain of " + last.node() + ", not of " + node);
+        }
+        if (exportedAfter != null && last.at().isBefore(exportedAfter)) {
+            return refused(ErrorCode.AUDIT_TRUNCATED, 0, "the export was made at " + last.at() + ", before "
+                    + exportedAfter + ": it is an older export of the chain, which may lack the entries written since");
+        }
+        // The certificates given (or listed) are what binds a key to the node: the subject says whose it is.
+        String subject = certificates.stream().filter(c -> Fingerprints.sha256(c).equals(last.signer()))
                 .findFirst().map(c -> " (" + c.getSubjectX500Principal().getName() + ")").orElse("");
-        out().printf("OK: %d entries, last signed %s seq %d hash %s at %s by %s%s%s%n", result.entries(),
-                last.exportEnd() ? "end" : "checkpoint", last.seq(), last.hash(), last.at(), last.node(),
-                last.signer() == null ? "" : " with certificate " + last.signer() + subject, listed);
-        if (result.firstSeq() > 1) {
-            out().printf("Exported by %s at %s; a part of it, from entry seq %d: its signed end covers entry seq %d, the last one, "
-                    + "and nothing before the part was checked.%n", end.node(), end.at(), result.firstSeq(), end.seq());
+        Checkpoint checkpoint = result.lastCheckpoint();
+        out().printf("OK: %d entries of %s, signed %s%s%s%n", result.entries(), last.node(),
+                last.signer() == null ? "with the certificate given" : "with certificate " + last.signer(), subject, listed);
+        if (checkpoint != null) {
+            out().printf("Last signed checkpoint: seq %d hash %s at %s%n", checkpoint.seq(), checkpoint.hash(), checkpoint.at());
+        }
+        if (end == null) {
+            out().printf("No signed end (--without-end): a cut just after a checkpoint cannot be seen; the proof reaches %s.%n",
+                    last.at());
+        } else if (result.firstSeq() > 1) {
+            out().printf("Exported at %s; a part of it, from entry seq %d: its signed end covers entry seq %d, the last one, "
+                    + "and nothing before the part was checked.%n", end.at(), result.firstSeq(), end.seq());
         } else {
-            out().printf("Exported by %s at %s, complete: its signed end covers entry seq %d, the last one.%n", end.node(), end.at(),
-                    end.seq());
+            out().printf("Exported at %s, complete: its signed end covers entry seq %d, the last one.%n", end.at(), end.seq());
         }
         return 0;
     }
 
-    /** The node the export's first line names, null if that line cannot be read. */
-    private String firstNode() {
-        try (BufferedReader reader = Files.newBufferedReader(export, StandardCharsets.UTF_8)) {
-            String first = reader.readLine();
-            return first == null ? null : AuditExportFormat.parse(first).node();
-        } catch (LiaisonException | java.nio.charset.CharacterCodingException e) {
-            return null;
-        } catch (IOException e) {
-            throw new LiaisonException(ErrorCode.IO_FAILED, "cannot read " + export);
-        }
+    private int refused(ErrorCode code, long line, String reason) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf(line > 0 ? "%s line %d: %s: %s%n" : "%s%s: %s: %s%n", code.code(), line > 0 ? line : "", kind(code), reason);
+        err.flush();
+        return LiaisonCommand.REFUSED;
     }
 
     /** The kind of tampering, in a word, before the verifier's reason. */

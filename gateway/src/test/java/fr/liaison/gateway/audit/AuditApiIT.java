@@ -243,6 +243,12 @@ class AuditApiIT {
         assertThat(newest.path("actor").asString()).isEqualTo("officer: search page=0 size=500" + FROM_HERE);
         assertThat(newest.path("node").asString()).isEqualTo(NODE);
         assertThat(newest.path("hash").asString()).matches("[0-9a-f]{64}");
+        // A filter too long for the entry is cut, never between the two halves of a character outside the BMP.
+        String emoji = "x" + "\uD83D\uDE00".repeat(300);
+        JsonNode cut = search("size=1&messageId=" + java.net.URLEncoder.encode(emoji, StandardCharsets.UTF_8));
+        assertThat(cut.path("total").asLong()).isZero();
+        String cutActor = search("size=2").path("entries").get(1).path("actor").asString();
+        assertThat(cutActor).hasSizeLessThanOrEqualTo(500).endsWith("\uDE00…" + FROM_HERE).startsWith("officer: search messageId=x\uD83D\uDE00");
 
         JsonNode first = search("size=2&page=0&step=REFUSED");
         JsonNode second = search("size=2&page=1&step=REFUSED");

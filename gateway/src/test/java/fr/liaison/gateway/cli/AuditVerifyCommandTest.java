@@ -70,9 +70,9 @@ class AuditVerifyCommandTest extends CliTestSupport {
         int status = run("audit-verify", "--cert", FT29, FIXTURE.toString());
 
         assertThat(status).as(err.toString()).isZero();
-        assertThat(out.toString()).matches("OK: 12 entries, last signed checkpoint seq 12 hash "
-                + "1923f5cf9c6402610599d80eb18d5f891ceac4f9764b6784a5d99098b1b377c3 at 2026-11-20T08:\\S+Z by FT-29\\R"
-                + "Exported by FT-29 at 2026-11-20T08:\\S+Z, complete: its signed end covers entry seq 12, the last one.\\R");
+        assertThat(out.toString()).matches("OK: 12 entries of FT-29, signed with certificate [0-9a-f]{64} \\(CN=[^)]*\\)\\R"
+                + "Last signed checkpoint: seq 12 hash 1923f5cf9c6402610599d80eb18d5f891ceac4f9764b6784a5d99098b1b377c3 at 2026-11-20T08:\\S+Z\\R"
+                + "Exported at 2026-11-20T08:02:24Z, complete: its signed end covers entry seq 12, the last one.\\R");
         assertThat(err.toString()).isEmpty();
     }
 
@@ -94,20 +94,22 @@ class AuditVerifyCommandTest extends CliTestSupport {
         int status = run("audit-verify", "--cert", oldCert, "--cert", newCert, export.toString());
 
         assertThat(status).as(err.toString()).isZero();
-        assertThat(out.toString()).startsWith("OK: 4 entries, last signed checkpoint seq 4 hash " + previous)
-                .contains(" by FT-25 with certificate " + fr.liaison.routes.keys.Fingerprints.sha256(after.signingCertificate())
-                        + " (" + after.signingCertificate().getSubjectX500Principal().getName() + ")");
+        assertThat(out.toString()).startsWith("OK: 4 entries of FT-25, signed with certificate "
+                        + fr.liaison.routes.keys.Fingerprints.sha256(after.signingCertificate())
+                        + " (" + after.signingCertificate().getSubjectX500Principal().getName() + ")")
+                .contains("Last signed checkpoint: seq 4 hash " + previous);
     }
 
     @Test
     void withTheSignedDirectoryTheNodesCertificatesAreThoseItListsForTheExportsNode() throws Exception {
         String[] directory = {"--directory", CERTS.resolve("directory.signed").toString(),
             "--operator-cert", CERTS.resolve("network-operator.crt.pem").toString(), "--ca-cert", CERTS.resolve("network-ca.crt.pem").toString()};
-        List<String> args = new ArrayList<>(List.of("audit-verify"));
+        List<String> args = new ArrayList<>(List.of("audit-verify", "--node", "FT-29"));
         args.addAll(List.of(directory));
         args.add(FIXTURE.toString());
         assertThat(run(args.toArray(String[]::new))).as(err.toString()).isZero();
-        assertThat(out.toString()).contains(" by FT-29", ", listed for FT-29 in directory version ");
+        assertThat(out.toString()).startsWith("OK: 12 entries of FT-29, signed with certificate ")
+                .contains(", listed for FT-29 in directory version ");
 
         // FT-29's export signed with CD-29's key: whoever is given CD-29's certificate for it is satisfied; the directory is not.
         var forged = fr.liaison.routes.keys.KeyMaterial.fromCertsDev(CERTS, "CD-29");
@@ -118,11 +120,33 @@ class AuditVerifyCommandTest extends CliTestSupport {
 
         out.getBuffer().setLength(0);
         assertThat(run("audit-verify", "--cert", CERTS.resolve("CD-29/sign.crt.pem").toString(), export.toString())).isZero();
-        assertThat(out.toString()).contains(" by FT-29 with certificate ").contains("CD-29");
+        assertThat(out.toString()).startsWith("OK: 2 entries of FT-29, signed with certificate ").contains("CD-29");
         args.set(args.size() - 1, export.toString());
         assertThat(run(args.toArray(String[]::new))).isEqualTo(LiaisonCommand.REFUSED);
         assertThat(err.toString()).startsWith("GW-AUDIT-006 line 3: bad checkpoint: checkpoint of seq 2: signed with the key of certificate ")
                 .contains("not among the node's certificates given");
+    }
+
+    @Test
+    void theNodeTheTimeAndAnExportWithoutItsEndAreTheOfficersToSay() throws Exception {
+        assertThat(run("audit-verify", "--cert", FT29, "--node", "FT-17", FIXTURE.toString())).isEqualTo(LiaisonCommand.REFUSED);
+        assertThat(err.toString()).startsWith("GW-AUDIT-003 line 1: inserted: this is the chain of FT-29, not of FT-17");
+
+        // The fixture was exported at 08:02:24: an officer who asked for an export at 09:00 was handed an older one.
+        assertThat(run("audit-verify", "--cert", FT29, "--exported-after", "2026-11-20T09:00:00Z", FIXTURE.toString()))
+                .isEqualTo(LiaisonCommand.REFUSED);
+        assertThat(err.toString()).contains("GW-AUDIT-005: truncated: the export was made at 2026-11-20T08:02:24Z, before "
+                + "2026-11-20T09:00:00Z");
+        out.getBuffer().setLength(0);
+        assertThat(run("audit-verify", "--cert", FT29, "--exported-after", "2026-11-20T08:00:00Z", FIXTURE.toString())).isZero();
+
+        // An export made before exports had their end: refused as cut, unless the officer says it is one of those.
+        List<String> withoutEnd = fixture().subList(0, 15);
+        assertThat(run("audit-verify", "--cert", FT29, tampered(withoutEnd).toString())).isEqualTo(LiaisonCommand.REFUSED);
+        out.getBuffer().setLength(0);
+        assertThat(run("audit-verify", "--cert", FT29, "--without-end", tampered(withoutEnd).toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("OK: 12 entries of FT-29", "No signed end (--without-end): a cut just after a checkpoint "
+                + "cannot be seen; the proof reaches 2026-11-20T08:");
     }
 
     @Test

@@ -211,12 +211,22 @@ public final class AuditChainVerifier {
      */
     public static Result verify(InputStream jsonLines, Collection<X509Certificate> nodeSigningCertificates,
             boolean allowUnanchoredStart) throws IOException {
+        return verify(jsonLines, nodeSigningCertificates, allowUnanchoredStart, true);
+    }
+
+    /**
+     * As {@link #verify(InputStream, Collection, boolean)}; with {@code requireExportEnd} false, an
+     * export made before exports had their signed end is read too: it must still end with the
+     * checkpoint of its last entry, but a cut just after one of its checkpoints cannot then be seen.
+     */
+    public static Result verify(InputStream jsonLines, Collection<X509Certificate> nodeSigningCertificates,
+            boolean allowUnanchoredStart, boolean requireExportEnd) throws IOException {
         AuditChainVerifier verifier = new AuditChainVerifier(nodeSigningCertificates, allowUnanchoredStart);
         Lines lines = new Lines(jsonLines);
         while (true) {
             String line = lines.next();
             if (line == null) {
-                return verifier.finishExport();
+                return verifier.finish(true, requireExportEnd);
             }
             if (lines.unreadable != null) {
                 verifier.next();
@@ -302,10 +312,10 @@ public final class AuditChainVerifier {
                     + "or lines were removed from its end");
         }
         // The end covers the node's chain from entry 1: a file starting later lost its first lines.
-        if (requireExportEnd && firstSeq > 1 && !allowUnanchoredStart) {
+        if (exportEnd != null && firstSeq > 1 && !allowUnanchoredStart) {
             throw fail(ErrorCode.AUDIT_ENTRY_DELETED, 1, "the export starts at entry seq " + firstSeq + ", but its signed end covers "
-                    + "the node's chain from entry 1: entries 1 to " + (firstSeq - 1) + " were removed from its start "
-                    + "(a part of an export verifies as partial)");
+                    + "the node's chain from entry 1: " + missing(1, firstSeq - 1) + " (removed from its start; a part of an "
+                    + "export verifies as partial)");
         }
         over = true;
         return new Result(entries, lastCheckpoint, exportEnd, started ? firstSeq : 0);

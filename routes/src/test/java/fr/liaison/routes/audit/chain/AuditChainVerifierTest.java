@@ -528,7 +528,7 @@ class AuditChainVerifierTest {
         assertThat(result.lastCheckpoint().seq()).isEqualTo(53);
         // Not as a whole export: its signed end covers the chain from entry 1, so its first lines were cut.
         assertFails(range, ErrorCode.AUDIT_ENTRY_DELETED, 1);
-        assertThatThrownBy(() -> verify(range)).hasMessageContaining("entries 1 to 20 were removed from its start");
+        assertThatThrownBy(() -> verify(range)).hasMessageContaining("entries seq 1 to 20 are missing (removed from its start");
         // The end alone: everything before it cut.
         assertFails(List.of(export.lines.get(export.lines.size() - 1)), ErrorCode.AUDIT_ENTRY_DELETED, 1);
 
