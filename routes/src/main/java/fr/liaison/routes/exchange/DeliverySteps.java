@@ -154,17 +154,20 @@ public final class DeliverySteps {
                 failure.code().code(), stepCode, now);
         audit(stored.get(), step, failure.code().code());
         if (software.pushes()) {
-            notifyFailure(stored.get(), failure, step);
+            notifyFailure(stored.get(), failure, step, stepCode);
         }
     }
 
-    private void notifyFailure(StoredMessage stored, LiaisonException failure, AuditStep step) {
+    private void notifyFailure(StoredMessage stored, LiaisonException failure, AuditStep step, String stepCode) {
         // Ids, participant ids and codes only: nothing to escape, nothing personal.
         String event = "{\"event\":\"MESSAGE_FAILED\",\"messageId\":\"" + stored.messageId() + "\",\"recipient\":\""
                 + stored.recipient() + "\",\"status\":\"FAILED\",\"step\":\"" + step.name() + "\",\"errorCode\":\""
                 + failure.code().code() + "\""
                 + (failure instanceof PeerRefusal refusal && refusal.recipientCode() != null
-                        ? ",\"recipientErrorCode\":\"" + refusal.recipientCode() + "\"" : "") + "}";
+                        ? ",\"recipientErrorCode\":\"" + refusal.recipientCode() + "\"" : "")
+                // A dead letter: why its last try failed.
+                + (step == AuditStep.DEAD_LETTERED && !stepCode.equals(failure.code().code())
+                        ? ",\"lastTryErrorCode\":\"" + stepCode + "\"" : "") + "}";
         try {
             software.push(stored.messageId(), "MESSAGE_FAILED", event.getBytes(StandardCharsets.UTF_8));
         } catch (LiaisonException unreachable) {

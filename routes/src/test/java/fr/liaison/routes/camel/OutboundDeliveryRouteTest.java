@@ -139,7 +139,8 @@ class OutboundDeliveryRouteTest {
         // FAILED is recorded first, then the software is told.
         await().atMost(Duration.ofSeconds(10)).until(() -> !pushed.isEmpty());
         assertThat(pushed).singleElement().asString().startsWith("MESSAGE_FAILED " + messageId)
-                .contains("\"status\":\"FAILED\"", "\"step\":\"DEAD_LETTERED\"", "\"errorCode\":\"GW-EXCHANGE-008\"");
+                .contains("\"status\":\"FAILED\"", "\"step\":\"DEAD_LETTERED\"", "\"errorCode\":\"GW-EXCHANGE-008\"",
+                        "\"lastTryErrorCode\":\"GW-EXCHANGE-007\"");
     }
 
     /** Accepted under a consent revoked before it left (an unreachable peer, a re-submission): failed, never sent. */
