@@ -36,9 +36,9 @@ import org.springframework.stereotype.Service;
 /**
  * The chain as stored: verified in place with the same verifier as the offline tool, and exported
  * as JSON Lines that end with a checkpoint of the exported head and the export's signed end, so
- * that any later truncation of the file shows, even just after a checkpoint. In place, a log whose last entries are gone although the node signed a head
- * beyond them is reported truncated (GW-AUDIT-005), not deleted: the entries after its end were
- * removed, not entries within it.
+ * that any later truncation of the file shows, even just after a checkpoint. In place, a log whose
+ * last entries are gone although the node signed a head beyond them is reported truncated
+ * (GW-AUDIT-005), not deleted: the entries after its end were removed, not entries within it.
  */
 @Service
 class AuditChainService {
