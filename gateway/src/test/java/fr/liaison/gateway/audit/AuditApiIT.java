@@ -118,6 +118,7 @@ class AuditApiIT {
     private String consentId;
     private String otherConsentId;
     private String undeliverableId;
+    private byte[] undeliverableXml;
     private String refusedNoConsentId;
     private String refusedOtherRecipientId;
     private String receivedId;
@@ -164,6 +165,7 @@ class AuditApiIT {
         // Accepted, then dead-lettered: CD-25's node does not run.
         SampleMessages.Fresh undeliverable = samples.message("referral.xml", NODE, PEER, consentId, null);
         undeliverableId = undeliverable.messageId();
+        undeliverableXml = undeliverable.xml();
         HttpResponse<byte[]> accepted = send("POST", "/api/v1/messages", bearer, undeliverable.xml(), "application/xml");
         assertThat(accepted.statusCode()).as(text(accepted)).isEqualTo(202);
 
@@ -644,6 +646,11 @@ class AuditApiIT {
             assertThat(letter.path("errorCode").asString()).isEqualTo("GW-EXCHANGE-008");
             assertThat(letter.path("resubmittable").asBoolean()).isTrue();
         });
+
+        // The software sending the failed message again is told it failed, not that it was accepted.
+        HttpResponse<byte[]> sentAgain = send("POST", "/api/v1/messages", bearer, undeliverableXml, "application/xml");
+        assertProblem(sentAgain, 409, "GW-API-015");
+        assertThat(json(sentAgain).path("detail").asString()).contains("GW-EXCHANGE-008", "dead letters");
 
         HttpResponse<byte[]> resubmitted = send("POST", "/api/v1/dead-letters/" + undeliverableId + "/resubmit", officer, null, null);
         assertThat(resubmitted.statusCode()).as(text(resubmitted)).isEqualTo(202);

@@ -95,13 +95,19 @@ public final class OutboundSteps {
         boolean inserted = node.messages().insert(StoredMessage.of(message, Direction.OUTBOUND, outbound.personHash(),
                 MessageStatus.ACCEPTED, AuditStep.ACCEPTED.name(), null, now, outbound.canonicalXml()), () -> node.recordStarted(message));
         if (!inserted) {
-            boolean sameMessage = node.messages().find(outbound.messageId(), Direction.OUTBOUND)
-                    .filter(held -> held.payload() != null && MessageDigest.isEqual(held.payload(), outbound.canonicalXml()))
-                    .isPresent();
-            if (sameMessage) {
-                return outbound.messageId();
+            Optional<StoredMessage> same = node.messages().find(outbound.messageId(), Direction.OUTBOUND)
+                    .filter(held -> held.payload() != null && MessageDigest.isEqual(held.payload(), outbound.canonicalXml()));
+            if (same.isEmpty()) {
+                throw new LiaisonException(ErrorCode.API_IDEMPOTENCY_CONFLICT, "message id " + outbound.messageId() + " was already submitted");
             }
-            throw new LiaisonException(ErrorCode.API_IDEMPOTENCY_CONFLICT, "message id " + outbound.messageId() + " was already submitted");
+            if (same.get().status() == MessageStatus.FAILED) {
+                // Answering ACCEPTED would let the software wait for a delivery that nothing will attempt.
+                throw new LiaisonException(ErrorCode.API_MESSAGE_FAILED, "message " + outbound.messageId() + " failed ("
+                        + same.get().errorCode() + ")" + (ErrorCode.EXCHANGE_DEAD_LETTER.code().equals(same.get().errorCode())
+                                ? ": an officer can re-submit it from the dead letters, or send it under a new message id"
+                                : ": send it again, corrected, under a new message id"));
+            }
+            return outbound.messageId();
         }
         node.audit().append(AuditEntry.forMessage(AuditStep.ACCEPTED, message, outbound.personHash(), now)
                 .withActor(outbound.client()).withPayloadDigest(Receipts.sha256Hex(outbound.canonicalXml())));

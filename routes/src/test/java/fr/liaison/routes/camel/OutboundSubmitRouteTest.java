@@ -150,6 +150,30 @@ class OutboundSubmitRouteTest {
     }
 
     @Test
+    void aFailedMessageSubmittedAgainIsRefusedWithItsFailureNotAccepted() throws Exception {
+        ConsentRecord consent = ccas.recordConsent();
+        byte[] referral = Messages.fresh("referral.xml", "CCAS-29232", "FT-29", consent.consentId());
+        String messageId = Messages.messageId(referral);
+        ccas.submit(referral);
+        ccas.store.updateStatus(messageId, Direction.OUTBOUND, MessageStatus.FAILED, AuditStep.DEAD_LETTERED.name(), "GW-EXCHANGE-008",
+                java.time.Instant.now());
+
+        assertThatThrownBy(() -> ccas.submit(referral)).isInstanceOf(CamelExecutionException.class)
+                .cause().isInstanceOf(LiaisonException.class)
+                .satisfies(e -> {
+                    assertThat(((LiaisonException) e).code().code()).isEqualTo("GW-API-015");
+                    assertThat(e.getMessage()).contains("GW-EXCHANGE-008").contains("dead letters");
+                });
+
+        assertThat(enqueued.getReceivedCounter()).as("not queued again").isEqualTo(1);
+        assertThat(ccas.stored(messageId, Direction.OUTBOUND).status()).isEqualTo(MessageStatus.FAILED);
+        assertThat(ccas.auditOf(messageId)).last().satisfies(entry -> {
+            assertThat(entry.step()).isEqualTo(AuditStep.REFUSED);
+            assertThat(entry.errorCode()).isEqualTo("GW-API-015");
+        });
+    }
+
+    @Test
     void otherContentUnderAKnownMessageIdIsRefused() throws Exception {
         ConsentRecord consent = ccas.recordConsent();
         byte[] referral = Messages.fresh("referral.xml", "CCAS-29232", "FT-29", consent.consentId());

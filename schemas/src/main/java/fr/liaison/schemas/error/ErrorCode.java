@@ -114,6 +114,7 @@ public enum ErrorCode {
     API_SOAP_REQUEST("GW-API-012", "The SOAP request names no operation of this service, or a SOAP version or mandatory header it does not take."),
     API_LOGIN_THROTTLED("GW-API-013", "Too many failed or simultaneous logins naming this user: logins are refused for now; try again after Retry-After seconds."),
     API_UNAUTHENTICATED_READS_BUSY("GW-API-014", "Too many requests whose sender is not yet known are being received at once; try again after Retry-After seconds."),
+    API_MESSAGE_FAILED("GW-API-015", "This message failed for good: it is not sent again under its id."),
 
     // Key material of this node
     KEYS_UNAVAILABLE("GW-KEYS-001", "The key material of this participant cannot be loaded."),
