@@ -43,6 +43,13 @@ class ExchangeController {
     static final MediaType CMS = MediaType.parseMediaType("application/cms");
     static final String MESSAGE_ID_HEADER = "Liaison-Message-Id";
     static final int ENVELOPES_IN_FLIGHT = 4;
+    /**
+     * Envelopes one peer may have being received at once, whatever their size: twice what a sending
+     * node delivers at once by default ({@code liaison.queues.outbound-consumers}, 8). Each holds one
+     * of the listener's threads while it arrives, so a peer sending many small envelopes slowly
+     * cannot take them all from the others.
+     */
+    static final int RECEPTIONS_PER_PEER = 16;
 
     private final ProducerTemplate producer;
     private final DirectoryHolder directory;
@@ -60,6 +67,7 @@ class ExchangeController {
     /** Half of it for one peer, so that one peer sending slowly cannot keep the others out. */
     private final int maxEnvelopeBytesPerPeer;
     private final Map<String, Semaphore> inFlightByPeer = new ConcurrentHashMap<>();
+    private final Map<String, Semaphore> receptionsByPeer = new ConcurrentHashMap<>();
     private final BrokerDisk disk;
 
     ExchangeController(ProducerTemplate producer, DirectoryHolder directory, AuditTrail audit, Clock clock,
@@ -97,6 +105,19 @@ class ExchangeController {
         }
         // A 503, not a signed refusal: the sender's node keeps the envelope and sends it again later.
         disk.requireRoom(peer.id());
+        Semaphore receptions = receptionsByPeer.computeIfAbsent(peer.id(), id -> new Semaphore(RECEPTIONS_PER_PEER));
+        if (!receptions.tryAcquire()) {
+            throw rejected(request, messageId, peer.id(), null, new LiaisonException(ErrorCode.EXCHANGE_BUSY,
+                    "this peer has " + RECEPTIONS_PER_PEER + " envelopes being received"));
+        }
+        try {
+            return receiveWithinShares(request, messageId, peer);
+        } finally {
+            receptions.release();
+        }
+    }
+
+    private ResponseEntity<byte[]> receiveWithinShares(HttpServletRequest request, String messageId, Participant peer) {
         int held = (int) bytesToHold(request);
         Semaphore peerShare = inFlightByPeer.computeIfAbsent(peer.id(), id -> new Semaphore(maxEnvelopeBytesPerPeer));
         if (!peerShare.tryAcquire(held)) {

@@ -823,13 +823,15 @@ class HostileInputIT {
     }
 
     /**
-     * A peer holding two envelopes of the largest size, both still arriving: its share of the memory
-     * for envelopes is taken, so a third envelope of its own is answered 503 at once (its node sends
-     * it again later) rather than read.
+     * A peer holding envelopes still arriving, by default two of the largest size (its share of the
+     * memory for envelopes), or {@code count} of {@code size} bytes (its share of the listener's
+     * threads): one more envelope of its own is answered 503 at once (its node sends it again later)
+     * rather than read.
      */
     private void busyPeer(HostileCase c) throws Exception {
+        int count = Integer.parseInt(c.options().getOrDefault("count", "2"));
         String head = "POST /exchange/v1/envelopes HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/cms\r\n"
-                + "Content-Length: " + MAX_ENVELOPE_BYTES + "\r\n\r\n";
+                + "Content-Length: " + c.options().getOrDefault("size", Integer.toString(MAX_ENVELOPE_BYTES)) + "\r\n\r\n";
         byte[] small = ("POST /exchange/v1/envelopes HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/cms\r\n"
                 + "Content-Length: 4\r\nConnection: close\r\n\r\n0000").getBytes(StandardCharsets.US_ASCII);
         List<Socket> held = new java.util.ArrayList<>();
@@ -848,14 +850,14 @@ class HostileInputIT {
             }
         });
         try {
-            for (int i = 0; i < 2; i++) {
+            for (int i = 0; i < count; i++) {
                 Socket socket = tlsSocket(SENDER);
                 socket.getOutputStream().write((head + "0").getBytes(StandardCharsets.US_ASCII));
                 socket.getOutputStream().flush();
                 held.add(socket);
             }
             trickle.start();
-            // The two are in once the node has taken them; until then the third may still get through (and be refused as garbage).
+            // They are in once the node has taken them; until then one more may still get through (and be refused as garbage).
             RawAnswer busy = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                     .until(() -> exchange(tlsSocket(SENDER), small), answer -> answer.status() == 503);
             assertThat(JSON.readTree(busy.body()).path("code").asString()).isEqualTo(c.expected());

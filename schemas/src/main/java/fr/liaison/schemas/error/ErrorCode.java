@@ -74,7 +74,7 @@ public enum ErrorCode {
     EXCHANGE_PEER_SERVER_CERTIFICATE("GW-EXCHANGE-009", "The recipient node's TLS server certificate is not the directory's TLS certificate of the recipient participant; nothing was sent, delivery is retried."),
     EXCHANGE_INCOMPLETE("GW-EXCHANGE-010", "The envelope did not arrive whole (the connection broke or stalled); the sender sends it again."),
     EXCHANGE_NOT_MINIMISED("GW-EXCHANGE-011", "The message carries data this recipient's kind of institution does not receive (data minimisation)."),
-    EXCHANGE_BUSY("GW-EXCHANGE-012", "The node is receiving too many envelope bytes at once; the sender sends it again later."),
+    EXCHANGE_BUSY("GW-EXCHANGE-012", "The node is receiving too many envelopes, or envelope bytes, at once; the sender sends it again later."),
 
     // Conventions between participants (carried by the signed directory)
     CONVENTION_NONE("GW-CONVENTION-001", "No convention between these participants covers this message type and purpose."),
