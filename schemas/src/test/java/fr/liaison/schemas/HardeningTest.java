@@ -18,6 +18,26 @@ class HardeningTest {
     }
 
     @Test
+    void anUndeclaredPrefixInAnXsiTypeIsARefusalNotAFailure() {
+        String xml = Samples.validText("referral.xml").replace("<requestedAccompaniment>",
+                "<requestedAccompaniment xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"l:AccompanimentKind\">");
+
+        List<Violation> violations = codec.validate(utf8(xml), MessageFormat.XML);
+
+        assertThat(violations).extracting(Violation::code).containsExactly(ErrorCode.SCHEMA_INVALID);
+        assertThat(violations).first().extracting(Violation::location).asString().endsWith("/requestedAccompaniment");
+    }
+
+    @Test
+    void aDeclaredPrefixInAnXsiTypeNamingTheElementsOwnTypeIsRead() {
+        String xml = Samples.validText("referral.xml").replace("<requestedAccompaniment>",
+                "<requestedAccompaniment xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:l=\"urn:liaison:messages:v1\""
+                        + " xsi:type=\"l:AccompanimentKind\">");
+
+        assertThat(codec.validate(utf8(xml), MessageFormat.XML)).isEmpty();
+    }
+
+    @Test
     void refusesDoctypeWithCode() {
         assertThatThrownBy(() -> codec.read(Samples.invalid("referral-doctype-xxe.xml"), MessageFormat.XML))
                 .isInstanceOfSatisfying(LiaisonException.class,
