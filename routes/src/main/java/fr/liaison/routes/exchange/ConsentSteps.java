@@ -3,6 +3,7 @@ package fr.liaison.routes.exchange;
 import fr.liaison.routes.audit.AuditEntry;
 import fr.liaison.routes.audit.AuditStep;
 import fr.liaison.routes.consent.ConsentRecord;
+import fr.liaison.routes.signing.SignedContent;
 import fr.liaison.schemas.MessageFormat;
 import fr.liaison.schemas.ValidatedMessage;
 import fr.liaison.schemas.error.ErrorCode;
@@ -16,6 +17,7 @@ import fr.liaison.schemas.v1.Purpose;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -42,7 +44,7 @@ public final class ConsentSteps {
         ConsentRecord record = node.consentProofs().sign(validated, node.keys());
         var existing = node.consents().find(record.consentId());
         if (existing.isPresent()) {
-            if (!sameConsent(existing.get(), record)) {
+            if (!sameConsent(existing.get(), record) || !sameContent(existing.get(), (Consent) validated.message())) {
                 throw new LiaisonException(ErrorCode.CONSENT_DUPLICATE, record.consentId());
             }
             return existing.get();
@@ -56,6 +58,22 @@ public final class ConsentSteps {
         return a.personHash().equals(b.personHash()) && a.purpose().equals(b.purpose())
                 && a.allowedRecipients().equals(b.allowedRecipients()) && a.allowedCategories().equals(b.allowedCategories())
                 && a.grantedAt().equals(b.grantedAt()) && a.expiresAt().equals(b.expiresAt());
+    }
+
+    /**
+     * Every term alike, how and by whom it was collected included: only the header (another message
+     * id, another time) may differ for the same consent.
+     */
+    private boolean sameContent(ConsentRecord held, Consent incoming) {
+        if (held.proof() == null) {
+            return true; // nothing more kept than the record's terms, compared above
+        }
+        byte[] recordedXml = SignedContent.ownContent(held.proof());
+        if (!(node.codec().read(recordedXml, MessageFormat.XML).message() instanceof Consent recorded)) {
+            return false;
+        }
+        recorded.setHeader(incoming.getHeader());
+        return Arrays.equals(node.codec().toXml(recorded), node.codec().toXml(incoming));
     }
 
     public ConsentRecord find(String consentId) {

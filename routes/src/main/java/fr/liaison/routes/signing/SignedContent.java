@@ -101,6 +101,18 @@ public final class SignedContent {
     }
 
     /**
+     * The content of a signature this node made and kept itself, read without verifying it again.
+     * Never for bytes received: those go through {@link #verify}.
+     */
+    public static byte[] ownContent(byte[] der) {
+        try {
+            return (byte[]) new CMSSignedData(der).getSignedContent().getContent();
+        } catch (CMSException | RuntimeException e) {
+            throw new IllegalStateException("a signature kept by this node cannot be read", e);
+        }
+    }
+
+    /**
      * Parses and verifies: one DER ContentInfo and nothing after it, SignedData over id-data with the
      * content attached, one signer with signed attributes, its certificate included once, a SHA-2
      * digest and an accepted signature algorithm, the certificate trusted by the network (chain,
