@@ -43,7 +43,7 @@ class InboxController {
 
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     List<Map<String, Object>> list(@RequestParam(defaultValue = "100") int limit) {
-        return messages.inbox(Math.max(1, Math.min(limit, 1000))).stream().map(m -> {
+        return messages.inbox(ListLimit.checked(limit)).stream().map(m -> {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("messageId", m.messageId());
             view.put("messageType", m.messageType());

@@ -89,6 +89,12 @@ class ProblemHandler {
                 .body(Problems.body(refusal, null));
     }
 
+    /** A list asked for with a limit out of range, audited. */
+    @ExceptionHandler(ListLimit.OutOfRange.class)
+    ResponseEntity<Map<String, Object>> limitOutOfRange(ListLimit.OutOfRange e, HttpServletRequest request) {
+        return refused(refusals.refused(new LiaisonException(ErrorCode.API_BAD_REQUEST, e.getMessage()), request), request);
+    }
+
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
     ResponseEntity<Map<String, Object>> method(HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
         ResponseEntity<Map<String, Object>> problem = refused(new LiaisonException(ErrorCode.API_METHOD_NOT_ALLOWED,

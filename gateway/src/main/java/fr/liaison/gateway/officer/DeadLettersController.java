@@ -1,6 +1,7 @@
 package fr.liaison.gateway.officer;
 
 import fr.liaison.gateway.api.Identifiers;
+import fr.liaison.gateway.api.ListLimit;
 import fr.liaison.gateway.audit.AuditReads;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
@@ -41,7 +42,7 @@ class DeadLettersController {
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     List<Map<String, Object>> list(@RequestParam(defaultValue = "200") int limit, Principal officer) {
         reads.recordRead(officer.getName(), "dead-letters");
-        return deadLetters.failed(Math.max(1, Math.min(limit, 1000)));
+        return deadLetters.failed(ListLimit.checked(limit));
     }
 
     /** Puts the message back on the delivery queue (202), or says with GW-API-008 why it cannot. */

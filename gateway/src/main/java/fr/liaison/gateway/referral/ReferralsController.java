@@ -1,5 +1,6 @@
 package fr.liaison.gateway.referral;
 
+import fr.liaison.gateway.api.ListLimit;
 import fr.liaison.routes.lifecycle.Referral;
 import fr.liaison.routes.lifecycle.ReferralState;
 import fr.liaison.routes.lifecycle.ReferralStore;
@@ -27,7 +28,7 @@ class ReferralsController {
 
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     List<Map<String, Object>> list(@RequestParam(required = false) ReferralState state, @RequestParam(defaultValue = "100") int limit) {
-        return referrals.list(state, Math.max(1, Math.min(limit, 1000))).stream().map(ReferralsController::describe).toList();
+        return referrals.list(state, ListLimit.checked(limit)).stream().map(ReferralsController::describe).toList();
     }
 
     static Map<String, Object> describe(Referral r) {

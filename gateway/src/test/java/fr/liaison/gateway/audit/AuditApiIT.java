@@ -662,6 +662,11 @@ class AuditApiIT {
         assertProblem(send("POST", "/api/v1/dead-letters/" + receivedId + "/resubmit", officer, null, null), 409, "GW-API-008");
         // An id that cannot be one: malformed, not unknown.
         assertProblem(send("POST", "/api/v1/dead-letters/not-an-id/resubmit", officer, null, null), 400, "GW-API-009");
+        // A list's limit out of range is refused, not quietly changed.
+        assertProblem(send("GET", "/api/v1/dead-letters?limit=0", officer, null, null), 400, "GW-API-009");
+        HttpResponse<byte[]> tooMany = send("GET", "/api/v1/inbox?limit=1001", bearer, null, null);
+        assertProblem(tooMany, 400, "GW-API-009");
+        assertThat(json(tooMany).path("detail").asString()).contains("1 to 1000");
         assertProblem(send("GET", "/api/v1/audit/exchanges/not-an-id", officer, null, null), 400, "GW-API-009");
         // A mistyped filter is refused, not ignored (which would widen the search), in the query as in a posted form.
         HttpResponse<byte[]> mistyped = send("GET", "/api/v1/audit?stepp=REFUSED", officer, null, null);
