@@ -23,7 +23,7 @@ import org.springframework.http.MediaType;
  * parameter names another encoding than the document would be read with is re-encoded in UTF-8,
  * its encoding declaration made to say so.
  */
-final class XmlCharset {
+public final class XmlCharset {
 
     /** The encoding declaration in the XML declaration, which is at the very start of a document. */
     private static final Pattern DECLARED = Pattern.compile("^<\\?xml\\s[^>]*?encoding\\s*=\\s*([\"'])([A-Za-z][A-Za-z0-9._-]*)\\1");
@@ -59,6 +59,32 @@ final class XmlCharset {
             text = text.substring(0, declared.start(2)) + "UTF-8" + text.substring(declared.end(2));
         }
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The encoding of a document that comes with no {@code charset} parameter, as an XML parser
+     * would find it (XML 1.0 appendix F): a byte order mark, UTF-16 without one, else the encoding
+     * declaration, else UTF-8.
+     *
+     * @param prolog the document's first bytes (256 are enough)
+     */
+    public static String withoutCharsetParameter(byte[] prolog, int length) {
+        int b0 = length > 0 ? prolog[0] & 0xFF : -1;
+        int b1 = length > 1 ? prolog[1] & 0xFF : -1;
+        if (b0 == 0xFE && b1 == 0xFF || b0 == 0xFF && b1 == 0xFE) {
+            return StandardCharsets.UTF_16.name(); // the decoder reads the mark and the byte order from it
+        }
+        if (b0 == 0x00 && b1 == 0x3C) {
+            return StandardCharsets.UTF_16BE.name();
+        }
+        if (b0 == 0x3C && b1 == 0x00) {
+            return StandardCharsets.UTF_16LE.name();
+        }
+        if (b0 == 0xEF && b1 == 0xBB) {
+            return StandardCharsets.UTF_8.name();
+        }
+        Matcher declared = DECLARED.matcher(new String(prolog, 0, Math.min(length, PROLOG), StandardCharsets.ISO_8859_1));
+        return declared.find() ? declared.group(2) : StandardCharsets.UTF_8.name();
     }
 
     /** The charset an XML media type declares; null for any other type or none. */

@@ -1,5 +1,6 @@
 package fr.liaison.gateway.soap;
 
+import fr.liaison.gateway.api.ListLimit;
 import fr.liaison.gateway.api.LocalRefusals;
 import fr.liaison.gateway.config.BrokerDisk;
 import fr.liaison.gateway.soap.v1.AcknowledgeMessage;
@@ -29,6 +30,7 @@ import fr.liaison.routes.exchange.LocalDeliverySteps;
 import fr.liaison.routes.exchange.MessageStatus;
 import fr.liaison.routes.exchange.MessageStore;
 import fr.liaison.routes.exchange.StoredMessage;
+import fr.liaison.routes.resources.ResourcePublication;
 import fr.liaison.schemas.MessageCodec;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
@@ -39,6 +41,7 @@ import jakarta.xml.bind.JAXBElement;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -92,9 +95,10 @@ class GatewaySoapService implements LiaisonGatewayPortType {
     private final String forwardQueue;
     private final BrokerDisk disk;
     private final LocalRefusals refusals;
+    private final ResourcePublication publication;
 
     GatewaySoapService(ProducerTemplate producer, MessageStore messages, ConsentSteps consents, LocalDeliverySteps delivery,
-            MessageCodec codec, String forwardQueue, BrokerDisk disk, LocalRefusals refusals) {
+            MessageCodec codec, String forwardQueue, BrokerDisk disk, LocalRefusals refusals, ResourcePublication publication) {
         this.producer = producer;
         this.messages = messages;
         this.consents = consents;
@@ -103,23 +107,29 @@ class GatewaySoapService implements LiaisonGatewayPortType {
         this.forwardQueue = forwardQueue;
         this.disk = disk;
         this.refusals = refusals;
+        this.publication = publication;
     }
 
     @Override
     public SubmitMessageResponse submitMessage(SubmitMessage request) throws LiaisonFault {
         byte[] xml = xml(received(request.getAny()));
-        String messageId;
+        List<String> ids = new ArrayList<>();
         try {
             disk.requireRoom(client());
-            messageId = producer.requestBodyAndHeader("direct:outbound-submit", xml, ExchangeHeaders.CLIENT, client(), String.class);
+            for (byte[] message : publication.copies(xml)) {
+                ids.add(producer.requestBodyAndHeader("direct:outbound-submit", message, ExchangeHeaders.CLIENT, client(), String.class));
+            }
         } catch (LiaisonException e) {
             throw SoapFaults.of(e);
         } catch (CamelExecutionException e) {
             throw fault(e);
         }
         SubmitMessageResponse response = new SubmitMessageResponse();
-        response.setMessageId(messageId);
+        response.setMessageId(ids.get(0));
         response.setStatus(MessageStatus.ACCEPTED.name());
+        if (ids.size() > 1) {
+            response.getCopyMessageId().addAll(ids); // a resource published to every participant its conventions name
+        }
         return response;
     }
 
@@ -164,7 +174,12 @@ class GatewaySoapService implements LiaisonGatewayPortType {
 
     @Override
     public ListInboxResponse listInbox(ListInbox request) throws LiaisonFault {
-        int limit = request.getLimit() == null ? 100 : Math.max(1, Math.min(request.getLimit(), 1000));
+        int limit;
+        try {
+            limit = request.getLimit() == null ? 100 : ListLimit.checked(request.getLimit());
+        } catch (ListLimit.OutOfRange e) {
+            throw SoapFaults.of(refusals.refused(new LiaisonException(ErrorCode.API_BAD_REQUEST, e.getMessage()), client()));
+        }
         ListInboxResponse response = new ListInboxResponse();
         for (StoredMessage message : messages.inbox(limit)) {
             InboxEntry entry = new InboxEntry();

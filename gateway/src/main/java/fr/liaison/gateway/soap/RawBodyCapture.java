@@ -4,6 +4,11 @@ import fr.liaison.gateway.api.LocalRefusals;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.xml.XMLConstants;
+import javax.xml.namespace.NamespaceContext;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
@@ -17,6 +22,7 @@ import org.apache.cxf.staxutils.StaxUtils;
 import org.apache.cxf.staxutils.W3CDOMStreamReader;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import org.w3c.dom.NamedNodeMap;
 import org.w3c.dom.Node;
 
 /**
@@ -29,6 +35,8 @@ final class RawBodyCapture extends AbstractSoapInterceptor {
 
     /** Exchange key of the operation element (e.g. g:SubmitMessage) as received. */
     static final String OPERATION_ELEMENT = "liaison.soap.operation";
+    /** A value that may be a qualified name (xsi:type="l:Kind"): its prefix, if any. */
+    private static final Pattern QUALIFIED_VALUE = Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_.-]*):[A-Za-z_][A-Za-z0-9_.-]*\\s*");
 
     private final OperationShapes shapes;
     private final LocalRefusals refusals;
@@ -52,6 +60,8 @@ final class RawBodyCapture extends AbstractSoapInterceptor {
             return;
         }
         try {
+            // Live: after the operation is read, what the Envelope and Body declare is still in scope.
+            NamespaceContext inScope = reader.getNamespaceContext();
             Document document = DOMUtils.newDocument();
             Element body = document.createElementNS(message.getVersion().getNamespace(), "Body");
             document.appendChild(body);
@@ -59,6 +69,13 @@ final class RawBodyCapture extends AbstractSoapInterceptor {
             Element operation = firstElement(body);
             if (operation == null) {
                 return;
+            }
+            // A prefix may be used in a value (xsi:type="l:Kind") and declared on the Envelope, as some
+            // toolkits do: the operation and the message, read on their own, keep every declaration in scope.
+            declareFromAbove(operation, operation, inScope);
+            Element submitted = firstElement(operation);
+            if (submitted != null) {
+                inheritDeclarations(submitted, operation);
             }
             String refused = shapes.refusal(operation);
             if (refused != null) {
@@ -76,6 +93,63 @@ final class RawBodyCapture extends AbstractSoapInterceptor {
             message.setContent(XMLStreamReader.class, replay);
         } catch (XMLStreamException e) {
             throw new Fault(e);
+        }
+    }
+
+    /**
+     * Declares on {@code operation} the namespaces declared above it (on the Body or the Envelope)
+     * that a value within it uses: the default one, and each prefix of a value that may be a
+     * qualified name and that nothing within declares. Each was in scope there already.
+     */
+    private static void declareFromAbove(Element operation, Element node, NamespaceContext inScope) {
+        if (node == operation) {
+            String defaultNamespace = inScope.getNamespaceURI(XMLConstants.DEFAULT_NS_PREFIX);
+            if (defaultNamespace != null && !defaultNamespace.isEmpty()) {
+                declare(operation, "", defaultNamespace);
+            }
+        }
+        NamedNodeMap attributes = node.getAttributes();
+        for (int i = 0; i < attributes.getLength(); i++) {
+            declarePrefixOf(operation, node, attributes.item(i).getNodeValue(), inScope);
+        }
+        for (Node child = node.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element element) {
+                declareFromAbove(operation, element, inScope);
+            } else if (child.getNodeType() == Node.TEXT_NODE) {
+                declarePrefixOf(operation, node, child.getNodeValue(), inScope);
+            }
+        }
+    }
+
+    private static void declarePrefixOf(Element operation, Element where, String value, NamespaceContext inScope) {
+        if (value == null || value.length() > 200) {
+            return;
+        }
+        Matcher qualified = QUALIFIED_VALUE.matcher(value);
+        if (qualified.matches() && where.lookupNamespaceURI(qualified.group(1)) == null) {
+            String namespace = inScope.getNamespaceURI(qualified.group(1));
+            if (namespace != null && !namespace.isEmpty()) {
+                declare(operation, qualified.group(1), namespace);
+            }
+        }
+    }
+
+    /** Declares on {@code element} every namespace declared on {@code from} that it does not declare itself. */
+    private static void inheritDeclarations(Element element, Element from) {
+        NamedNodeMap attributes = from.getAttributes();
+        for (int i = 0; i < attributes.getLength(); i++) {
+            Node attribute = attributes.item(i);
+            if (XMLConstants.XMLNS_ATTRIBUTE_NS_URI.equals(attribute.getNamespaceURI())) {
+                String prefix = XMLConstants.XMLNS_ATTRIBUTE.equals(attribute.getLocalName()) ? "" : attribute.getLocalName();
+                declare(element, prefix, attribute.getNodeValue());
+            }
+        }
+    }
+
+    private static void declare(Element element, String prefix, String namespace) {
+        String name = prefix.isEmpty() ? XMLConstants.XMLNS_ATTRIBUTE : XMLConstants.XMLNS_ATTRIBUTE + ":" + prefix;
+        if (!element.hasAttributeNS(XMLConstants.XMLNS_ATTRIBUTE_NS_URI, prefix.isEmpty() ? XMLConstants.XMLNS_ATTRIBUTE : prefix)) {
+            element.setAttributeNS(XMLConstants.XMLNS_ATTRIBUTE_NS_URI, name, namespace);
         }
     }
 

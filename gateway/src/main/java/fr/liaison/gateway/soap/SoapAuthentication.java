@@ -77,7 +77,9 @@ final class SoapAuthentication extends AbstractSoapInterceptor {
         Optional<String> client = bearer(message).or(() -> basic(message)).or(() -> usernameToken(message));
         if (client.isEmpty()) {
             SoapFault fault = new SoapFault(SoapFaults.faultString(ErrorCode.API_UNAUTHENTICATED), message.getVersion().getSender());
-            fault.setDetail(SoapFaults.detail(ErrorCode.API_UNAUTHENTICATED, null));
+            fault.setDetail(SoapFaults.detail(ErrorCode.API_UNAUTHENTICATED, digestPassword(message)
+                    ? "a UsernameToken's password digest cannot be checked (the node keeps no token in clear): send the token as PasswordText, or in an Authorization header"
+                    : "send Authorization: Bearer <token>, HTTP Basic, or a wsse:UsernameToken whose PasswordText is the token"));
             fault.setStatusCode(401);
             throw fault;
         }
@@ -118,6 +120,17 @@ final class SoapAuthentication extends AbstractSoapInterceptor {
         String name = username.getTextContent().strip();
         return clients.authenticate(password.getTextContent().strip())
                 .filter(client -> MessageDigest.isEqual(client.getBytes(StandardCharsets.UTF_8), name.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Whether the Security header holds a UsernameToken whose password is of another type than PasswordText. */
+    private static boolean digestPassword(SoapMessage message) {
+        Header security = message.getHeader(SECURITY);
+        if (security == null || !(security.getObject() instanceof Element element)) {
+            return false;
+        }
+        Element token = child(element, "UsernameToken");
+        Element password = token == null ? null : child(token, "Password");
+        return password != null && !password.getAttribute("Type").isEmpty() && !PASSWORD_TEXT.equals(password.getAttribute("Type"));
     }
 
     /** Why the Security header's Timestamp refuses the request, or null when it has none or it holds. */

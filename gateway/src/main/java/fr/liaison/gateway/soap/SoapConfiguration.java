@@ -8,6 +8,7 @@ import fr.liaison.gateway.config.LiaisonProperties;
 import fr.liaison.routes.exchange.ConsentSteps;
 import fr.liaison.routes.exchange.LocalDeliverySteps;
 import fr.liaison.routes.exchange.MessageStore;
+import fr.liaison.routes.resources.ResourcePublication;
 import fr.liaison.schemas.MessageCodec;
 
 import java.time.Clock;
@@ -37,8 +38,9 @@ class SoapConfiguration {
 
     @Bean
     GatewaySoapService gatewaySoapService(ProducerTemplate producer, MessageStore messages, ConsentSteps consents,
-            LocalDeliverySteps delivery, MessageCodec codec, EndpointProperties endpoints, BrokerDisk disk, LocalRefusals refusals) {
-        return new GatewaySoapService(producer, messages, consents, delivery, codec, endpoints.forwardQueue(), disk, refusals);
+            LocalDeliverySteps delivery, MessageCodec codec, EndpointProperties endpoints, BrokerDisk disk, LocalRefusals refusals,
+            ResourcePublication publication) {
+        return new GatewaySoapService(producer, messages, consents, delivery, codec, endpoints.forwardQueue(), disk, refusals, publication);
     }
 
     @Bean
@@ -59,6 +61,7 @@ class SoapConfiguration {
             endpoint.setPublishedEndpointUrl(published);
         }
         endpoint.getInInterceptors().add(new SoapVersionFromContentType());
+        endpoint.getInInterceptors().add(new SoapBodyEncoding());
         endpoint.getInInterceptors().add(new EnvelopeWithBody());
         endpoint.getInInterceptors().add(new SoapAuthentication(clients, clock));
         endpoint.getInInterceptors().add(new RawBodyCapture(new OperationShapes(), refusals));

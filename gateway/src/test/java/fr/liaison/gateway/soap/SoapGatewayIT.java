@@ -439,6 +439,78 @@ class SoapGatewayIT {
         assertThat(refused).isNotNull();
     }
 
+    /** What SOAP toolkits other than CXF send: node-soap, zeep, hand-written clients. */
+    @Test
+    void requestsAsOtherToolkitsWriteThemAreRead() throws Exception {
+        // node-soap declares its prefixes on the Envelope, and one of them is used in a value (xsi:type).
+        String consentId = recordConsent(client(ft, ft.token));
+        String diagnosis = new String(samples.message("shared-diagnosis.xml", "FT-17", "CD-17", consentId, null).xml(), StandardCharsets.UTF_8)
+                .replaceFirst("<\\?xml[^>]*>", "")
+                .replace("<purpose>", "<purpose xsi:type=\"l:Purpose\">");
+        String submit = "<s:Envelope xmlns:s=\"" + SOAP11 + "\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
+                + " xmlns:l=\"urn:liaison:messages:v1\" xmlns:g=\"urn:liaison:gateway:v1\"><s:Body><g:SubmitMessage>" + diagnosis
+                + "</g:SubmitMessage></s:Body></s:Envelope>";
+        HttpResponse<byte[]> accepted = ft.send(ft.authorized("/soap/v1/gateway").header("Content-Type", "text/xml; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString(submit)));
+        assertThat(accepted.statusCode()).as(new String(accepted.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        String typedLimit = "<s:Envelope xmlns:s=\"" + SOAP11 + "\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
+                + " xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"><s:Body><g:ListInbox xmlns:g=\"urn:liaison:gateway:v1\">"
+                + "<g:limit xsi:type=\"xsd:int\">5</g:limit></g:ListInbox></s:Body></s:Envelope>";
+        HttpResponse<byte[]> listed = ft.send(ft.authorized("/soap/v1/gateway").header("Content-Type", "text/xml; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString(typedLimit)));
+        assertThat(listed.statusCode()).as(new String(listed.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+
+        // No charset parameter: the document's own byte order mark or encoding declaration says how it is written.
+        String list = "<s:Envelope xmlns:s=\"" + SOAP11 + "\"><s:Body><!-- \u00e9 --><g:ListInbox xmlns:g=\"urn:liaison:gateway:v1\"/>"
+                + "</s:Body></s:Envelope>";
+        byte[] utf16 = ("\ufeff" + list).getBytes(StandardCharsets.UTF_16LE);
+        byte[] latin1 = ("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" + list).getBytes(StandardCharsets.ISO_8859_1);
+        for (byte[] body : List.of(utf16, latin1)) {
+            HttpResponse<byte[]> answer = ft.send(ft.authorized("/soap/v1/gateway").header("Content-Type", "text/xml")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+            assertThat(answer.statusCode()).as(new String(answer.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        }
+
+        // A content coding is refused as on REST, not read as malformed XML.
+        HttpResponse<byte[]> gzipped = ft.send(ft.authorized("/soap/v1/gateway").header("Content-Type", "text/xml; charset=UTF-8")
+                .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofString(list)));
+        assertThat(gzipped.statusCode()).isEqualTo(415);
+        assertThat(new String(gzipped.body(), StandardCharsets.UTF_8)).contains("GW-API-004").contains("Content-Encoding");
+
+        // A limit out of range is refused, not changed.
+        ListInbox none = new ListInbox();
+        none.setLimit(0);
+        LiaisonFault outOfRange = catchThrowableOfType(LiaisonFault.class, () -> client(ft, ft.token).listInbox(none));
+        assertThat(outOfRange.getFaultInfo().getCode()).isEqualTo("GW-API-009");
+        assertThat(outOfRange.getFaultInfo().getDetail()).contains("1 to 1000");
+
+        // A password digest cannot be checked: the fault says what to send instead.
+        String digest = """
+                <s:Envelope xmlns:s="%s"><s:Header><wsse:Security xmlns:wsse="%s"><wsse:UsernameToken>
+                <wsse:Username>%s</wsse:Username><wsse:Password Type="%s#PasswordDigest">x</wsse:Password></wsse:UsernameToken>
+                </wsse:Security></s:Header><s:Body><g:ListInbox xmlns:g="urn:liaison:gateway:v1"/></s:Body></s:Envelope>
+                """.formatted(SOAP11, SoapAuthentication.WSSE, ft.clientName, SoapAuthentication.PASSWORD_TEXT.replace("#PasswordText", ""));
+        HttpResponse<byte[]> refused = ft.send(ft.anonymous("/soap/v1/gateway").header("Content-Type", "text/xml; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString(digest)));
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("GW-API-001").contains("PasswordText");
+    }
+
+    @Test
+    void aResourceWithoutRecipientIsPublishedToEveryPartnerAsOnRest() throws Exception {
+        SubmitMessage publish = new SubmitMessage();
+        publish.setAny(element(samples.message("resource-directory-entry.xml", "CD-17", null, null, null).xml()));
+
+        // Before, the SOAP service sent it as it came: refused for want of a recipient.
+        SubmitMessageResponse published = client(cd, cd.token).submitMessage(publish);
+
+        List<String> copies = published.getCopyMessageId().isEmpty() ? List.of(published.getMessageId()) : published.getCopyMessageId();
+        assertThat(copies).contains(published.getMessageId()).doesNotHaveDuplicates();
+        for (String copy : copies) {
+            assertThat(status(client(cd, cd.token), copy).getRecipient()).isNotNull().isNotEqualTo("CD-17");
+        }
+    }
+
     @Test
     void wsdlIsServedWithTheMessageSchemaItImports() throws Exception {
         HttpResponse<byte[]> wsdl = ft.send(ft.anonymous("/soap/v1/gateway?wsdl").GET());

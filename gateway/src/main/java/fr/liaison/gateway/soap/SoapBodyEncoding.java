@@ -1,0 +1,86 @@
+package fr.liaison.gateway.soap;
+
+import fr.liaison.gateway.api.XmlCharset;
+import fr.liaison.schemas.error.ErrorCode;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.apache.cxf.binding.soap.SoapFault;
+import org.apache.cxf.binding.soap.SoapMessage;
+import org.apache.cxf.binding.soap.interceptor.AbstractSoapInterceptor;
+import org.apache.cxf.helpers.HttpHeaderHelper;
+import org.apache.cxf.interceptor.Fault;
+import org.apache.cxf.message.Message;
+import org.apache.cxf.phase.Phase;
+
+/**
+ * How the request's bytes are text. A body with a content coding (gzip...) is refused, as on the
+ * REST API, rather than parsed as XML and called malformed. A body whose Content-Type names no
+ * charset is read in the encoding the document itself shows (RFC 7303: its byte order mark, else
+ * its encoding declaration, else UTF-8), where CXF would read it as UTF-8 whatever it says: WS-I
+ * Basic Profile R4001 has a receiver accept UTF-16 as well as UTF-8.
+ */
+final class SoapBodyEncoding extends AbstractSoapInterceptor {
+
+    private static final int PROLOG = 256;
+
+    SoapBodyEncoding() {
+        super(Phase.RECEIVE);
+        addAfter(SoapVersionFromContentType.class.getName());
+    }
+
+    @Override
+    public void handleMessage(SoapMessage message) throws Fault {
+        if (!"POST".equals(message.get(Message.HTTP_REQUEST_METHOD))) {
+            return;
+        }
+        if (contentCoded(message)) {
+            SoapFault refusal = new SoapFault(SoapFaults.faultString(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE), message.getVersion().getSender());
+            refusal.setDetail(SoapFaults.detail(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE,
+                    "send the request without a content coding (Content-Encoding)"));
+            refusal.setStatusCode(415);
+            throw refusal;
+        }
+        Object contentType = message.get(Message.CONTENT_TYPE);
+        InputStream body = message.getContent(InputStream.class);
+        if (body == null || contentType == null || HttpHeaderHelper.findCharset(contentType.toString()) != null
+                || contentType.toString().toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+            return;
+        }
+        try {
+            BufferedInputStream buffered = new BufferedInputStream(body, PROLOG);
+            buffered.mark(PROLOG);
+            byte[] prolog = buffered.readNBytes(PROLOG);
+            buffered.reset();
+            message.setContent(InputStream.class, buffered);
+            message.put(Message.ENCODING, XmlCharset.withoutCharsetParameter(prolog, prolog.length));
+        } catch (IOException e) {
+            throw new Fault(e);
+        }
+    }
+
+    /** Any Content-Encoding other than identity. */
+    private static boolean contentCoded(SoapMessage message) {
+        Object headers = message.get(Message.PROTOCOL_HEADERS);
+        if (!(headers instanceof Map<?, ?> map)) {
+            return false;
+        }
+        for (Map.Entry<?, ?> header : map.entrySet()) {
+            if (header.getKey() instanceof String name && "Content-Encoding".equalsIgnoreCase(name) && header.getValue() instanceof List<?> values) {
+                for (Object value : values) {
+                    for (String coding : String.valueOf(value).split(",")) {
+                        if (!coding.isBlank() && !"identity".equalsIgnoreCase(coding.strip())) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        return false;
+    }
+}
