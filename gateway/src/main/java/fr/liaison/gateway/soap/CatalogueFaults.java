@@ -65,6 +65,7 @@ final class CatalogueFaults extends AbstractSoapInterceptor {
                     fault.setStatusCode(400); // SOAP 1.2 part 2, 7.5.2.2: env:Sender is 400; SOAP 1.1 faults stay 500 (WS-I BP R1126)
                 }
             }
+            nameTheCode(message, fault, carried);
             return;
         }
         boolean senderFault = fault instanceof SoapFault soap && isSender(soap);
@@ -94,6 +95,23 @@ final class CatalogueFaults extends AbstractSoapInterceptor {
         replacement.setDetail(SoapFaults.detail(code, code == ErrorCode.API_SOAP_REQUEST && undispatched ? undispatchedDetail(fault) : null));
         replacement.setStatusCode(status(code, fault, message));
         message.setContent(Exception.class, replacement);
+        if (!protocolFault(fault)) {
+            nameTheCode(message, replacement, code.code());
+        }
+    }
+
+    /**
+     * SOAP 1.2: the catalogue code as the fault's Subcode too ({@code g:GW-API-009}), where toolkits
+     * that show only the code and reason (node-soap: "soap:Sender: undefined") look for it.
+     */
+    private static void nameTheCode(SoapMessage message, Fault fault, String code) {
+        if (message.getVersion() instanceof Soap12) {
+            SoapFault soap = SoapFault.createFault(fault, message.getVersion());
+            soap.setStatusCode(fault.getStatusCode());
+            soap.setSubCode(new javax.xml.namespace.QName(SoapFaults.NAMESPACE, code, "g"));
+            soap.getNamespaces().put("g", SoapFaults.NAMESPACE); // declared where the Subcode's value needs it
+            message.setContent(Exception.class, soap);
+        }
     }
 
     /**

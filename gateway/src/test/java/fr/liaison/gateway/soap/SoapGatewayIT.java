@@ -235,6 +235,16 @@ class SoapGatewayIT {
         assertThat(root.getNamespaceURI()).isEqualTo(SOAP12);
         assertThat(root.getElementsByTagNameNS(SOAP12, "Value").item(0).getTextContent()).endsWith(":Sender");
         assertThat(root.getElementsByTagNameNS("urn:liaison:gateway:v1", "code").item(0).getTextContent()).isEqualTo("GW-API-003");
+        // The code as the Subcode too, a qualified name in the gateway's namespace, for toolkits that show only the codes.
+        Element subcode = (Element) root.getElementsByTagNameNS(SOAP12, "Subcode").item(0);
+        assertThat(subcode).as(body).isNotNull();
+        String value = subcode.getElementsByTagNameNS(SOAP12, "Value").item(0).getTextContent();
+        assertThat(value).endsWith(":GW-API-003");
+        assertThat(subcode.lookupNamespaceURI(value.substring(0, value.indexOf(':')))).isEqualTo("urn:liaison:gateway:v1");
+        // A fault of the node's own making (a body that is not XML) carries its code the same way.
+        HttpResponse<byte[]> notXml = ft.send(ft.authorized("/soap/v1/gateway").header("Content-Type", "application/soap+xml; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString("not xml")));
+        assertThat(new String(notXml.body(), StandardCharsets.UTF_8)).contains(":GW-XML-001</").contains("Subcode");
     }
 
     /** What a client got wrong at the SOAP level is a Client fault it can correct, never the node's failure to retry. */
