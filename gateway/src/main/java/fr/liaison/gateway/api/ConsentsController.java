@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import org.apache.camel.ProducerTemplate;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -27,6 +28,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,6 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
 class ConsentsController {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The revocation's body is read as strictly as a message: a member given twice is refused, not the last one taken. */
+    private static final JsonMapper STRICT_JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private final ConsentSteps consents;
     private final ProducerTemplate producer;
@@ -79,17 +83,7 @@ class ConsentsController {
     Map<String, Object> revoke(@PathVariable String consentId, @RequestBody(required = false) byte[] body,
             @RequestAttribute(LocalClientAuthentication.CLIENT_ATTRIBUTE) String client, HttpServletRequest request) {
         Identifiers.uuid(consentId, "consentId");
-        String reason = null;
-        if (body != null && body.length > 0) {
-            JsonNode json;
-            try {
-                json = JSON.readTree(body);
-            } catch (JacksonException e) {
-                throw refusals.refused(new LiaisonException(ErrorCode.JSON_MALFORMED,
-                        "the body, when there is one, is a JSON object such as {\"reason\": \"...\"}"), request);
-            }
-            reason = json.path("reason").asString(null);
-        }
+        String reason = body == null || body.length == 0 ? null : reason(body, request);
         disk.requireRoom(client); // the notices to the recipients are queued
         List<byte[]> notices;
         try {
@@ -101,6 +95,36 @@ class ConsentsController {
         Map<String, Object> view = describe(consents.find(consentId));
         view.put("revocationsSent", notices.size());
         return view;
+    }
+
+    /**
+     * The reason in a revocation's body, read before anything is revoked (a revocation cannot be
+     * undone): a JSON object whose only member is {@code reason}, a string or null.
+     */
+    private String reason(byte[] body, HttpServletRequest request) {
+        MediaType type;
+        try {
+            type = request.getContentType() == null ? null : MediaType.parseMediaType(request.getContentType());
+        } catch (InvalidMediaTypeException e) {
+            type = null;
+        }
+        if (type == null || !MediaType.APPLICATION_JSON.equalsTypeAndSubtype(type)) {
+            throw refusals.refused(new LiaisonException(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE,
+                    "a revocation's body, when there is one, is application/json"), request);
+        }
+        JsonNode json;
+        try {
+            json = STRICT_JSON.readTree(body);
+        } catch (JacksonException e) {
+            throw refusals.refused(new LiaisonException(ErrorCode.JSON_MALFORMED,
+                    "the body, when there is one, is a JSON object such as {\"reason\": \"...\"}, each member once"), request);
+        }
+        if (json == null || !json.isObject() || json.propertyNames().stream().anyMatch(name -> !"reason".equals(name))
+                || !(json.path("reason").isString() || json.path("reason").isNull() || json.path("reason").isMissingNode())) {
+            throw refusals.refused(new LiaisonException(ErrorCode.JSON_MAPPING,
+                    "the body is a JSON object whose only member is \"reason\", a string"), request);
+        }
+        return json.path("reason").asString(null);
     }
 
     private static Map<String, Object> describe(ConsentRecord record) {

@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import java.util.Map;
 
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -40,7 +41,14 @@ class ProblemErrorController implements ErrorController {
             status = 503;
             code = ErrorCode.EXCHANGE_INCOMPLETE;
         }
-        Map<String, Object> body = Problems.body(new LiaisonException(code, (String) null), path == null ? null : path.toString());
+        String detail = null;
+        if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof InvalidParameterException) {
+            // Parameters a filter asked for before any controller: a malformed request, not a failure.
+            status = 400;
+            code = ErrorCode.API_BAD_REQUEST;
+            detail = ProblemHandler.UNREADABLE_PARAMETERS;
+        }
+        Map<String, Object> body = Problems.body(new LiaisonException(code, detail), path == null ? null : path.toString());
         body.put("status", status); // the status decided, which the code's own may not be (a 503, a 414)
         ResponseEntity.BodyBuilder response = ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (status == 503) {

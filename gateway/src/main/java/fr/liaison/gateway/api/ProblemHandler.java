@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 
 import org.apache.camel.CamelExecutionException;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
@@ -88,6 +89,21 @@ class ProblemHandler {
         return ResponseEntity.status(Problems.status(refusal.code())).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(Problems.body(refusal, null));
     }
+
+    /**
+     * A query string or form whose parameters Tomcat cannot read (not percent-encoded UTF-8): a
+     * malformed request. Audited when its sender is known; the probes take none.
+     */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<Map<String, Object>> unreadableParameters(InvalidParameterException e, HttpServletRequest request) {
+        LiaisonException refusal = new LiaisonException(ErrorCode.API_BAD_REQUEST, UNREADABLE_PARAMETERS);
+        if (request.getAttribute(LocalClientAuthentication.CLIENT_ATTRIBUTE) != null || request.getUserPrincipal() != null) {
+            refusals.refused(refusal, request);
+        }
+        return refused(refusal, request);
+    }
+
+    static final String UNREADABLE_PARAMETERS = "the query string or form is not percent-encoded UTF-8";
 
     /** A list asked for with a limit out of range, audited. */
     @ExceptionHandler(ListLimit.OutOfRange.class)

@@ -61,30 +61,57 @@ public final class XmlCharset {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    /**
-     * The encoding of a document that comes with no {@code charset} parameter, as an XML parser
-     * would find it (XML 1.0 appendix F): a byte order mark, UTF-16 without one, else the encoding
-     * declaration, else UTF-8.
-     *
-     * @param prolog the document's first bytes (256 are enough)
-     */
-    public static String withoutCharsetParameter(byte[] prolog, int length) {
+    /** How far a document's XML declaration may reach: it holds three short pseudo-attributes and spaces. */
+    public static final int DECLARATION_BYTES = 1024;
+    private static final Pattern DECLARATION = Pattern.compile("^<\\?xml\\s[^>]*?\\?>");
+
+    /** The encoding a byte order mark at the start of {@code prolog} gives; null without one. */
+    public static String byteOrderMark(byte[] prolog, int length) {
         int b0 = length > 0 ? prolog[0] & 0xFF : -1;
         int b1 = length > 1 ? prolog[1] & 0xFF : -1;
+        int b2 = length > 2 ? prolog[2] & 0xFF : -1;
         if (b0 == 0xFE && b1 == 0xFF || b0 == 0xFF && b1 == 0xFE) {
             return StandardCharsets.UTF_16.name(); // the decoder reads the mark and the byte order from it
         }
+        return b0 == 0xEF && b1 == 0xBB && b2 == 0xBF ? StandardCharsets.UTF_8.name() : null;
+    }
+
+    /**
+     * The encoding of a document that comes with no {@code charset} parameter, as an XML parser
+     * would find it (XML 1.0 appendix F): a byte order mark, UTF-16 without one, else the encoding
+     * declaration, else UTF-8. Null when the document starts an XML declaration that does not end
+     * within {@link #DECLARATION_BYTES}, or names its encoding in a way that cannot be read: the
+     * parser is then not to guess.
+     *
+     * @param prolog the document's first bytes, {@link #DECLARATION_BYTES} of them if it has that many
+     */
+    public static String withoutCharsetParameter(byte[] prolog, int length) {
+        String marked = byteOrderMark(prolog, length);
+        if (marked != null) {
+            return marked;
+        }
+        int b0 = length > 0 ? prolog[0] & 0xFF : -1;
+        int b1 = length > 1 ? prolog[1] & 0xFF : -1;
         if (b0 == 0x00 && b1 == 0x3C) {
             return StandardCharsets.UTF_16BE.name();
         }
         if (b0 == 0x3C && b1 == 0x00) {
             return StandardCharsets.UTF_16LE.name();
         }
-        if (b0 == 0xEF && b1 == 0xBB) {
+        String start = new String(prolog, 0, Math.min(length, DECLARATION_BYTES), StandardCharsets.ISO_8859_1);
+        if (!start.startsWith("<?xml")) {
             return StandardCharsets.UTF_8.name();
         }
-        Matcher declared = DECLARED.matcher(new String(prolog, 0, Math.min(length, PROLOG), StandardCharsets.ISO_8859_1));
-        return declared.find() ? declared.group(2) : StandardCharsets.UTF_8.name();
+        Matcher declaration = DECLARATION.matcher(start);
+        if (!declaration.find()) {
+            return null;
+        }
+        String text = declaration.group();
+        Matcher declared = DECLARED.matcher(text);
+        if (declared.find()) {
+            return declared.group(2);
+        }
+        return text.contains("encoding") ? null : StandardCharsets.UTF_8.name();
     }
 
     /** The charset an XML media type declares; null for any other type or none. */

@@ -57,6 +57,18 @@ public class AuditReads {
      */
     public record Filter(Instant from, Instant to, String step, String outcome, String code, String participant, String messageId,
             String correlationId, String person, String personHash, int page, int size) {
+
+        /** The dates a database can compare: years 1 to 9999. */
+        private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+        private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
+        public Filter {
+            for (Instant bound : new Instant[] {from, to}) {
+                if (bound != null && (bound.isBefore(EARLIEST) || bound.isAfter(LATEST))) {
+                    throw new LiaisonException(ErrorCode.API_BAD_REQUEST, "from and to are dates of the years 1 to 9999");
+                }
+            }
+        }
     }
 
     public record Page(long total, int page, int size, List<Map<String, Object>> entries) {

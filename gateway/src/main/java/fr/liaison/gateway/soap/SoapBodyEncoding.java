@@ -27,7 +27,7 @@ import org.apache.cxf.phase.Phase;
  */
 final class SoapBodyEncoding extends AbstractSoapInterceptor {
 
-    private static final int PROLOG = 256;
+    private static final int PROLOG = XmlCharset.DECLARATION_BYTES;
 
     SoapBodyEncoding() {
         super(Phase.RECEIVE);
@@ -48,20 +48,34 @@ final class SoapBodyEncoding extends AbstractSoapInterceptor {
         }
         Object contentType = message.get(Message.CONTENT_TYPE);
         InputStream body = message.getContent(InputStream.class);
-        if (body == null || contentType == null || HttpHeaderHelper.findCharset(contentType.toString()) != null
-                || contentType.toString().toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+        if (body == null || contentType == null || contentType.toString().toLowerCase(Locale.ROOT).startsWith("multipart/")) {
             return;
         }
+        byte[] prolog;
         try {
             BufferedInputStream buffered = new BufferedInputStream(body, PROLOG);
             buffered.mark(PROLOG);
-            byte[] prolog = buffered.readNBytes(PROLOG);
+            prolog = buffered.readNBytes(PROLOG);
             buffered.reset();
             message.setContent(InputStream.class, buffered);
-            message.put(Message.ENCODING, XmlCharset.withoutCharsetParameter(prolog, prolog.length));
         } catch (IOException e) {
             throw new Fault(e);
         }
+        // RFC 7303: a byte order mark decides first, then the charset parameter, then the document.
+        String encoding = XmlCharset.byteOrderMark(prolog, prolog.length);
+        if (encoding == null && HttpHeaderHelper.findCharset(contentType.toString()) != null) {
+            return; // as CXF read it from the Content-Type
+        }
+        if (encoding == null) {
+            encoding = XmlCharset.withoutCharsetParameter(prolog, prolog.length);
+        }
+        if (encoding == null) {
+            SoapFault refusal = new SoapFault(SoapFaults.faultString(ErrorCode.XML_MALFORMED), message.getVersion().getSender());
+            refusal.setDetail(SoapFaults.detail(ErrorCode.XML_MALFORMED, "the XML declaration does not end within its first "
+                    + PROLOG + " bytes, or its encoding cannot be read; or send the charset in the Content-Type"));
+            throw refusal;
+        }
+        message.put(Message.ENCODING, encoding);
     }
 
     /** Any Content-Encoding other than identity. */

@@ -242,8 +242,34 @@ class HostileInputIT {
         // A revocation's body, when there is one, is JSON.
         assertProblem(post(ccas, "/api/v1/consents/" + consents.get("valid").id() + "/revocation", "reason=oops".getBytes(StandardCharsets.UTF_8),
                 "application/json"), "GW-JSON-001");
+        // Read as strictly as a message, before anything is revoked: a revocation cannot be undone.
+        String revocation = "/api/v1/consents/" + consents.get("valid").id() + "/revocation";
+        Map<String, String> bodies = new java.util.LinkedHashMap<>();
+        bodies.put("{\"reason\":\"first\",\"reason\":\"second\"}", "GW-JSON-001");
+        bodies.put("{\"reason\":[\"x\",\"y\"]}", "GW-JSON-004");
+        bodies.put("{\"reason\":12345678901234567890}", "GW-JSON-004");
+        bodies.put("{\"reason\":{\"$ne\":1}}", "GW-JSON-004");
+        bodies.put("{\"reason\":\"x\",\"extra\":1}", "GW-JSON-004");
+        bodies.put("[]", "GW-JSON-004");
+        bodies.put("null", "GW-JSON-004");
+        bodies.put("\"x\"", "GW-JSON-004");
+        for (Map.Entry<String, String> body : bodies.entrySet()) {
+            assertProblem(post(ccas, revocation, body.getKey().getBytes(StandardCharsets.UTF_8), "application/json"), body.getValue());
+        }
+        for (String type : List.of("text/plain", "application/xml")) {
+            assertProblem(post(ccas, revocation, "{\"reason\":\"x\"}".getBytes(StandardCharsets.UTF_8), type), "GW-API-004");
+        }
         assertThat(json(get(ccas, "/api/v1/consents/" + consents.get("valid").id())).path("revokedAt").isNull())
                 .as("the consent is not revoked").isTrue();
+        // A query string that is not valid percent-encoding or UTF-8: refused, not failed, with or without credentials.
+        for (String query : List.of("?a=%zz", "?%C0=1", "?x=%ED%A0%80", "?a=%")) {
+            for (String path : List.of("/api/v1/inbox", "/actuator/health")) {
+                RawAnswer answer = exchange(plainSocket(ccas.localApi.getPort()), ("GET " + path + query + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Authorization: Bearer " + ccas.token + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                assertThat(answer.status()).as(path + query + ": " + answer.text()).isEqualTo(400);
+                assertThat(JSON.readTree(answer.body()).path("code").asString()).isEqualTo("GW-API-009");
+            }
+        }
 
         // Refused by Tomcat itself (an invalid escape in the path): a problem too, not Tomcat's HTML page.
         RawAnswer invalidUri = exchange(plainSocket(ccas.localApi.getPort()),

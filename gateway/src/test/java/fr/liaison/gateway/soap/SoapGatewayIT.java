@@ -481,6 +481,20 @@ class SoapGatewayIT {
             assertThat(answer.statusCode()).as(new String(answer.body(), StandardCharsets.UTF_8)).isEqualTo(200);
         }
 
+        // The byte order mark decides before the charset parameter (RFC 7303).
+        HttpResponse<byte[]> marked = ft.send(ft.authorized("/soap/v1/gateway").header("Content-Type", "text/xml; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(utf16)));
+        assertThat(marked.statusCode()).as(new String(marked.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        // A declaration too long to be read, or whose encoding cannot be read, is refused rather than guessed at.
+        byte[] farDeclaration = ("<?xml version=\"1.0\"" + " ".repeat(1100) + "encoding=\"ISO-8859-1\"?>" + list)
+                .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] unreadableEncoding = ("<?xml version=\"1.0\" encoding=\"UTF-8';x\"?>" + list).getBytes(StandardCharsets.ISO_8859_1);
+        for (byte[] body : List.of(farDeclaration, unreadableEncoding)) {
+            HttpResponse<byte[]> answer = ft.send(ft.authorized("/soap/v1/gateway").header("Content-Type", "text/xml")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+            assertThat(new String(answer.body(), StandardCharsets.UTF_8)).contains("GW-XML-001");
+        }
+
         // A content coding is refused as on REST, not read as malformed XML.
         HttpResponse<byte[]> gzipped = ft.send(ft.authorized("/soap/v1/gateway").header("Content-Type", "text/xml; charset=UTF-8")
                 .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofString(list)));
