@@ -327,6 +327,9 @@ class ThreeNodeExchangeIT {
                 .filter(r -> r.getBodyAsString().contains(consentId)).findFirst().orElse(null), r -> r != null);
         assertSignedWithSecret(notice);
         awaitStatus(ft, notice.getHeader("Liaison-Message-Id"), "DELIVERED"); // not withdrawn under its own consent
+        // The referral the software already had is served no more: its content is forgotten; the notice stays readable.
+        assertProblem(ft.get("/api/v1/inbox/" + referral.messageId()), 404, "GW-API-003");
+        assertThat(ft.get("/api/v1/inbox/" + notice.getHeader("Liaison-Message-Id")).statusCode()).isEqualTo(200);
         ConsentRevocation revocation = (ConsentRevocation) codec.read(notice.getBody(), MessageFormat.XML).message();
         assertThat(revocation.getConsentId()).isEqualTo(consentId);
         assertThat(revocation.getHeader().getSender()).isEqualTo("CCAS-29232");

@@ -188,6 +188,13 @@ class JdbcMessageStore implements MessageStore {
     }
 
     @Override
+    public int forgetInboundContentUnderConsent(String consentId) {
+        return jdbc.sql("""
+                UPDATE message SET payload = NULL WHERE consent_id = ? AND direction = 'INBOUND' AND payload IS NOT NULL
+                AND status IN ('DELIVERED', 'WITHDRAWN') AND message_type <> 'CONSENT_REVOCATION'""").param(consentId).update();
+    }
+
+    @Override
     public List<StoredMessage> inbox(int limit) {
         return jdbc.sql("""
                 SELECT * FROM message WHERE direction = 'INBOUND' AND status = 'RECEIVED' AND acknowledged_at IS NULL

@@ -144,7 +144,16 @@ public final class ConsentSteps {
         return revocations(record.get(), revokedAt, revocation.getReason(), revocation.getHeader().getSender());
     }
 
+    /**
+     * Withdraws what the local software has not yet had, then forgets the content of what it had:
+     * under a revoked consent the node serves none of it again (a revocation is not data under it).
+     */
     private void withdrawUndelivered(String consentId, Instant now) {
+        withdrawWaiting(consentId, now);
+        node.messages().forgetInboundContentUnderConsent(consentId);
+    }
+
+    private void withdrawWaiting(String consentId, Instant now) {
         for (String messageId : node.messages().undeliveredUnderConsent(consentId)) {
             try {
                 node.messages().exclusively(messageId, Direction.INBOUND, found -> {

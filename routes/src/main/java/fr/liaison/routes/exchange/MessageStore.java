@@ -63,6 +63,13 @@ public interface MessageStore {
     /** Inbound messages under the consent still waiting for the local software. */
     List<String> undeliveredUnderConsent(String consentId);
 
+    /**
+     * Forgets the content of the inbound messages under a revoked consent that the local software
+     * already has, or that were withdrawn (DELIVERED, WITHDRAWN; not the revocations themselves):
+     * the node serves none of it again. Returns how many.
+     */
+    int forgetInboundContentUnderConsent(String consentId);
+
     /** Inbound messages delivered to the inbox and not yet acknowledged, oldest first. */
     List<StoredMessage> inbox(int limit);
 

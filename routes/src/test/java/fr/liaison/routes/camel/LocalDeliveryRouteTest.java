@@ -173,4 +173,25 @@ class LocalDeliveryRouteTest {
         assertThat(ft.stored(revocationId, Direction.INBOUND).status()).isEqualTo(MessageStatus.DELIVERED);
         assertThat(ft.stored(referralId, Direction.INBOUND).status()).isEqualTo(MessageStatus.WITHDRAWN);
     }
+
+    @Test
+    void revocationAfterDeliveryForgetsWhatTheSoftwareHadSoTheNodeServesItNoMore() throws Exception {
+        Webhook webhook = new Webhook(0);
+        ft.software = webhook;
+        ccas.start();
+        NotifyBuilder referralIn = new NotifyBuilder(ft.camel).fromRoute("local-deliver").whenDone(1).create();
+        String referralId = ccas.submit(Messages.fresh("referral.xml", "CCAS-29232", "FT-29", consent.consentId()));
+        assertThat(referralIn.matches(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(ft.stored(referralId, Direction.INBOUND).status()).isEqualTo(MessageStatus.DELIVERED);
+        assertThat(ft.stored(referralId, Direction.INBOUND).payload()).isNotNull();
+
+        NotifyBuilder revocationIn = new NotifyBuilder(ft.camel).fromRoute("local-deliver").whenDone(1).create();
+        String revocationId = ccas.submit(ccas.consentSteps.revoke(consent.consentId(), "asked by the person", "officer").get(0));
+        assertThat(revocationIn.matches(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(ft.stored(referralId, Direction.INBOUND).status()).isEqualTo(MessageStatus.DELIVERED);
+        assertThat(ft.stored(referralId, Direction.INBOUND).payload()).as("the referral's content, forgotten").isNull();
+        assertThat(ft.stored(revocationId, Direction.INBOUND).payload()).as("the revocation is news, not data under the consent").isNotNull();
+        assertThat(webhook.taken).containsExactly("REFERRAL " + referralId, "CONSENT_REVOCATION " + revocationId);
+    }
 }

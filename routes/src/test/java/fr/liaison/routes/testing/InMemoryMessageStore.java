@@ -88,6 +88,23 @@ public final class InMemoryMessageStore implements MessageStore {
     }
 
     @Override
+    public synchronized int forgetInboundContentUnderConsent(String consentId) {
+        int forgotten = 0;
+        for (var entry : rows.entrySet()) {
+            StoredMessage m = entry.getValue().message();
+            if (consentId.equals(m.consentId()) && m.direction() == Direction.INBOUND && m.payload() != null
+                    && (m.status() == MessageStatus.DELIVERED || m.status() == MessageStatus.WITHDRAWN)
+                    && !"CONSENT_REVOCATION".equals(m.messageType())) {
+                entry.setValue(new Row(new StoredMessage(m.messageId(), m.direction(), m.messageType(), m.sender(), m.recipient(),
+                        m.correlationId(), m.purpose(), m.dataCategories(), m.consentId(), m.personHash(), m.status(), m.errorCode(),
+                        m.createdAt(), m.updatedAt(), null, m.history()), entry.getValue().acknowledgedAt()));
+                forgotten++;
+            }
+        }
+        return forgotten;
+    }
+
+    @Override
     public synchronized List<StoredMessage> inbox(int limit) {
         return rows.values().stream()
                 .filter(r -> r.acknowledgedAt() == null && r.message().direction() == Direction.INBOUND
