@@ -62,12 +62,17 @@ class AuditPages {
         return "redirect:/officer/audit";
     }
 
+    /** The page's own filters, as its address carries them. */
+    private static final java.util.Set<String> PAGE_FILTERS = java.util.Set.of("from", "to", "step", "outcome", "code", "participant",
+            "messageId", "personRef", "page", "continue"); // continue: the login's return to the page first asked for
+
     @GetMapping("/officer/audit")
     String audit(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
             @RequestParam(required = false) String step, @RequestParam(required = false) String outcome,
             @RequestParam(required = false) String code, @RequestParam(required = false) String participant,
             @RequestParam(required = false) String messageId, @RequestParam(required = false) String personRef,
-            @RequestParam(defaultValue = "0") int page, Principal officer, HttpSession session, Model model) {
+            @RequestParam(defaultValue = "0") int page, Principal officer, HttpSession session, Model model,
+            jakarta.servlet.http.HttpServletRequest request) {
         Map<String, String> filter = new LinkedHashMap<>();
         filter.put("from", from);
         filter.put("to", to);
@@ -77,6 +82,14 @@ class AuditPages {
         filter.put("participant", participant);
         filter.put("messageId", messageId);
         filter.put("personRef", personRef);
+        // A mistyped filter is refused, not ignored: ignoring it would widen the search.
+        for (String name : request.getParameterMap().keySet()) {
+            if (!PAGE_FILTERS.contains(name)) {
+                filter.replaceAll((key, value) -> null);
+                return refused(filter, "This address holds a filter the page does not know; the filters are those of the form"
+                        + ("person".equals(name) ? " (a person is searched through the form, never in the address)." : "."), model);
+            }
+        }
         String personHash = blank(personRef) ? null : (String) session.getAttribute(PERSON_SEARCH + personRef);
         if (!blank(personRef) && personHash == null) {
             return refused(filter, "This person search is no longer known (it lasts as long as your session): search for the person again.", model);
@@ -128,10 +141,15 @@ class AuditPages {
         if (!blank(outcome) && !"OK".equals(outcome) && !"ERROR".equals(outcome)) {
             return refused(filter, "The outcome is OK or ERROR.", model);
         }
+        AuditReads.Filter query;
+        try {
+            query = new AuditReads.Filter(fromInstant, toInstant, blankToNull(step), blankToNull(outcome), filter.get("code"),
+                    filter.get("participant"), filter.get("messageId"), null, null, personHash, page, PAGE_SIZE);
+        } catch (LiaisonException outOfRange) {
+            return refused(filter, "Dates are of the years 1 to 9999.", model);
+        }
         prepare(filter, personHash, model);
-        AuditReads.Page result = reads.search(officer.getName(), new AuditReads.Filter(fromInstant, toInstant, blankToNull(step),
-                blankToNull(outcome), filter.get("code"), filter.get("participant"), filter.get("messageId"), null, null, personHash,
-                page, PAGE_SIZE));
+        AuditReads.Page result = reads.search(officer.getName(), query);
         model.addAttribute("result", result);
         long pages = Math.max(1, (result.total() + PAGE_SIZE - 1) / PAGE_SIZE);
         model.addAttribute("pages", pages);

@@ -357,6 +357,12 @@ class OfficerPagesIT {
         assertThat(shownSeqs()).isEmpty();
         browser.get(local.resolve("/officer/audit?personRef=0123456789abcdef01234567").toString());
         assertThat(browser.findElement(By.cssSelector("p.alert-error")).getText()).contains("search for the person again");
+        // A filter the page does not know (a person in the address) is refused, not ignored: that would show everyone.
+        browser.get(local.resolve("/officer/audit?person=0451827K").toString());
+        assertThat(browser.findElement(By.cssSelector("p.alert-error")).getText()).contains("through the form");
+        assertThat(shownSeqs()).isEmpty();
+        browser.get(local.resolve("/officer/audit?from=%2B10000-01-01T00:00").toString());
+        assertThat(browser.findElement(By.cssSelector("p.alert-error")).getText()).contains("years 1 to 9999");
 
         // Keyboard only: Tab goes through the filter's fields in reading order, Enter applies the filter.
         browser.get(local.resolve("/officer/audit").toString());
