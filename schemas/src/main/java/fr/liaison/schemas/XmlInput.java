@@ -103,6 +103,9 @@ final class XmlInput {
             return fatal(ErrorCode.XML_MALFORMED, "", "the document cannot be read");
         } catch (IllegalArgumentException e) {
             // JAXB's reading of a QName value (xsi:type) whose prefix is declared nowhere: the document's fault.
+            if (e.getMessage() == null || !e.getMessage().contains("is not bound")) {
+                throw e;
+            }
             return fatal(ErrorCode.SCHEMA_INVALID, tracker.xmlLocation(), "a value here uses a namespace prefix that is not declared");
         }
         if (!schemaErrors.violations().isEmpty()) {

@@ -1,8 +1,6 @@
 package fr.liaison.gateway.api;
 
-import fr.liaison.routes.exchange.Direction;
 import fr.liaison.routes.exchange.LocalDeliverySteps;
-import fr.liaison.routes.exchange.MessageStatus;
 import fr.liaison.routes.exchange.MessageStore;
 import fr.liaison.routes.exchange.StoredMessage;
 import fr.liaison.schemas.MessageCodec;
@@ -58,10 +56,7 @@ class InboxController {
     @GetMapping(path = "/{messageId}", produces = {MediaType.APPLICATION_XML_VALUE, MediaType.TEXT_XML_VALUE, MediaType.APPLICATION_JSON_VALUE})
     ResponseEntity<byte[]> fetch(@PathVariable String messageId, @RequestHeader(name = "Accept", defaultValue = "application/xml") String accept) {
         Identifiers.uuid(messageId, "messageId");
-        StoredMessage message = messages.find(messageId, Direction.INBOUND)
-                .filter(m -> m.status() == MessageStatus.RECEIVED || m.status() == MessageStatus.DELIVERED)
-                .filter(m -> m.payload() != null)
-                .orElseThrow(() -> new LiaisonException(ErrorCode.API_NOT_FOUND, "inbox message " + messageId));
+        StoredMessage message = delivery.readable(messageId).orElseThrow(() -> new LiaisonException(ErrorCode.API_NOT_FOUND, "inbox message " + messageId));
         if (prefersJson(accept)) {
             byte[] json = codec.toJson(codec.read(message.payload(), MessageFormat.XML).message());
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json);

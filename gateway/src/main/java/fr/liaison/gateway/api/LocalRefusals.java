@@ -40,6 +40,9 @@ public class LocalRefusals {
     /** Audits the refusal and returns it, to be thrown. */
     LiaisonException refused(LiaisonException refusal, HttpServletRequest request) {
         Object client = request.getAttribute(LocalClientAuthentication.CLIENT_ATTRIBUTE);
+        if (client == null && request.getUserPrincipal() != null) {
+            client = request.getUserPrincipal().getName(); // an officer
+        }
         return refused(refusal, client == null ? null : client.toString());
     }
 

@@ -41,8 +41,9 @@ class DeadLettersController {
     /** Failed outbound messages, latest first: id, type, recipient, code and its meaning, whether re-submittable. */
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     List<Map<String, Object>> list(@RequestParam(defaultValue = "200") int limit, Principal officer) {
+        int checked = ListLimit.checked(limit);
         reads.recordRead(officer.getName(), "dead-letters");
-        return deadLetters.failed(ListLimit.checked(limit));
+        return deadLetters.failed(checked);
     }
 
     /** Puts the message back on the delivery queue (202), or says with GW-API-008 why it cannot. */

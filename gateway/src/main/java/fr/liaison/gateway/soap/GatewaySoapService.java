@@ -196,9 +196,7 @@ class GatewaySoapService implements LiaisonGatewayPortType {
     @Override
     public FetchMessageResponse fetchMessage(FetchMessage request) throws LiaisonFault {
         String messageId = required(request.getMessageId(), "messageId");
-        StoredMessage message = messages.find(messageId, Direction.INBOUND)
-                .filter(m -> m.status() == MessageStatus.RECEIVED || m.status() == MessageStatus.DELIVERED)
-                .filter(m -> m.payload() != null)
+        StoredMessage message = delivery.readable(messageId)
                 .orElseThrow(() -> SoapFaults.of(ErrorCode.API_NOT_FOUND, "inbox message " + messageId));
         FetchMessageResponse response = new FetchMessageResponse();
         try {

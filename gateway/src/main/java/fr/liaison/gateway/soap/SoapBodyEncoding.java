@@ -19,8 +19,8 @@ import org.apache.cxf.message.Message;
 import org.apache.cxf.phase.Phase;
 
 /**
- * How the request's bytes are text. A body with a content coding (gzip...) is refused, as on the
- * REST API, rather than parsed as XML and called malformed. A body whose Content-Type names no
+ * How the request's bytes are text. A body with a content coding (gzip...) is refused (415), as on
+ * the inter-node endpoint, rather than parsed as XML and called malformed. A body whose Content-Type names no
  * charset is read in the encoding the document itself shows (RFC 7303: its byte order mark, else
  * its encoding declaration, else UTF-8), where CXF would read it as UTF-8 whatever it says: WS-I
  * Basic Profile R4001 has a receiver accept UTF-16 as well as UTF-8.
@@ -73,6 +73,7 @@ final class SoapBodyEncoding extends AbstractSoapInterceptor {
             SoapFault refusal = new SoapFault(SoapFaults.faultString(ErrorCode.XML_MALFORMED), message.getVersion().getSender());
             refusal.setDetail(SoapFaults.detail(ErrorCode.XML_MALFORMED, "the XML declaration does not end within its first "
                     + PROLOG + " bytes, or its encoding cannot be read; or send the charset in the Content-Type"));
+            refusal.setStatusCode(400); // as any body that is not well-formed XML, in both versions
             throw refusal;
         }
         message.put(Message.ENCODING, encoding);

@@ -493,6 +493,7 @@ class SoapGatewayIT {
             HttpResponse<byte[]> answer = ft.send(ft.authorized("/soap/v1/gateway").header("Content-Type", "text/xml")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
             assertThat(new String(answer.body(), StandardCharsets.UTF_8)).contains("GW-XML-001");
+            assertThat(answer.statusCode()).isEqualTo(400);
         }
 
         // A content coding is refused as on REST, not read as malformed XML.

@@ -68,9 +68,14 @@ public final class ConsentSteps {
         if (held.proof() == null) {
             return true; // nothing more kept than the record's terms, compared above
         }
-        byte[] recordedXml = SignedContent.ownContent(held.proof());
-        if (!(node.codec().read(recordedXml, MessageFormat.XML).message() instanceof Consent recorded)) {
-            return false;
+        Consent recorded;
+        try {
+            if (!(node.codec().read(SignedContent.ownContent(held.proof()), MessageFormat.XML).message() instanceof Consent kept)) {
+                return false;
+            }
+            recorded = kept;
+        } catch (LiaisonException | IllegalStateException unreadable) {
+            return false; // what is kept cannot be compared: not the same consent, as far as this node can tell
         }
         recorded.setHeader(incoming.getHeader());
         return Arrays.equals(node.codec().toXml(recorded), node.codec().toXml(incoming));

@@ -35,10 +35,10 @@ public final class LocalDeliverySteps {
             }
             StoredMessage stored = found.get();
             // A revocation is delivered even though its own consent is revoked: it is how the software learns of it.
-            if (stored.consentId() != null && !ConsentSteps.isRevocation(stored)
-                    && node.consents().find(stored.consentId()).map(ConsentRecord::revokedAt).isPresent()) {
+            if (underRevokedConsent(stored)) {
                 node.messages().updateStatus(messageId, Direction.INBOUND, MessageStatus.WITHDRAWN, "WITHDRAWN", "GW-CONSENT-003",
                         node.clock().instant());
+                node.messages().forgetInboundContentUnderConsent(stored.consentId());
                 return null;
             }
             Optional<Instant> handedOver = node.audit().recordedAt(messageId, AuditStep.DELIVERED);
@@ -53,6 +53,25 @@ public final class LocalDeliverySteps {
             }
             return null;
         });
+    }
+
+    /**
+     * A received message as the software may read it from the inbox: waiting or delivered, its
+     * content still kept, and not under a consent revoked since (the revocations themselves aside).
+     * The content of those is forgotten when the revocation is applied; this covers a push that was
+     * under way then.
+     */
+    public Optional<StoredMessage> readable(String messageId) {
+        return node.messages().find(messageId, Direction.INBOUND)
+                .filter(m -> m.status() == MessageStatus.RECEIVED || m.status() == MessageStatus.DELIVERED)
+                .filter(m -> m.payload() != null)
+                .filter(m -> !underRevokedConsent(m));
+    }
+
+    private boolean underRevokedConsent(StoredMessage stored) {
+        // A revocation is delivered even though its own consent is revoked: it is how the software learns of it.
+        return stored.consentId() != null && !ConsentSteps.isRevocation(stored)
+                && node.consents().find(stored.consentId()).map(ConsentRecord::revokedAt).isPresent();
     }
 
     /** The software pulled the message from the inbox and acknowledges it. */

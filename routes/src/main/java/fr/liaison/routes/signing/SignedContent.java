@@ -101,8 +101,8 @@ public final class SignedContent {
     }
 
     /**
-     * The content of a signature this node made and kept itself, read without verifying it again.
-     * Never for bytes received: those go through {@link #verify}.
+     * The content of a signature this node keeps (made here, or verified when it arrived), read
+     * without verifying it again. Never for bytes just received: those go through {@link #verify}.
      */
     public static byte[] ownContent(byte[] der) {
         try {

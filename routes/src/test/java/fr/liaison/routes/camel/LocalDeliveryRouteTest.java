@@ -193,5 +193,23 @@ class LocalDeliveryRouteTest {
         assertThat(ft.stored(referralId, Direction.INBOUND).payload()).as("the referral's content, forgotten").isNull();
         assertThat(ft.stored(revocationId, Direction.INBOUND).payload()).as("the revocation is news, not data under the consent").isNotNull();
         assertThat(webhook.taken).containsExactly("REFERRAL " + referralId, "CONSENT_REVOCATION " + revocationId);
+        assertThat(ft.local.readable(referralId)).isEmpty();
+        assertThat(ft.local.readable(revocationId)).isPresent();
+    }
+
+    @Test
+    void aMessageDeliveredWhileItsConsentWasBeingRevokedIsNotReadableAfterwards() throws Exception {
+        Webhook webhook = new Webhook(0);
+        ft.software = webhook;
+        NotifyBuilder delivered = new NotifyBuilder(ft.camel).fromRoute("local-deliver").whenDone(1).create();
+        String messageId = receiveReferral();
+        assertThat(delivered.matches(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(ft.local.readable(messageId)).isPresent();
+
+        // The revocation found the message being pushed: its content was kept, the consent is revoked.
+        ft.consents.markRevoked(consent.consentId(), Instant.now());
+
+        assertThat(ft.stored(messageId, Direction.INBOUND).payload()).isNotNull();
+        assertThat(ft.local.readable(messageId)).isEmpty();
     }
 }
