@@ -1,6 +1,7 @@
 package fr.liaison.gateway.audit;
 
 import fr.liaison.gateway.api.Identifiers;
+import fr.liaison.routes.audit.AuditStep;
 import fr.liaison.schemas.error.ErrorCode;
 import fr.liaison.schemas.error.LiaisonException;
 
@@ -55,6 +56,11 @@ class AuditController {
                 throw new LiaisonException(ErrorCode.API_BAD_REQUEST, "unknown filter " + quotable(name) + ": the filters are "
                         + String.join(", ", FILTERS));
             }
+        }
+        if (step != null && !step.isEmpty() && java.util.Arrays.stream(AuditStep.values()).noneMatch(s -> s.name().equals(step))) {
+            // Not an empty answer, which would read as "this never happened".
+            throw new LiaisonException(ErrorCode.API_BAD_REQUEST, "unknown step: the steps are "
+                    + java.util.Arrays.stream(AuditStep.values()).map(Enum::name).collect(java.util.stream.Collectors.joining(", ")));
         }
         AuditReads.Page result = reads.search(officer.getName(), new AuditReads.Filter(from, to, step,
                 outcome == null ? null : outcome.name(), code, participant, messageId, correlationId, person, null, page, size));

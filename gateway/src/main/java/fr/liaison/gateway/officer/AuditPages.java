@@ -1,5 +1,6 @@
 package fr.liaison.gateway.officer;
 
+import fr.liaison.gateway.api.Identifiers;
 import fr.liaison.gateway.audit.AuditReads;
 import fr.liaison.gateway.store.SqlTimes;
 import fr.liaison.routes.audit.AuditStep;
@@ -210,6 +211,7 @@ class AuditPages {
 
     @GetMapping("/officer/exchanges/{messageId}")
     String exchange(@PathVariable String messageId, Principal officer, Model model) {
+        Identifiers.uuid(messageId, "messageId"); // malformed, not a search that found nothing; never written to the log as read
         List<Map<String, Object>> steps = reads.exchange(officer.getName(), messageId);
         List<Map<String, Object>> messages = jdbc.sql("""
                 SELECT message_id, direction, message_type, sender, recipient, correlation_id, purpose, status, error_code, created_at,

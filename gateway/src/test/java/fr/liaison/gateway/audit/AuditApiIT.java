@@ -674,6 +674,10 @@ class AuditApiIT {
         assertThat(json(mistyped).path("detail").asString()).contains("unknown filter 'stepp'", "step, outcome");
         assertProblem(send("POST", "/api/v1/audit/search", officer, "persn=x".getBytes(StandardCharsets.UTF_8),
                 "application/x-www-form-urlencoded"), 400, "GW-API-009");
+        // A step that does not exist is said so, not answered with nothing (which reads as "this never happened").
+        HttpResponse<byte[]> noSuchStep = send("GET", "/api/v1/audit?step=log_read", officer, null, null);
+        assertProblem(noSuchStep, 400, "GW-API-009");
+        assertThat(json(noSuchStep).path("detail").asString()).contains("LOG_READ");
         // A date a database cannot hold, and a form that is not percent-encoded UTF-8: refused, not failed.
         assertProblem(send("GET", "/api/v1/audit?from=%2B1000000000-01-01T00:00:00Z", officer, null, null), 400, "GW-API-009");
         assertProblem(send("POST", "/api/v1/audit/search", officer, "code=%C0".getBytes(StandardCharsets.UTF_8),

@@ -361,6 +361,8 @@ class OfficerPagesIT {
         browser.get(local.resolve("/officer/audit?person=0451827K").toString());
         assertThat(browser.findElement(By.cssSelector("p.alert-error")).getText()).contains("through the form");
         assertThat(shownSeqs()).isEmpty();
+        browser.get(local.resolve("/officer/exchanges/not-an-id").toString());
+        assertThat(browser.getPageSource()).contains("GW-API-009").doesNotContain("not-an-id");
         browser.get(local.resolve("/officer/audit?from=%2B10000-01-01T00:00").toString());
         assertThat(browser.findElement(By.cssSelector("p.alert-error")).getText()).contains("years 1 to 9999");
 
