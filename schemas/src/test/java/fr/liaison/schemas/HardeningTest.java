@@ -17,12 +17,15 @@ class HardeningTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The violations of the sample referral with {@code target} written as {@code replacement}. */
+    private List<Violation> referralWith(String target, String replacement) {
+        return codec.validate(utf8(Samples.validText("referral.xml").replace(target, replacement)), MessageFormat.XML);
+    }
+
     @Test
     void anUndeclaredPrefixInAnXsiTypeIsARefusalNotAFailure() {
-        String xml = Samples.validText("referral.xml").replace("<requestedAccompaniment>",
+        List<Violation> violations = referralWith("<requestedAccompaniment>",
                 "<requestedAccompaniment xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"l:AccompanimentKind\">");
-
-        List<Violation> violations = codec.validate(utf8(xml), MessageFormat.XML);
 
         assertThat(violations).extracting(Violation::code).containsExactly(ErrorCode.SCHEMA_INVALID);
         assertThat(violations).first().extracting(Violation::location).asString().endsWith("/requestedAccompaniment");
@@ -30,11 +33,9 @@ class HardeningTest {
 
     @Test
     void aDeclaredPrefixInAnXsiTypeNamingTheElementsOwnTypeIsRead() {
-        String xml = Samples.validText("referral.xml").replace("<requestedAccompaniment>",
+        assertThat(referralWith("<requestedAccompaniment>",
                 "<requestedAccompaniment xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:l=\"urn:liaison:messages:v1\""
-                        + " xsi:type=\"l:AccompanimentKind\">");
-
-        assertThat(codec.validate(utf8(xml), MessageFormat.XML)).isEmpty();
+                        + " xsi:type=\"l:AccompanimentKind\">")).isEmpty();
     }
 
     @Test
@@ -105,11 +106,9 @@ class HardeningTest {
 
     @Test
     void ignoresSchemaLocationHintsOfTheDocument() {
-        String xml = Samples.validText("referral.xml").replace("<Referral xmlns=\"urn:liaison:messages:v1\">",
+        assertThat(referralWith("<Referral xmlns=\"urn:liaison:messages:v1\">",
                 "<Referral xmlns=\"urn:liaison:messages:v1\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
-                        + " xsi:schemaLocation=\"urn:liaison:messages:v1 http://example.invalid/evil.xsd\">");
-
-        assertThat(codec.validate(utf8(xml), MessageFormat.XML)).isEmpty();
+                        + " xsi:schemaLocation=\"urn:liaison:messages:v1 http://example.invalid/evil.xsd\">")).isEmpty();
     }
 
     @Test

@@ -135,10 +135,8 @@ class OutboundSubmitRouteTest {
 
     @Test
     void sameMessageSubmittedTwiceIsAcceptedOnce() throws Exception {
-        ConsentRecord consent = ccas.recordConsent();
-        byte[] referral = Messages.fresh("referral.xml", "CCAS-29232", "FT-29", consent.consentId());
+        byte[] referral = submittedReferral(ccas.recordConsent());
         String messageId = Messages.messageId(referral);
-        ccas.submit(referral);
 
         assertThat(ccas.submit(referral)).isEqualTo(messageId);
 
@@ -151,10 +149,8 @@ class OutboundSubmitRouteTest {
 
     @Test
     void aFailedMessageSubmittedAgainIsRefusedWithItsFailureNotAccepted() throws Exception {
-        ConsentRecord consent = ccas.recordConsent();
-        byte[] referral = Messages.fresh("referral.xml", "CCAS-29232", "FT-29", consent.consentId());
+        byte[] referral = submittedReferral(ccas.recordConsent());
         String messageId = Messages.messageId(referral);
-        ccas.submit(referral);
         ccas.store.updateStatus(messageId, Direction.OUTBOUND, MessageStatus.FAILED, AuditStep.DEAD_LETTERED.name(), "GW-EXCHANGE-008",
                 java.time.Instant.now());
 
@@ -176,9 +172,8 @@ class OutboundSubmitRouteTest {
     @Test
     void otherContentUnderAKnownMessageIdIsRefused() throws Exception {
         ConsentRecord consent = ccas.recordConsent();
-        byte[] referral = Messages.fresh("referral.xml", "CCAS-29232", "FT-29", consent.consentId());
+        byte[] referral = submittedReferral(consent);
         String messageId = Messages.messageId(referral);
-        ccas.submit(referral);
         byte[] other = Messages.fresh("referral.xml", "CCAS-29232", "FT-29", consent.consentId(), h -> {
             h.setMessageId(messageId);
             h.setCreatedAt(Messages.now().minusSeconds(30));
@@ -236,6 +231,13 @@ class OutboundSubmitRouteTest {
         } finally {
             ft.close();
         }
+    }
+
+    /** A fresh referral CCAS-29232 -> FT-29 under the consent, submitted once. */
+    private byte[] submittedReferral(ConsentRecord consent) {
+        byte[] referral = Messages.fresh("referral.xml", "CCAS-29232", "FT-29", consent.consentId());
+        ccas.submit(referral);
+        return referral;
     }
 
     static void assertRefused(Runnable call, String code) {
