@@ -114,10 +114,31 @@ final class JvmProcesses {
         }
     }
 
+    /** Below Linux's ephemeral range (32768-60999), above the development ports. */
+    private static final int FIRST_PORT = 20_000;
+    private static final int PORTS = 12_000;
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port free now, outside the ephemeral range: a port the kernel hands out (port 0) may be given
+     * again to an outgoing connection before the JVM that is to listen on it has started, and that
+     * JVM then fails with "Address already in use".
+     */
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = FIRST_PORT + random.nextInt(PORTS);
+            if (HANDED_OUT.contains(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                HANDED_OUT.add(port);
+                return port;
+            } catch (IOException taken) {
+                // in use: another one
+            }
         }
+        throw new IOException("no free port between " + FIRST_PORT + " and " + (FIRST_PORT + PORTS));
     }
 
     static void requireFree(int port, String what) {
