@@ -102,25 +102,29 @@ final class LiaisonBench implements AutoCloseable {
         Path signedDirectory = work.resolve("bench-directory.signed");
         Directory directory = BenchNetwork.create(jar, certsDev, work, signedDirectory, ports);
         this.sink = new LocalSink();
-        Node started = null;
+        Node first = null;
+        Node second = null;
         try {
-            started = start(jar, certsDev, directory, signedDirectory, senderId, null);
-            this.sender = started;
-            this.recipient = start(jar, certsDev, directory, signedDirectory, recipientId, sink);
+            first = start(jar, certsDev, directory, signedDirectory, senderId, null);
+            second = start(jar, certsDev, directory, signedDirectory, recipientId, sink);
+            this.sender = first;
+            this.recipient = second;
             awaitHealthy(sender);
             awaitHealthy(recipient);
+            for (int i = 0; i < CONSENTS; i++) {
+                String consentId = UUID.randomUUID().toString();
+                HttpResponse<String> answer = send(sender, "POST", "/api/v1/consents", payloads.consent(consentId));
+                if (answer.statusCode() != 201 && answer.statusCode() != 200) {
+                    throw new IllegalStateException("consent refused by " + senderId + ": HTTP " + answer.statusCode() + " " + answer.body());
+                }
+                consentIds.add(consentId);
+            }
         } catch (IOException | RuntimeException | InterruptedException e) {
-            JvmProcesses.stop(started == null ? null : started.process());
+            // Both nodes, whichever failed: one left running would weigh on every later run.
+            JvmProcesses.stop(first == null ? null : first.process());
+            JvmProcesses.stop(second == null ? null : second.process());
             sink.close();
             throw e;
-        }
-        for (int i = 0; i < CONSENTS; i++) {
-            String consentId = UUID.randomUUID().toString();
-            HttpResponse<String> answer = send(sender, "POST", "/api/v1/consents", payloads.consent(consentId));
-            if (answer.statusCode() != 201 && answer.statusCode() != 200) {
-                throw new IllegalStateException("consent refused by " + senderId + ": HTTP " + answer.statusCode() + " " + answer.body());
-            }
-            consentIds.add(consentId);
         }
     }
 
