@@ -27,7 +27,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * larger {@code Content-Length} at once, one of unknown length (chunked) as soon as it passes the
  * limit (only that much is ever held). Without it a body is read whole into memory before any
  * check. The refusal is audited like any other, with the code the message check would give:
- * {@code GW-XML-003} or {@code GW-JSON-002}. The inter-node endpoint does the same itself
+ * {@code GW-XML-003} or {@code GW-JSON-002}. A body with a content coding (gzip...) is refused the
+ * same way, 415 {@code GW-API-004}, rather than read and called malformed. The inter-node endpoint does the same itself
  * ({@code ExchangeController}, {@code GW-ENVELOPE-006}), once it knows the peer.
  */
 @Configuration(proxyBeanMethods = false)
@@ -66,9 +67,13 @@ class BodySizeLimit {
         @Override
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
+            if (takesBody(request) && hasBody(request) && ContentCodings.present(request)) {
+                refuse(request, response, ErrorCode.API_UNSUPPORTED_MEDIA_TYPE, "send the body without a content coding (Content-Encoding)");
+                return;
+            }
             long declared = request.getContentLengthLong();
             if (declared > limit) {
-                refuse(request, response, declared + " bytes declared, limit " + limit);
+                refuse(request, response, tooLarge(request), declared + " bytes declared, limit " + limit);
                 return;
             }
             // Any body of unknown length, whatever the spelling of its Transfer-Encoding ("chunked,"
@@ -79,7 +84,7 @@ class BodySizeLimit {
             if (declared < 0 && takesBody(request) && hasBody(request)) {
                 byte[] body = request.getInputStream().readNBytes(limit + 1);
                 if (body.length > limit) {
-                    refuse(request, response, "more than " + limit + " bytes sent");
+                    refuse(request, response, tooLarge(request), "more than " + limit + " bytes sent");
                     return;
                 }
                 chain.doFilter(new BufferedBody(request, body), response);
@@ -98,8 +103,11 @@ class BodySizeLimit {
                     || !("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()) || "OPTIONS".equals(request.getMethod()));
         }
 
-        private void refuse(HttpServletRequest request, HttpServletResponse response, String detail) throws IOException {
-            ErrorCode code = MediaType.APPLICATION_JSON.isCompatibleWith(contentType(request)) ? ErrorCode.JSON_TOO_LARGE : ErrorCode.XML_TOO_LARGE;
+        private static ErrorCode tooLarge(HttpServletRequest request) {
+            return MediaType.APPLICATION_JSON.isCompatibleWith(contentType(request)) ? ErrorCode.JSON_TOO_LARGE : ErrorCode.XML_TOO_LARGE;
+        }
+
+        private void refuse(HttpServletRequest request, HttpServletResponse response, ErrorCode code, String detail) throws IOException {
             Object client = request.getAttribute(LocalClientAuthentication.CLIENT_ATTRIBUTE);
             String actor = client == null ? "tls:" + request.getRemoteAddr() : client.toString();
             audit.append(new AuditEntry(clock.instant(), AuditStep.REFUSED, null, null, null, null, participantId, null,

@@ -1,5 +1,6 @@
 package fr.liaison.gateway.exchange;
 
+import fr.liaison.gateway.api.ContentCodings;
 import fr.liaison.gateway.api.Problems;
 import fr.liaison.gateway.config.BrokerDisk;
 import fr.liaison.gateway.config.DirectoryHolder;
@@ -93,7 +94,7 @@ class ExchangeController {
             throw rejected(request, messageId, peer.id(), null,
                     new LiaisonException(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE, "send the envelope as application/cms"));
         }
-        if (contentCoded(request)) {
+        if (ContentCodings.present(request)) {
             throw rejected(request, messageId, peer.id(), null, new LiaisonException(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE,
                     "send the envelope without a content coding (Content-Encoding)"));
         }
@@ -136,22 +137,6 @@ class ExchangeController {
             }
         } finally {
             peerShare.release(held);
-        }
-    }
-
-    /** Any Content-Encoding line other than identity (a value the firewall refuses counts as one). */
-    private static boolean contentCoded(HttpServletRequest request) {
-        try {
-            for (String coding : java.util.Collections.list(request.getHeaders("Content-Encoding"))) {
-                for (String each : coding.split(",")) {
-                    if (!each.isBlank() && !"identity".equalsIgnoreCase(each.strip())) {
-                        return true;
-                    }
-                }
-            }
-            return false;
-        } catch (RequestRejectedException unreadable) {
-            return true;
         }
     }
 

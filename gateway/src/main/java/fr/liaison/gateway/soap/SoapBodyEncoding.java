@@ -6,9 +6,7 @@ import fr.liaison.schemas.error.ErrorCode;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import org.apache.cxf.binding.soap.SoapFault;
 import org.apache.cxf.binding.soap.SoapMessage;
@@ -19,8 +17,8 @@ import org.apache.cxf.message.Message;
 import org.apache.cxf.phase.Phase;
 
 /**
- * How the request's bytes are text. A body with a content coding (gzip...) is refused (415), as on
- * the inter-node endpoint, rather than parsed as XML and called malformed. A body whose Content-Type names no
+ * How the request's bytes are text (a body with a content coding never gets here: BodySizeLimit
+ * refuses it). A body whose Content-Type names no
  * charset is read in the encoding the document itself shows (RFC 7303: its byte order mark, else
  * its encoding declaration, else UTF-8), where CXF would read it as UTF-8 whatever it says: WS-I
  * Basic Profile R4001 has a receiver accept UTF-16 as well as UTF-8.
@@ -38,13 +36,6 @@ final class SoapBodyEncoding extends AbstractSoapInterceptor {
     public void handleMessage(SoapMessage message) throws Fault {
         if (!"POST".equals(message.get(Message.HTTP_REQUEST_METHOD))) {
             return;
-        }
-        if (contentCoded(message)) {
-            SoapFault refusal = new SoapFault(SoapFaults.faultString(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE), message.getVersion().getSender());
-            refusal.setDetail(SoapFaults.detail(ErrorCode.API_UNSUPPORTED_MEDIA_TYPE,
-                    "send the request without a content coding (Content-Encoding)"));
-            refusal.setStatusCode(415);
-            throw refusal;
         }
         Object contentType = message.get(Message.CONTENT_TYPE);
         InputStream body = message.getContent(InputStream.class);
@@ -77,25 +68,5 @@ final class SoapBodyEncoding extends AbstractSoapInterceptor {
             throw refusal;
         }
         message.put(Message.ENCODING, encoding);
-    }
-
-    /** Any Content-Encoding other than identity. */
-    private static boolean contentCoded(SoapMessage message) {
-        Object headers = message.get(Message.PROTOCOL_HEADERS);
-        if (!(headers instanceof Map<?, ?> map)) {
-            return false;
-        }
-        for (Map.Entry<?, ?> header : map.entrySet()) {
-            if (header.getKey() instanceof String name && "Content-Encoding".equalsIgnoreCase(name) && header.getValue() instanceof List<?> values) {
-                for (Object value : values) {
-                    for (String coding : String.valueOf(value).split(",")) {
-                        if (!coding.isBlank() && !"identity".equalsIgnoreCase(coding.strip())) {
-                            return true;
-                        }
-                    }
-                }
-            }
-        }
-        return false;
     }
 }

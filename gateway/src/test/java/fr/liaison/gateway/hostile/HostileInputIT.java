@@ -261,6 +261,11 @@ class HostileInputIT {
         }
         assertThat(json(get(ccas, "/api/v1/consents/" + consents.get("valid").id())).path("revokedAt").isNull())
                 .as("the consent is not revoked").isTrue();
+        // A body with a content coding is refused as such, not read and called malformed.
+        HttpResponse<byte[]> gzipped = ccas.send(ccas.authorized("/api/v1/messages").header("Content-Type", "application/xml")
+                .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {31, -117, 8, 0})));
+        assertProblem(gzipped, "GW-API-004");
+        assertThat(json(gzipped).path("detail").asString()).contains("Content-Encoding");
         // A query string that is not valid percent-encoding or UTF-8: refused, not failed, with or without credentials.
         for (String query : List.of("?a=%zz", "?%C0=1", "?x=%ED%A0%80", "?a=%")) {
             for (String path : List.of("/api/v1/inbox", "/actuator/health")) {
